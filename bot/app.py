@@ -1,0 +1,53 @@
+"""Wiring: configuration, knowledge base, engine and state store, built once per process."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .config import Config, load_config
+from .engine import Answer, Engine
+from .kb import KnowledgeBase, load
+
+LOW_CONFIDENCE_BAND = 0.1  # answered, but within this of the abstain threshold: logged as a miss too
+
+
+@dataclass
+class App:
+    config: Config
+    _store: object = field(default=None, repr=False)
+
+    @classmethod
+    def from_config(cls, path=None) -> "App":
+        return cls(load_config(path))
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        return load(self.config.root, self.config.knowledge_db)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return Engine(self.kb, self.config.matching)
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import Store
+
+            self._store = Store(self.config.state_db)
+        return self._store
+
+    def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True) -> Answer:
+        """Answer and log; with `remember`, the conversation state is read and kept for follow-ups."""
+        state = self.store.get_state(user).get("topic", {}) if remember else {}
+        if profile is None:
+            profile = self.store.get_profile(user)
+        ans = self.engine.answer(question, state=state, profile=profile)
+        if remember:
+            full = self.store.get_state(user)
+            full["topic"] = ans.state
+            self.store.set_state(user, full)
+        if question and question.strip():
+            low = ans.covered and ans.intent and ans.clauses and \
+                ans.score < self.engine.settings["abstain_below"] + LOW_CONFIDENCE_BAND
+            self.store.log_question(user, question, ans.lang, ans.intent, ans.score, ans.covered, bool(low))
+        return ans

@@ -1,0 +1,205 @@
+"""The `skillcert` command line (SPEC.md: Command line). Exit 0 success, 2 bad input, 1 otherwise."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+
+
+class BadInput(Exception):
+    """The user's input is wrong: exit 2 with this message, nothing written."""
+
+
+def _app(args):
+    from .app import App
+
+    return App.from_config(getattr(args, "config", None))
+
+
+def cmd_ask(args) -> int:
+    app = _app(args)
+    if args.jsonl:
+        return ask_jsonl(app, sys.stdin, sys.stdout)
+    question = " ".join(args.question)
+    if not question.strip():
+        raise BadInput("question: empty; usage: skillcert ask \"问题\"")
+    profile = load_answers(args.profile, partial=True) if args.profile else None
+    ans = app.ask("cli", question, profile=profile, remember=False)
+    if args.json:
+        print(json.dumps(ans.to_json(), ensure_ascii=False))
+    else:
+        print(ans.text)
+    return 0
+
+
+def ask_jsonl(app, stdin, stdout) -> int:
+    """One JSON object per line in, one per line out, in order; a bad line gets an `error` line."""
+    from .answers import AnswersError, validate_answers
+
+    sessions: dict[str, dict] = {}
+    for lineno, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+            question = item.get("question")
+            if not isinstance(question, str):
+                raise ValueError("`question` must be a string")
+            profile = item.get("profile") or {}
+            if not isinstance(profile, dict):
+                raise ValueError("`profile` must be an object")
+            profile = validate_answers(profile, partial=True)
+            session = item.get("session")
+            state = sessions.get(str(session), {}) if session is not None else {}
+            ans = app.engine.answer(question, state=state, profile=profile, qid=item.get("id"))
+            if session is not None:
+                sessions[str(session)] = ans.state
+            out = ans.to_json()
+        except (ValueError, AnswersError) as e:
+            out = {"id": item.get("id") if isinstance(locals().get("item"), dict) else None,
+                   "error": f"line {lineno}: {e}"}
+        item = None
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
+
+
+def load_answers(path: str, partial: bool = False) -> dict:
+    from .answers import AnswersError, read_answers_file
+
+    try:
+        return read_answers_file(path, partial=partial)
+    except AnswersError as e:
+        raise BadInput(str(e)) from None
+
+
+def cmd_check(args) -> int:
+    from .eligibility import check
+
+    answers = load_answers(args.answers)
+    app = _app(args)
+    result = check(answers, app.kb)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from .eligibility import check_text
+
+        print(check_text(result, app.kb, "zh"))
+    return 0
+
+
+def cmd_checklist(args) -> int:
+    from pathlib import Path
+
+    from .documents import write_documents
+
+    answers = load_answers(args.answers)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out: {out} exists and is not a folder")
+    app = _app(args)
+    files = write_documents(answers, app.kb, out)
+    for f in files:
+        print(f)
+    return 0
+
+
+def cmd_kb(args) -> int:
+    from .app import App
+    from .config import load_config
+    from .kb import build
+
+    cfg = load_config(getattr(args, "config", None))
+    if args.kb_command == "build":
+        counts = build(cfg.root, cfg.knowledge_db)
+        print(f"built {cfg.knowledge_db}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return 0
+    if args.kb_command == "misses":
+        app = App.from_config(getattr(args, "config", None))
+        from .misses import group_misses
+
+        groups = group_misses(app.store.misses(args.limit))
+        if not groups:
+            print("no unanswered questions logged")
+        for g in groups:
+            guess = g["best_guess"] or "-"
+            print(f"{g['count']:>4} × {g['text']}   (best guess: {guess}, score {g['score']:.2f})")
+            for other in g["others"][:5]:
+                print(f"       · {other}")
+        return 0
+    return 1
+
+
+def cmd_chat(args) -> int:
+    from .terminal import run_chat
+
+    return run_chat(_app(args), sys.stdin, sys.stdout)
+
+
+def cmd_telegram(args) -> int:
+    from .telegram_bot import run
+
+    return run(getattr(args, "config", None))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="skillcert", description="职业技能等级认定 policy assistant for Shandong technical schools")
+    p.add_argument("--config", help="path of config.toml (default: the project's)")
+    sub = p.add_subparsers(dest="command")
+    c = sub.add_parser("chat", help="chat in the terminal (default)")
+    c.set_defaults(func=cmd_chat)
+    a = sub.add_parser("ask", help="answer one question")
+    a.add_argument("question", nargs="*")
+    a.add_argument("--json", action="store_true", help="print the JSON object")
+    a.add_argument("--jsonl", action="store_true", help="batch: JSON lines on stdin, one JSON line out each")
+    a.add_argument("--profile", help="questionnaire answers (JSON or TOML) to personalise the answer")
+    a.set_defaults(func=cmd_ask)
+    k = sub.add_parser("check", help="eligibility verdict for a filled questionnaire")
+    k.add_argument("--answers", required=True)
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(func=cmd_check)
+    cl = sub.add_parser("checklist", help="write the pre-filled application documents")
+    cl.add_argument("--answers", required=True)
+    cl.add_argument("--out", required=True)
+    cl.set_defaults(func=cmd_checklist)
+    kb = sub.add_parser("kb", help="knowledge base")
+    kbs = kb.add_subparsers(dest="kb_command", required=True)
+    kbs.add_parser("build", help="(re)build the SQLite knowledge base from knowledge/ and intents/")
+    m = kbs.add_parser("misses", help="unanswered and low-confidence questions, grouped")
+    m.add_argument("--limit", type=int, default=500)
+    kb.set_defaults(func=cmd_kb)
+    t = sub.add_parser("telegram", help="run the Telegram bot (token in TELEGRAM_BOT_TOKEN)")
+    t.set_defaults(func=cmd_telegram)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        args.func = cmd_chat
+    try:
+        return args.func(args)
+    except BadInput as e:
+        print(f"skillcert: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # the last guard: one line, never a traceback for the user
+        from .kb import KBError
+
+        if isinstance(e, KBError):
+            print(f"skillcert: knowledge base: {e}", file=sys.stderr)
+        else:
+            print(f"skillcert: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,231 @@
+"""The answer engine: a question (with its session state and the school's profile) → an answer.
+
+Pure: nothing here reads or writes files, databases or channels. The caller keeps the
+returned `state` for the next turn of the same conversation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import jinja2
+
+from . import rules
+from .kb import Intent, KnowledgeBase
+from .matcher import Match, Matcher
+from .text import (MAX_QUESTION_CHARS, clean, detect_lang, facts_in, groups_in, is_followup_form,
+                   is_yes_no, levels_in)
+
+DEFAULT_SETTINGS = {
+    "abstain_below": 0.42,  # best score under this: not covered
+    "out_of_scope_margin": 0.0,  # out-of-scope phrasing ahead of the best topic by this much: not covered
+    "suggest_above": 0.22,  # "did you mean" topics must score at least this
+    "followup_below": 0.62,  # a short follow-up under this score keeps the previous topic
+    "quote_clauses": 2,  # how many cited clauses are quoted in full
+}
+PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
+
+
+@dataclass
+class Answer:
+    id: str | None
+    question: str
+    lang: str
+    intent: str | None
+    score: float
+    clauses: list[str]
+    verdict: str | None
+    text: str
+    suggestions: list[str] = field(default_factory=list)  # intent names for "did you mean" buttons
+    state: dict = field(default_factory=dict)
+    covered: bool = True
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "question": self.question, "lang": self.lang, "intent": self.intent,
+                "score": round(self.score, 4), "clauses": self.clauses, "verdict": self.verdict,
+                "answer": self.text}
+
+
+class Engine:
+    def __init__(self, kb: KnowledgeBase, settings: dict | None = None):
+        self.kb = kb
+        self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.matcher = Matcher(kb)
+        self.jinja = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined,
+                                        keep_trailing_newline=False)
+        self._templates: dict[str, jinja2.Template] = {}
+
+    # ------------------------------------------------------------ rendering
+
+    def render(self, source: str, **ctx) -> str:
+        tpl = self._templates.get(source)
+        if tpl is None:
+            tpl = self._templates[source] = self.jinja.from_string(source)
+        return tpl.render(facts=self.kb.facts, **ctx).strip()
+
+    def reply(self, lang: str, key: str, **ctx) -> str:
+        return self.render(self.kb.replies[lang][key], **ctx)
+
+    def contacts_text(self, lang: str) -> str:
+        lines = [self.reply(lang, "contacts_intro")]
+        for c in self.kb.facts["contact"]:
+            unit = c["unit"] if lang == "zh" else f"{c['unit_en']} ({c['unit']})"
+            lines.append(f"- {c['name']}，{unit}，{c['phone']}" if lang == "zh" else f"- {c['name']}, {unit}, {c['phone']}")
+        return "\n".join(lines)
+
+    def agency(self, profile: dict, lang: str) -> str:
+        agency = self.kb.facts["agency"]
+        key = profile.get("affiliation") if profile.get("affiliation") in ("provincial", "municipal") else "either"
+        return agency[key if lang == "zh" else key + "_en"]
+
+    def quote(self, cid: str, lang: str) -> str:
+        c = self.kb.clauses[cid]
+        title = c["title_zh"] if lang == "zh" else c["title_en"]
+        return self.reply(lang, "source", id=cid, title=title, text=c["text"])
+
+    def topic(self, name: str, lang: str) -> str:
+        it = self.kb.intents[name]
+        return it.topic_zh if lang == "zh" else it.topic_en
+
+    def reason(self, outcome: rules.Outcome, profile: dict, lang: str) -> tuple[str, list[str]]:
+        entry = self.kb.rules_text.get(outcome.capability, {}).get(outcome.status)
+        if not entry:
+            return "", []
+        level_names = {l["n"]: l[lang] for l in self.kb.facts["level"]}
+        words = self.kb.rules_text["facts"]
+        classes = outcome.extra.get("classes", [])
+        ctx = {
+            "levels_zh": "、".join(level_names[n] for n in outcome.levels) if lang == "zh" else "",
+            "levels_en": ", ".join(level_names[n] for n in outcome.levels) if lang == "en" else "",
+            "agency_zh": self.agency(profile, "zh"), "agency_en": self.agency(profile, "en"),
+            "classes_zh": "、".join(c for c in ("预备技师班" if "runs_prep_technician_class" in classes else "",
+                                               "高级技工班" if "runs_senior_class" in classes else "") if c),
+            "classes_en": " and ".join(c for c in ("preparatory technician classes" if "runs_prep_technician_class" in classes else "",
+                                                  "senior worker classes" if "runs_senior_class" in classes else "") if c),
+            "missing_class": words.get(outcome.extra.get("missing_class", ""), {}).get(lang, "").replace("学校是否开办", "").replace("whether the school runs ", ""),
+            **outcome.extra,
+        }
+        return self.render(entry[lang], **ctx), list(entry.get("clauses", []))
+
+    # ------------------------------------------------------------ answering
+
+    def answer(self, question, state: dict | None = None, profile: dict | None = None,
+               qid: str | None = None) -> Answer:
+        state = dict(state or {})
+        profile = dict(profile or {})
+        raw = question if isinstance(question, str) else ""
+        text = clean(raw)
+        lang = detect_lang(text) if text else state.get("lang", "zh")
+        if not text or not any(ch.isalnum() for ch in text):
+            return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)
+        notes = []
+        if len(text) > MAX_QUESTION_CHARS:
+            text = text[:MAX_QUESTION_CHARS]
+            notes.append(self.reply(lang, "too_long", n=MAX_QUESTION_CHARS))
+        m = self.matcher.match(text, lang)
+        slots = {
+            "levels": levels_in(m.norm, lang),
+            "groups": groups_in(m.norm, lang),
+            "facts": facts_in(text, self.kb.lexicon),
+        }
+        yes_no = is_yes_no(text, lang)
+        intent_name, score = m.intent, m.score
+        context = None
+
+        # follow-ups: "那一级呢？", "what about level 1?", "交到哪里？"
+        prev = state.get("intent")
+        if prev in self.kb.intents and not self.kb.intents[prev].smalltalk:
+            short = len(m.tokens) <= 3
+            if intent_name == "submit_where" and score >= self.settings["abstain_below"]:
+                context = prev
+            elif (is_followup_form(text, lang) or short) and (slots["levels"] or slots["groups"] or slots["facts"]) \
+                    and (score < self.settings["followup_below"] or intent_name == prev):
+                intent_name, score = prev, max(score, self.settings["followup_below"])
+                if not yes_no and state.get("yes_no"):
+                    yes_no = True
+                for key in ("levels", "groups"):
+                    if not slots[key]:
+                        slots[key] = state.get("slots", {}).get(key, [])
+                slots["facts"] = {**state.get("slots", {}).get("facts", {}), **slots["facts"]}
+
+        best_oos = max((s for n, s in m.ranking if self.kb.intents[n].out_of_scope), default=0.0)
+        best_in = max((s for n, s in m.ranking if not self.kb.intents[n].out_of_scope), default=0.0)
+        covered = (intent_name is not None and score >= self.settings["abstain_below"]
+                   and not self.kb.intents[intent_name].out_of_scope
+                   and not (best_oos > best_in + self.settings["out_of_scope_margin"] and intent_name == m.intent))
+        if not covered:
+            return self._not_covered(qid, raw, lang, m, notes, state)
+
+        intent = self.kb.intents[intent_name]
+        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang}
+        if intent.smalltalk:
+            body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en)
+            return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
+                          state={**state, "lang": lang})
+        facts = {k: v for k, v in profile.items()}
+        facts.update(slots["facts"])
+        return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, profile, context,
+                                  notes, new_state, m)
+
+    def _topic_answer(self, qid, raw, lang, intent: Intent, score, slots, yes_no, facts, profile, context,
+                      notes, new_state, m: Match) -> Answer:
+        clauses = list(intent.clauses)
+        if intent.name == "submit_where":
+            clauses = ["3.2"] if context in ("adjust_scope", "att3_form", "att3_changes") else ["2.2"]
+            context = "adjust_scope" if clauses == ["3.2"] else context
+        verdict, head = None, []
+        level = slots["levels"][0] if slots["levels"] else None
+        if yes_no and intent.rule in rules.RULES:
+            outcome = rules.evaluate(intent.rule, facts, level)
+            verdict = rules.verdict(outcome)
+            reason, extra = self.reason(outcome, profile, lang)
+            known = self._profile_text(facts, lang)
+            headline = self.reply(lang, verdict)
+            if known and verdict != "conditional":
+                headline = self.reply(lang, "for_profile", profile_text=known) + headline
+            head.append(headline + reason)
+            if outcome.needs:
+                words = self.kb.rules_text["facts"]
+                sep = "；" if lang == "zh" else "; "
+                head.append(self.reply(lang, "depends", needs=sep.join(words[n][lang] for n in outcome.needs)))
+            clauses += [c for c in extra if c not in clauses]
+        elif yes_no and intent.verdicts:
+            for v in intent.verdicts:
+                if "if" not in v or _search(v["if"], m.norm):
+                    verdict = v["verdict"]
+                    say = v.get("say_" + lang) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}.get(verdict, verdict))
+                    head.append(say)
+                    break
+        ctx = {"profile": profile, "slots": slots, "context": context, "lang": lang,
+               "agency_zh": self.agency(profile, "zh"), "agency_en": self.agency(profile, "en")}
+        body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en, **ctx)
+        parts = notes + head + [body]
+        n_quote = self.settings["quote_clauses"]
+        parts += [self.quote(c, lang) for c in clauses[:n_quote]]
+        if len(clauses) > n_quote:
+            parts.append(self.reply(lang, "see_also", ids="、".join(clauses[n_quote:]) if lang == "zh" else ", ".join(clauses[n_quote:])))
+        return Answer(qid, raw, lang, intent.name, score, clauses, verdict, "\n\n".join(p for p in parts if p),
+                      state=new_state)
+
+    def _profile_text(self, facts: dict, lang: str) -> str:
+        words = self.kb.replies[lang]["profile_words"]
+        sep = "，" if lang == "zh" else ", "
+        return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool))
+
+    def _not_covered(self, qid, raw, lang, m: Match, notes, state) -> Answer:
+        suggestions = [n for n, s in m.ranking
+                       if s >= self.settings["suggest_above"] and not self.kb.intents[n].out_of_scope
+                       and not self.kb.intents[n].smalltalk][:3]
+        if not suggestions:
+            suggestions = ["apply_social_org", "teacher_certification", "student_levels"]
+        parts = notes + [self.reply(lang, "not_covered")]
+        parts.append(self.reply(lang, "did_you_mean") + "\n" +
+                     "\n".join(f"{i}. {self.topic(n, lang)}" for i, n in enumerate(suggestions, 1)))
+        parts.append(self.contacts_text(lang))
+        return Answer(qid, raw, lang, None, m.score, [], None, "\n\n".join(parts), suggestions=suggestions,
+                      state={**state, "lang": lang}, covered=False)
+
+
+def _search(pattern: str, text: str) -> bool:
+    import re
+
+    return re.search(pattern, text, re.I) is not None

@@ -1,0 +1,254 @@
+"""The knowledge base: `knowledge/` and `intents/` compiled into one SQLite file.
+
+`build()` reads the human-edited TOML sources, checks them (every cited clause exists, every
+intent has phrasings), segments the phrasings and writes the tables with sqlite-utils.
+`load()` reads them back with the standard library only (fast start-up) and rebuilds first
+when a source file is newer than the database.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import Lexicon, Tokens, normalize_en, normalize_zh
+
+SCHEMA_VERSION = 3
+MIN_ZH_PHRASINGS = 8
+MIN_EN_PHRASINGS = 3
+
+
+class KBError(Exception):
+    """A source file is wrong; the message names the file and the problem."""
+
+
+@dataclass
+class Intent:
+    name: str
+    clauses: list[str]
+    topic_zh: str
+    topic_en: str
+    answer_zh: str
+    answer_en: str
+    rule: str = ""
+    smalltalk: bool = False
+    out_of_scope: bool = False
+    verdicts: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class KnowledgeBase:
+    clauses: dict[str, dict]
+    intents: dict[str, Intent]
+    phrasings: list[dict]  # intent, lang, text, norm, tokens
+    facts: dict
+    glossary: dict
+    rules_text: dict
+    questionnaire: dict
+    replies: dict
+    dictionary: str
+    lexicon: Lexicon
+    _tokens: Tokens | None = None
+
+    @property
+    def tokens(self) -> Tokens:
+        if self._tokens is None:
+            self._tokens = Tokens(self.dictionary, self.lexicon)
+        return self._tokens
+
+
+# ---------------------------------------------------------------- sources
+
+
+def source_files(root: Path) -> list[Path]:
+    files = sorted((root / "knowledge").glob("*.toml")) + sorted((root / "intents").glob("*.toml"))
+    return files
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise KBError(f"{path}: not valid TOML: {e}") from None
+
+
+def read_sources(root: Path) -> dict:
+    k = root / "knowledge"
+    notice = _read_toml(k / "notice.toml")
+    clauses = {}
+    for c in notice.get("clause", []):
+        for key in ("id", "title_zh", "title_en", "text"):
+            if not c.get(key):
+                raise KBError(f"{k / 'notice.toml'}: a clause lacks `{key}`: {c.get('id', '?')}")
+        clauses[c["id"]] = c
+    intents = {}
+    for path in sorted((root / "intents").glob("*.toml")):
+        data = _read_toml(path)
+        name = path.stem
+        oos = name == "_out_of_scope"
+        for cid in data.get("clauses", []):
+            if cid not in clauses:
+                raise KBError(f"{path}: clause `{cid}` is not in knowledge/notice.toml")
+        zh, en = data.get("zh", []), data.get("en", [])
+        if not oos and not data.get("smalltalk"):
+            if len(zh) < MIN_ZH_PHRASINGS or len(en) < MIN_EN_PHRASINGS:
+                raise KBError(f"{path}: needs at least {MIN_ZH_PHRASINGS} `zh` and {MIN_EN_PHRASINGS} `en` phrasings")
+            if not data.get("clauses"):
+                raise KBError(f"{path}: `clauses` is empty; a topic answer must cite the notice")
+        for v in data.get("verdicts", []):
+            if v.get("verdict") not in ("yes", "no", "conditional"):
+                raise KBError(f"{path}: verdict must be yes, no or conditional: {v}")
+            if "if" in v:
+                try:
+                    re.compile(v["if"])
+                except re.error as e:
+                    raise KBError(f"{path}: bad pattern {v['if']!r}: {e}") from None
+        intents[name] = {"name": name, "data": data, "zh": zh, "en": en, "out_of_scope": oos}
+    rules_text = _read_toml(k / "rules.toml")
+    for cap, statuses in rules_text.items():
+        if cap == "facts":
+            continue
+        for status, entry in statuses.items():
+            for cid in entry.get("clauses", []):
+                if cid not in clauses:
+                    raise KBError(f"{k / 'rules.toml'}: {cap}.{status} cites unknown clause `{cid}`")
+    return {
+        "clauses": clauses,
+        "intents": intents,
+        "facts": _read_toml(k / "facts.toml"),
+        "glossary": _read_toml(k / "glossary.toml"),
+        "rules": rules_text,
+        "questionnaire": _read_toml(k / "questionnaire.toml") if (k / "questionnaire.toml").exists() else {},
+        "replies": _read_toml(k / "replies.toml"),
+    }
+
+
+def _dictionary(src: dict, lex: Lexicon) -> str:
+    """A small jieba dictionary: the words the full dictionary finds in our texts, plus the glossary."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    freq = jieba.dt.FREQ
+    words: dict[str, int] = {}
+    texts = [c["text"] for c in src["clauses"].values()]
+    for it in src["intents"].values():
+        texts += it["zh"]
+    for t in texts:
+        for w in jieba.lcut_for_search(normalize_zh(t, lex)):
+            w = w.strip()
+            if w and re.search(r"[\u4e00-\u9fff]", w):
+                words[w] = max(words.get(w, 0), freq.get(w) or 3)
+                for ch in w:
+                    words.setdefault(ch, freq.get(ch) or 3)
+    strong = set(lex.replace.values()) | set(src["glossary"].get("protect", {}).get("words", []))
+    for w in strong:
+        if re.search(r"[\u4e00-\u9fff]", w):
+            words[w] = max(words.get(w, 0), 200000)
+    return "\n".join(f"{w} {n}" for w, n in sorted(words.items())) + "\n"
+
+
+def build(root: Path, db_path: Path) -> dict:
+    """Compile the sources into `db_path` (replaced atomically). Returns counts."""
+    import sqlite_utils
+
+    src = read_sources(root)
+    lex = Lexicon.from_glossary(src["glossary"])
+    dictionary = _dictionary(src, lex)
+    tokens = Tokens(dictionary, lex)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_suffix(f".tmp{os.getpid()}")
+    if tmp.exists():
+        tmp.unlink()
+    db = sqlite_utils.Database(tmp)
+    db["clauses"].insert_all(
+        ({"id": c["id"], "title_zh": c["title_zh"], "title_en": c["title_en"], "text": c["text"],
+          "position": i} for i, c in enumerate(src["clauses"].values())),
+        pk="id",
+    )
+    db["clauses"].enable_fts(["title_zh", "text"], tokenize="trigram")
+    intent_rows, phrasing_rows = [], []
+    for it in src["intents"].values():
+        d = it["data"]
+        intent_rows.append({
+            "name": it["name"], "clauses": json.dumps(d.get("clauses", [])), "rule": d.get("rule", ""),
+            "topic_zh": d.get("topic_zh", ""), "topic_en": d.get("topic_en", ""),
+            "answer_zh": d.get("answer_zh", ""), "answer_en": d.get("answer_en", ""),
+            "smalltalk": int(bool(d.get("smalltalk"))), "out_of_scope": int(it["out_of_scope"]),
+            "verdicts": json.dumps(d.get("verdicts", []), ensure_ascii=False),
+        })
+        for lang in ("zh", "en"):
+            for text in it[lang]:
+                if lang == "zh":
+                    norm = normalize_zh(text, lex)
+                    toks = tokens.zh(norm)
+                else:
+                    norm = normalize_en(text, lex)
+                    toks = tokens.en(norm)
+                phrasing_rows.append({"intent": it["name"], "lang": lang, "text": text, "norm": norm,
+                                      "tokens": " ".join(toks)})
+    db["intents"].insert_all(intent_rows, pk="name")
+    db["phrasings"].insert_all(phrasing_rows)
+    db["phrasings"].create_index(["intent"])
+    meta = {
+        "schema": SCHEMA_VERSION, "facts": src["facts"], "glossary": src["glossary"],
+        "rules": src["rules"], "questionnaire": src["questionnaire"], "replies": src["replies"],
+        "dictionary": dictionary,
+    }
+    db["meta"].insert_all(({"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()), pk="key")
+    db.conn.commit()
+    db.conn.close()
+    os.replace(tmp, db_path)
+    return {"clauses": len(src["clauses"]), "intents": len(intent_rows), "phrasings": len(phrasing_rows),
+            "dictionary_words": dictionary.count("\n")}
+
+
+def is_stale(root: Path, db_path: Path) -> bool:
+    if not db_path.exists():
+        return True
+    built = db_path.stat().st_mtime
+    return any(p.stat().st_mtime > built for p in source_files(root))
+
+
+def load(root: Path, db_path: Path, rebuild: bool = True) -> KnowledgeBase:
+    if rebuild and is_stale(root, db_path):
+        build(root, db_path)
+    try:
+        return _read(db_path)
+    except (sqlite3.DatabaseError, KeyError, json.JSONDecodeError):
+        if not rebuild:
+            raise
+        build(root, db_path)  # an old or damaged file: build it again
+        return _read(db_path)
+
+
+def _read(db_path: Path) -> KnowledgeBase:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        meta = {k: json.loads(v) for k, v in conn.execute("select key, value from meta")}
+        if meta.get("schema") != SCHEMA_VERSION:
+            raise KeyError("schema")
+        clauses = {}
+        for cid, tz, te, text in conn.execute("select id, title_zh, title_en, text from clauses order by position"):
+            clauses[cid] = {"id": cid, "title_zh": tz, "title_en": te, "text": text}
+        intents = {}
+        for row in conn.execute("select name, clauses, rule, topic_zh, topic_en, answer_zh, answer_en, "
+                                "smalltalk, out_of_scope, verdicts from intents"):
+            name, cl, rule, tz, te, az, ae, st, oos, verdicts = row
+            intents[name] = Intent(name, json.loads(cl), tz, te, az, ae, rule, bool(st), bool(oos), json.loads(verdicts))
+        phrasings = [
+            {"intent": i, "lang": lang, "text": t, "norm": n, "tokens": tok.split()}
+            for i, lang, t, n, tok in conn.execute("select intent, lang, text, norm, tokens from phrasings order by rowid")
+        ]
+    finally:
+        conn.close()
+    glossary = meta["glossary"]
+    return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
+                         meta["questionnaire"], meta["replies"], meta["dictionary"], Lexicon.from_glossary(glossary))

@@ -1,0 +1,124 @@
+"""Intent matching: which topic a question is about, and how sure we are.
+
+Signals, per phrasing, combined into one score in 0..1 and kept per intent as the maximum:
+- cosine of TF-IDF vectors over jieba tokens and character bigrams (an inverted index);
+- rapidfuzz `token_set_ratio` over sorted tokens (word order and extra words);
+- rapidfuzz `ratio` over the normalised strings (typos that change segmentation).
+Pure computation over the knowledge base: no I/O.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .kb import KnowledgeBase
+from .text import normalize_en, normalize_zh
+
+W_COS, W_SET, W_RATIO = 0.6, 0.25, 0.15
+BIGRAM_WEIGHT = 0.5
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass
+class Match:
+    intent: str | None
+    score: float
+    ranking: list[tuple[str, float]]  # (intent, score), best first, one entry per intent
+    norm: str
+    tokens: list[str]
+
+
+def features(tokens: list[str], norm: str, lang: str) -> dict[str, float]:
+    feats: dict[str, float] = {}
+    for t in tokens:
+        feats["w:" + t] = 1.0
+    if lang == "zh":
+        for run in _CJK_RUN.findall(norm):
+            for i in range(len(run) - 1):
+                feats.setdefault("b:" + run[i:i + 2], BIGRAM_WEIGHT)
+    return feats
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.by_lang: dict[str, dict] = {}
+        for lang in ("zh", "en"):
+            rows = [p for p in kb.phrasings if p["lang"] == lang]
+            feats = [features(p["tokens"], p["norm"], lang) for p in rows]
+            # IDF over intents: a feature seen in many topics says little
+            df: dict[str, set] = defaultdict(set)
+            for p, f in zip(rows, feats):
+                for k in f:
+                    df[k].add(p["intent"])
+            n = len({p["intent"] for p in rows}) or 1
+            idf = {k: math.log(1 + n / len(v)) for k, v in df.items()}
+            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            norms = []
+            for i, f in enumerate(feats):
+                vec = {k: w * idf[k] for k, w in f.items()}
+                norms.append(math.sqrt(sum(v * v for v in vec.values())) or 1.0)
+                for k, v in vec.items():
+                    postings[k].append((i, v))
+            self.by_lang[lang] = {
+                "rows": rows,
+                "intents": [p["intent"] for p in rows],
+                "idf": idf,
+                "postings": postings,
+                "norms": norms,
+                "sorted_tokens": [" ".join(sorted(p["tokens"])) for p in rows],
+                "strings": [re.sub(r"\s+", "", p["norm"]) if lang == "zh" else p["norm"] for p in rows],
+                "vocab": sorted({t for p in rows for t in p["tokens"]}),
+            }
+
+    def analyse(self, text: str, lang: str) -> tuple[str, list[str]]:
+        lex = self.kb.lexicon
+        if lang == "zh":
+            norm = normalize_zh(text, lex)
+            return norm, self.kb.tokens.zh(norm)
+        norm = normalize_en(text, lex)
+        toks = self.kb.tokens.en(norm)
+        idx = self.by_lang["en"]
+        fixed = []
+        for t in toks:  # English typos: snap an unknown word to a close known one
+            if len(t) >= 5 and ("w:" + t) not in idx["idf"]:
+                best = process.extractOne(t, idx["vocab"], scorer=fuzz.ratio, score_cutoff=84)
+                fixed.append(best[0] if best else t)
+            else:
+                fixed.append(t)
+        return norm, fixed
+
+    def match(self, text: str, lang: str) -> Match:
+        norm, toks = self.analyse(text, lang)
+        idx = self.by_lang[lang]
+        qf = features(toks, norm, lang)
+        qvec = {k: w * idx["idf"].get(k, 0.0) for k, w in qf.items()}
+        qnorm = math.sqrt(sum(v * v for v in qvec.values()))
+        per_intent: dict[str, float] = {}
+        if not qvec or qnorm == 0:
+            return Match(None, 0.0, [], norm, toks)
+        dots: dict[int, float] = defaultdict(float)
+        for k, v in qvec.items():
+            for i, pv in idx["postings"].get(k, ()):
+                dots[i] += v * pv
+        if not dots:
+            return Match(None, 0.0, [], norm, toks)
+        # fuzzy scores only for the candidates the index found
+        cand = sorted(dots, key=dots.get, reverse=True)[:60]
+        qs_sorted = " ".join(sorted(toks))
+        qs = re.sub(r"\s+", "", norm) if lang == "zh" else norm
+        for i in cand:
+            cos = dots[i] / (qnorm * idx["norms"][i])
+            tset = fuzz.token_set_ratio(qs_sorted, idx["sorted_tokens"][i]) / 100.0
+            ratio = fuzz.ratio(qs, idx["strings"][i]) / 100.0
+            s = W_COS * cos + W_SET * tset + W_RATIO * ratio
+            name = idx["intents"][i]
+            if s > per_intent.get(name, 0.0):
+                per_intent[name] = s
+        ranking = sorted(per_intent.items(), key=lambda kv: kv[1], reverse=True)
+        best, score = ranking[0]
+        return Match(best, score, ranking, norm, toks)

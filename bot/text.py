@@ -1,0 +1,227 @@
+"""Text handling: cleaning, normalisation, language, tokens and slots.
+
+Pure functions over a `Lexicon` (built from knowledge/glossary.toml); no I/O. The same
+normalisation runs on the phrasings at build time and on questions at run time, so both
+meet in one vocabulary.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_QUESTION_CHARS = 500  # longer input is cut before matching (the reply says so)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_MARKUP = re.compile(r"<[^>]{0,200}>")
+_PUNCT_SPLIT = re.compile(r"[^\w\u4e00-\u9fff+]+")
+
+ZH_STOP = set(
+    "的 了 吗 呢 吧 啊 呀 哦 嘛 么 是 在 有 和 与 及 或 就 都 也 还 又 请问 请 问 一下 下 个 这个 那个 这 那 "
+    "我 我们 咱们 咱 你 您 你们 他们 它 贵 怎么 怎样 如何 什么 啥 咋 哪 哪些 哪个 哪里 几 多少 谁 "
+    "想 想要 要 需要 能 能不能 可以 可不可以 会 该 应该 得 是不是 是否 一 把 被 给 对 从 到 向 "
+    "吗? 呢? 么? 那么 那 就是 一般 现在 目前 具体 到底 究竟 一定 必须 ? ？ , ， 。 ! ！ 、 . ~ 哈 嗯".split()
+)
+EN_STOP = set(
+    "a an the is are am be was were do does did can could may might must shall should will would "
+    "we our us you your i me my it its they them their this that these those of to in on at for "
+    "with by from as and or if what which who whom whose how when where why please there here "
+    "any some get got have has had not no yes so about into up out than then too very just also "
+    "need needs let tell me know want".split()
+)
+
+WH_ZH = re.compile(r"几|什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
+YESNO_ZH = re.compile(
+    r"(吗|么|嘛|不)\s*[?？!！。.~]*\s*$|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
+    r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
+)
+YESNO_EN = re.compile(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
+                      r"have|has|need|needs|are|isn't|aren't|can't|don't|doesn't)\b", re.I)
+WH_EN = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
+FOLLOWUP_ZH = re.compile(r"^\s*(那|那么|那如果|如果是|要是|还有|另外|再问|换成|改成)|呢\s*[?？]*\s*$")
+FOLLOWUP_EN = re.compile(r"^\s*(and|what about|how about|and if|what if|also|then)\b", re.I)
+
+LEVEL_EN = re.compile(r"\b(?:level|lvl|lv|grade|tier)\s*[-_#]?\s*([1-5]|one|two|three|four|five)\b|\bl([1-5])\b", re.I)
+EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+LEVEL_ZH = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "五级": 5, "预备技师": 2,
+            "高级技师": 1, "技师": 2, "高级工": 3, "中级工": 4, "初级工": 5}
+
+GROUPS_ZH = {"教师": "teacher", "学生": "student", "社会人员": "public", "新型学徒制": "apprentice",
+             "金蓝领": "golden_blue_collar"}
+GROUPS_EN = {"teacher": "teacher", "student": "student", "public": "public", "apprentice": "apprentice"}
+CLASSES_ZH = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
+
+
+@dataclass
+class Lexicon:
+    """Everything the normaliser needs, compiled from the glossary."""
+
+    replace: dict[str, str]  # variant → canonical (Chinese, after fixes)
+    traditional: dict[str, str]
+    english: dict[str, str]  # English variant → canonical English word
+    fact_patterns: list[tuple[re.Pattern, str, object]] = field(default_factory=list)
+    _zh_re: re.Pattern | None = None
+    _en_re: re.Pattern | None = None
+
+    def __post_init__(self):
+        keys = sorted(self.replace, key=len, reverse=True)
+        self._zh_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        en_keys = sorted(self.english, key=len, reverse=True)
+        self._en_re = re.compile(r"\b(?:" + "|".join(map(re.escape, en_keys)) + r")\b") if en_keys else None
+
+    @classmethod
+    def from_glossary(cls, glossary: dict) -> "Lexicon":
+        replace: dict[str, str] = {}
+        for variant, fixed in glossary.get("fix", {}).items():
+            replace[variant] = fixed
+        for canonical, variants in glossary.get("synonym", {}).items():
+            replace.setdefault(canonical, canonical)  # a canonical word protects itself
+            for v in variants:
+                replace.setdefault(v, canonical)
+        for canonical, variants in glossary.get("level", {}).items():
+            for v in variants:
+                replace.setdefault(v, canonical)
+        for protected in glossary.get("protect", {}).get("words", []):
+            replace.setdefault(protected, protected)
+        chars = glossary.get("traditional", {}).get("chars", "")
+        traditional = {chars[i]: chars[i + 1] for i in range(0, len(chars) - 1, 2)}
+        english = {}
+        for canonical, variants in glossary.get("english", {}).items():
+            for v in variants:
+                english[v.lower()] = canonical
+        patterns = []
+        for f in glossary.get("fact", []):
+            patterns.append((re.compile(f["pattern"], re.I), f["key"], f["value"]))
+        return cls(replace, traditional, english, patterns)
+
+
+def clean(text: str) -> str:
+    """Remove control characters and markup, fold width (NFKC), collapse blanks."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def detect_lang(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "en" if latin >= 3 and latin > 2 * cjk else "zh"
+
+
+_LEVEL_PAIR = re.compile(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*(?=[一二三四五1-5]\s*级)")
+
+
+def normalize_zh(text: str, lex: Lexicon) -> str:
+    text = text.lower()
+    text = "".join(lex.traditional.get(ch, ch) for ch in text)
+    text = _LEVEL_PAIR.sub(lambda m: m.group(1) + "级", text)  # 二三级, 2、3级 → 二级三级
+    if lex._zh_re is not None:
+        text = lex._zh_re.sub(lambda m: lex.replace[m.group(0)], text)
+    return text
+
+
+def normalize_en(text: str, lex: Lexicon) -> str:
+    text = text.lower().replace("’", "'")
+    text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
+    if lex._en_re is not None:
+        text = lex._en_re.sub(lambda m: lex.english[m.group(0)], text)
+    return text
+
+
+def _level_num(m: re.Match) -> str:
+    raw = (m.group(1) or m.group(2) or "").lower()
+    return str(EN_NUM.get(raw, raw))
+
+
+def levels_in(norm_text: str, lang: str) -> list[int]:
+    """Skill levels named in a normalised question, in order of mention."""
+    found: list[tuple[int, int]] = []
+    if lang == "en":
+        found = [(m.start(), int(m.group(1))) for m in re.finditer(r"level([1-5])", norm_text)]
+    else:
+        taken: list[tuple[int, int]] = []
+        for word in sorted(LEVEL_ZH, key=len, reverse=True):
+            for m in re.finditer(word, norm_text):
+                if any(a <= m.start() < b for a, b in taken):
+                    continue
+                # 预备技师班 / 高级技工班 are classes, not the level asked about
+                if norm_text[m.end():m.end() + 1] == "班":
+                    taken.append((m.start(), m.end()))
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), LEVEL_ZH[word]))
+    seen, out = set(), []
+    for _, n in sorted(found):
+        if n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out
+
+
+def groups_in(norm_text: str, lang: str) -> list[str]:
+    table = GROUPS_EN if lang == "en" else GROUPS_ZH
+    return [g for w, g in table.items() if w in norm_text]
+
+
+def is_yes_no(text: str, lang: str) -> bool:
+    if lang == "en":
+        return bool(YESNO_EN.search(text)) and not WH_EN.search(text)
+    if WH_ZH.search(text):
+        return False
+    return bool(YESNO_ZH.search(text))
+
+
+def is_followup_form(text: str, lang: str) -> bool:
+    return bool((FOLLOWUP_EN if lang == "en" else FOLLOWUP_ZH).search(text))
+
+
+def facts_in(text: str, lex: Lexicon) -> dict:
+    """School facts stated in the question itself ("我们还没有认定资格" …)."""
+    facts: dict = {}
+    for pattern, key, value in lex.fact_patterns:
+        if key not in facts and pattern.search(text):
+            facts[key] = value
+    return facts
+
+
+# ---------------------------------------------------------------- tokens
+
+
+class Tokens:
+    """jieba over a small domain dictionary (fast to load), plus English word tokens."""
+
+    def __init__(self, dictionary: str, lex: Lexicon):
+        import jieba  # imported here: only matching needs it
+
+        jieba.setLogLevel(logging.WARNING)
+        self.lex = lex
+        self.tk = jieba.Tokenizer()
+        self.tk.FREQ, self.tk.total = jieba.Tokenizer.gen_pfdict(io.BytesIO(dictionary.encode("utf-8")))
+        self.tk.initialized = True
+
+    def zh(self, norm_text: str) -> list[str]:
+        out = []
+        for chunk in _PUNCT_SPLIT.split(norm_text):
+            if not chunk:
+                continue
+            for tok in self.tk.lcut_for_search(chunk, HMM=True):
+                tok = tok.strip()
+                if tok and tok not in ZH_STOP and not tok.isspace():
+                    out.append(tok)
+        return out
+
+    @staticmethod
+    def en(norm_text: str) -> list[str]:
+        out = []
+        for tok in re.findall(r"[a-z0-9_+]+|[\u4e00-\u9fff]+", norm_text):
+            if tok in EN_STOP:
+                continue
+            if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss"):
+                tok = tok[:-1]
+            out.append(tok)
+        return out

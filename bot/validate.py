@@ -1,0 +1,144 @@
+"""Field validators for the questionnaire and answers files. Each returns the cleaned value or
+raises ValueError with a message a school contact understands (Chinese, with the English after)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+LEVEL_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+ZH_LEVELS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def _fold(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code(value: str) -> str:
+    code = _fold(str(value)).upper().replace(" ", "")
+    if len(code) != 18:
+        raise ValueError(f"统一社会信用代码应为18位，现在是{len(code)}位 (the unified social credit code has 18 characters)")
+    bad = sorted({c for c in code if c not in USCC_CHARS})
+    if bad:
+        raise ValueError(f"统一社会信用代码含有不允许的字符 {''.join(bad)}（不用 I、O、S、V、Z）"
+                         f" (characters not allowed in the code: {''.join(bad)})")
+    expected = uscc_check_char(code[:17])
+    if code[17] != expected:
+        raise ValueError(f"统一社会信用代码校验位不对：最后一位应为 {expected}，请核对 "
+                         f"(check digit wrong: the last character should be {expected})")
+    return code
+
+
+def phone(value: str) -> str:
+    raw = _fold(str(value))
+    digits = re.sub(r"[\s\-—－()（）]", "", raw)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if re.fullmatch(r"1[3-9]\d{9}", digits):
+        return digits
+    m = re.fullmatch(r"(0\d{2,3})(\d{7,8})(\d{0,6})", digits)
+    if m and re.fullmatch(r"0\d{2,3}\s*[-—－]?\s*\d{7,8}(\s*[-—－转]\s*\d{1,6})?", raw.replace("转", "-")):
+        area, number = m.group(1), m.group(2)
+        return f"{area}-{number}" + (f"-{m.group(3)}" if m.group(3) else "")
+    raise ValueError("电话应为带区号的座机（如 0531-86914920）或11位手机号 "
+                     "(a landline with area code such as 0531-86914920, or an 11-digit mobile number)")
+
+
+def email(value: str) -> str:
+    v = _fold(str(value))
+    if not re.fullmatch(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}", v) or len(v) > 254:
+        raise ValueError("电子邮箱格式不对，如 office@school.edu.cn (not a valid e-mail address)")
+    return v
+
+
+def occupation_code(value: str) -> str:
+    v = _fold(str(value)).replace("—", "-").replace("－", "-").replace(" ", "")
+    if re.fullmatch(r"\d{7}", v):  # 6310103 → 6-31-01-03
+        v = f"{v[0]}-{v[1:3]}-{v[3:5]}-{v[5:7]}"
+    if not re.fullmatch(r"\d-\d{2}-\d{2}-\d{2}", v):
+        raise ValueError("职业编码按《职业分类大典》格式填写，如 6-31-01-03 "
+                         "(occupation code in the classification's form, e.g. 6-31-01-03)")
+    return v
+
+
+def levels(value) -> list[int]:
+    """Levels 1–5 from a list or from text like 5、4、3 / 5,4,3 / 五级、四级; highest number first."""
+    if isinstance(value, bool):
+        raise ValueError("级别应为1到5的数字，如 5、4、3 (levels are numbers 1 to 5, e.g. 5、4、3)")
+    if isinstance(value, int):
+        items = [value]
+    elif isinstance(value, str):
+        text = _fold(value).replace("级", " ")
+        for zh, n in ZH_LEVELS.items():
+            text = text.replace(zh, str(n))
+        items = [p for p in LEVEL_SEPARATORS.split(text) if p]
+        if len(items) == 1 and re.fullmatch(r"[1-5]{2,5}", items[0]):
+            items = list(items[0])
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise ValueError("级别应为1到5的数字，如 5、4、3 (levels are numbers 1 to 5, e.g. 5、4、3)")
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise ValueError(f"级别 {item!r} 不是1到5的数字 (level {item!r} is not a number from 1 to 5)")
+        try:
+            n = int(str(item).strip())
+        except ValueError:
+            raise ValueError(f"级别 {item!r} 不是1到5的数字 (level {item!r} is not a number from 1 to 5)") from None
+        if not 1 <= n <= 5:
+            raise ValueError(f"级别 {n} 不存在：职业技能等级只有1到5级 (level {n} does not exist: levels are 1 to 5)")
+        if n not in out:
+            out.append(n)
+    if not out:
+        raise ValueError("至少填一个级别，如 5、4、3 (give at least one level, e.g. 5、4、3)")
+    return sorted(out, reverse=True)
+
+
+def levels_text(values: list[int]) -> str:
+    """附件3 note 5: Arabic numerals separated by 、."""
+    return "、".join(str(n) for n in values)
+
+
+def count(value) -> int:
+    if isinstance(value, bool):
+        raise ValueError("人数应为整数 (a whole number)")
+    if isinstance(value, int):
+        n = value
+    else:
+        v = _fold(str(value)).rstrip("人")
+        if not re.fullmatch(r"\d{1,7}", v):
+            raise ValueError("人数应为不小于0的整数，如 120 (a whole number such as 120)")
+        n = int(v)
+    if n < 0 or n > 10_000_000:
+        raise ValueError("人数应为不小于0的整数，如 120 (a whole number such as 120)")
+    return n
+
+
+def text(value, max_len: int = 200) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ValueError("应为文字 (should be text)")
+    v = _fold(str(value))
+    v = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", v)
+    if len(v) > max_len:
+        raise ValueError(f"太长了，最多{max_len}字 (too long: at most {max_len} characters)")
+    return v
+
+
+def yes_no(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    v = _fold(str(value)).lower().rstrip("。.!！")
+    if v in ("是", "有", "对", "y", "yes", "true", "1", "是的", "有的", "已", "已经", "开办", "对的", "嗯", "yep", "ok"):
+        return True
+    if v in ("否", "没有", "无", "不", "不是", "n", "no", "false", "0", "没", "未", "还没有", "nope", "没开"):
+        return False
+    raise ValueError("请回答“是”或“否” (answer yes or no)")
