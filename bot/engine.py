@@ -13,14 +13,18 @@ from . import rules
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, clean, detect_lang, facts_in, groups_in, is_followup_form,
-                   is_yes_no, levels_in)
+                   is_yes_no, levels_in, strip_followup)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
-    "out_of_scope_margin": 0.0,  # out-of-scope phrasing ahead of the best topic by this much: not covered
+    "out_of_scope_margin": -0.06,  # an out-of-scope phrasing within this of the best topic: not covered
     "suggest_above": 0.22,  # "did you mean" topics must score at least this
     "followup_below": 0.62,  # a short follow-up under this score keeps the previous topic
     "quote_clauses": 2,  # how many cited clauses are quoted in full
+    "group_bonus": 0.08,  # the question names the topic's group (教师, 学生 …)
+    "group_penalty": 0.12,  # the question names another group than the topic's
+    "keyword_bonus": 0.08,  # the question contains one of the topic's keywords
+    "smalltalk_below": 0.7,  # greetings, thanks … need a close match; a weak one is "not covered"
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
 
@@ -121,37 +125,53 @@ class Engine:
         if len(text) > MAX_QUESTION_CHARS:
             text = text[:MAX_QUESTION_CHARS]
             notes.append(self.reply(lang, "too_long", n=MAX_QUESTION_CHARS))
-        m = self.matcher.match(text, lang)
+        explicit_followup = is_followup_form(text, lang)
+        m = self.matcher.match(strip_followup(text, lang) if explicit_followup else text, lang)
         slots = {
             "levels": levels_in(m.norm, lang),
             "groups": groups_in(m.norm, lang),
             "facts": facts_in(text, self.kb.lexicon),
         }
+        ranking = self._adjust(m.ranking, slots, m.norm)
+        intent_name, score = ranking[0] if ranking else (None, 0.0)
         yes_no = is_yes_no(text, lang)
-        intent_name, score = m.intent, m.score
         context = None
 
-        # follow-ups: "那一级呢？", "what about level 1?", "交到哪里？"
-        prev = state.get("intent")
-        if prev in self.kb.intents and not self.kb.intents[prev].smalltalk:
+        # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
+        prev_name = state.get("intent")
+        prev = self.kb.intents.get(prev_name) if isinstance(prev_name, str) else None
+        if prev is not None and not prev.smalltalk:
+            prev_slots = state.get("slots") or {}
             short = len(m.tokens) <= 3
-            if intent_name == "submit_where" and score >= self.settings["abstain_below"]:
-                context = prev
-            elif (is_followup_form(text, lang) or short) and (slots["levels"] or slots["groups"] or slots["facts"]) \
-                    and (score < self.settings["followup_below"] or intent_name == prev):
-                intent_name, score = prev, max(score, self.settings["followup_below"])
+            has_slots = bool(slots["levels"] or slots["groups"] or slots["facts"])
+            if intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
+                context, score = prev.name, max(score, self.settings["abstain_below"])
+            elif (explicit_followup or short) and has_slots:
                 if not yes_no and state.get("yes_no"):
                     yes_no = True
-                for key in ("levels", "groups"):
-                    if not slots[key]:
-                        slots[key] = state.get("slots", {}).get(key, [])
-                slots["facts"] = {**state.get("slots", {}).get("facts", {}), **slots["facts"]}
+                if not slots["levels"]:
+                    slots["levels"] = list(prev_slots.get("levels", []))
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                switched = slots["groups"] and prev.groups and not set(slots["groups"]) & set(prev.groups)
+                if switched:  # same question about another group: the best topic for that group
+                    for name, sc in ranking:
+                        if set(self.kb.intents[name].groups) & set(slots["groups"]):
+                            intent_name, score = name, max(sc, self.settings["abstain_below"])
+                            break
+                else:
+                    intent_name, score = prev.name, max(score, self.settings["followup_below"])
+                    if not slots["groups"]:
+                        slots["groups"] = list(prev_slots.get("groups", []))
 
-        best_oos = max((s for n, s in m.ranking if self.kb.intents[n].out_of_scope), default=0.0)
-        best_in = max((s for n, s in m.ranking if not self.kb.intents[n].out_of_scope), default=0.0)
+        best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
+        best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)
+        if intent_name in self.kb.intents and self.kb.intents[intent_name].smalltalk \
+                and score < self.settings["smalltalk_below"]:
+            intent_name = None
         covered = (intent_name is not None and score >= self.settings["abstain_below"]
                    and not self.kb.intents[intent_name].out_of_scope
-                   and not (best_oos > best_in + self.settings["out_of_scope_margin"] and intent_name == m.intent))
+                   and not (best_oos > best_in + self.settings["out_of_scope_margin"] and context is None
+                            and intent_name == ranking[0][0]))
         if not covered:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
@@ -165,6 +185,23 @@ class Engine:
         facts.update(slots["facts"])
         return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, profile, context,
                                   notes, new_state, m)
+
+    def _adjust(self, ranking: list[tuple[str, float]], slots: dict, norm: str) -> list[tuple[str, float]]:
+        """Prefer topics about the group the question names (教师, 学生 …) and demote topics about
+        another; prefer topics whose keywords the question contains."""
+        asked = set(slots["groups"])
+        out = []
+        for name, sc in ranking:
+            intent = self.kb.intents[name]
+            groups = set(intent.groups)
+            if asked and groups & asked:
+                sc += self.settings["group_bonus"]
+            elif asked and groups:
+                sc -= self.settings["group_penalty"]
+            if intent.keywords and any(k and k in norm for k in intent.keywords):
+                sc += self.settings["keyword_bonus"]
+            out.append((name, sc))
+        return sorted(out, key=lambda kv: kv[1], reverse=True)
 
     def _topic_answer(self, qid, raw, lang, intent: Intent, score, slots, yes_no, facts, profile, context,
                       notes, new_state, m: Match) -> Answer:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .text import Lexicon, Tokens, normalize_en, normalize_zh
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 MIN_ZH_PHRASINGS = 8
 MIN_EN_PHRASINGS = 3
 
@@ -38,6 +38,8 @@ class Intent:
     smalltalk: bool = False
     out_of_scope: bool = False
     verdicts: list[dict] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)  # who the topic is about: teacher, student, public …
+    keywords: list[str] = field(default_factory=list)  # words that point to this topic (normalised text)
 
 
 @dataclass
@@ -177,12 +179,16 @@ def build(root: Path, db_path: Path) -> dict:
     intent_rows, phrasing_rows = [], []
     for it in src["intents"].values():
         d = it["data"]
+        d["keywords"] = sorted({normalize_en(k, lex).strip() if k.isascii() else normalize_zh(k, lex)
+                                for k in d.get("keywords", [])})
         intent_rows.append({
             "name": it["name"], "clauses": json.dumps(d.get("clauses", [])), "rule": d.get("rule", ""),
             "topic_zh": d.get("topic_zh", ""), "topic_en": d.get("topic_en", ""),
             "answer_zh": d.get("answer_zh", ""), "answer_en": d.get("answer_en", ""),
             "smalltalk": int(bool(d.get("smalltalk"))), "out_of_scope": int(it["out_of_scope"]),
             "verdicts": json.dumps(d.get("verdicts", []), ensure_ascii=False),
+            "groups": json.dumps(d.get("groups", [])),
+            "keywords": json.dumps(d.get("keywords", []), ensure_ascii=False),
         })
         for lang in ("zh", "en"):
             for text in it[lang]:
@@ -240,9 +246,10 @@ def _read(db_path: Path) -> KnowledgeBase:
             clauses[cid] = {"id": cid, "title_zh": tz, "title_en": te, "text": text}
         intents = {}
         for row in conn.execute("select name, clauses, rule, topic_zh, topic_en, answer_zh, answer_en, "
-                                "smalltalk, out_of_scope, verdicts from intents"):
-            name, cl, rule, tz, te, az, ae, st, oos, verdicts = row
-            intents[name] = Intent(name, json.loads(cl), tz, te, az, ae, rule, bool(st), bool(oos), json.loads(verdicts))
+                                "smalltalk, out_of_scope, verdicts, groups, keywords from intents"):
+            name, cl, rule, tz, te, az, ae, st, oos, verdicts, groups, keywords = row
+            intents[name] = Intent(name, json.loads(cl), tz, te, az, ae, rule, bool(st), bool(oos),
+                                   json.loads(verdicts), json.loads(groups), json.loads(keywords))
         phrasings = [
             {"intent": i, "lang": lang, "text": t, "norm": n, "tokens": tok.split()}
             for i, lang, t, n, tok in conn.execute("select intent, lang, text, norm, tokens from phrasings order by rowid")

@@ -108,9 +108,7 @@ def certify_teachers(facts: dict, level: int | None = None) -> Outcome:
     if social is False:
         if student is False:
             return Outcome(name, "not_allowed", levels)
-        if student is True:
-            return Outcome(name, "can_apply", levels)
-        return Outcome(name, "conditional", levels, ["student_cert_qualified", "social_org_qualified"])
+        return Outcome(name, "can_apply", levels)  # not now: the qualification comes first
     if prep is False and senior is False:
         return Outcome(name, "not_allowed", levels, extra={"no_class": True})
     needs = []
@@ -209,7 +207,9 @@ def evaluate_all(facts: dict) -> dict[str, Outcome]:
     return {name: rule(facts) for name, rule in RULES.items()}
 
 
+# For the question "may we apply?", being able to apply is a yes.
+VERDICT_OVERRIDES = {("apply_social_org", "can_apply"): "yes"}
+
+
 def verdict(outcome: Outcome) -> str:
-    if outcome.capability == "entrust_students" and outcome.status == "not_applicable":
-        return "no"
-    return VERDICT_OF_STATUS[outcome.status]
+    return VERDICT_OVERRIDES.get((outcome.capability, outcome.status), VERDICT_OF_STATUS[outcome.status])

@@ -24,17 +24,19 @@ ZH_STOP = set(
     "的 了 吗 呢 吧 啊 呀 哦 嘛 么 是 在 有 和 与 及 或 就 都 也 还 又 请问 请 问 一下 下 个 这个 那个 这 那 "
     "我 我们 咱们 咱 你 您 你们 他们 它 贵 怎么 怎样 如何 什么 啥 咋 哪 哪些 哪个 哪里 几 多少 谁 "
     "想 想要 要 需要 能 能不能 可以 可不可以 会 该 应该 得 是不是 是否 一 把 被 给 对 从 到 向 "
-    "吗? 呢? 么? 那么 那 就是 一般 现在 目前 具体 到底 究竟 一定 必须 ? ？ , ， 。 ! ！ 、 . ~ 哈 嗯".split()
+    "吗? 呢? 么? 那么 那 就是 一般 现在 目前 具体 到底 究竟 一定 ? ？ , ， 。 ! ！ 、 . ~ 哈 嗯".split()
 )
 EN_STOP = set(
     "a an the is are am be was were do does did can could may might must shall should will would "
     "we our us you your i me my it its they them their this that these those of to in on at for "
-    "with by from as and or if what which who whom whose how when where why please there here "
+    "with by from as and or if what which whom whose how why please there here "
     "any some get got have has had not no yes so about into up out than then too very just also "
-    "need needs let tell me know want".split()
+    "need needs let tell me know want ask asking".split()
 )
 
-WH_ZH = re.compile(r"几|什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
+WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是|几(?![个种项类位名所])")
+ENDS_MA = re.compile(r"(吗|么|嘛)\s*[?？!！。.~]*\s*$")
+STRONG_WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
 YESNO_ZH = re.compile(
     r"(吗|么|嘛|不)\s*[?？!！。.~]*\s*$|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
     r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
@@ -125,9 +127,13 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
     return text
 
 
+ATTACHMENT_EN = re.compile(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
+
+
 def normalize_en(text: str, lex: Lexicon) -> str:
     text = text.lower().replace("’", "'")
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
+    text = ATTACHMENT_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} ", text)
     if lex._en_re is not None:
         text = lex._en_re.sub(lambda m: lex.english[m.group(0)], text)
     return text
@@ -171,9 +177,21 @@ def groups_in(norm_text: str, lang: str) -> list[str]:
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
         return bool(YESNO_EN.search(text)) and not WH_EN.search(text)
+    if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
+        return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
     if WH_ZH.search(text):
         return False
     return bool(YESNO_ZH.search(text))
+
+
+FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
+
+
+def strip_followup(text: str, lang: str) -> str:
+    """"那一级呢？" → "一级": the words that carry the follow-up."""
+    if lang == "en":
+        return re.sub(r"^\s*(and|so|then|also)\b[\s,]*", "", text, flags=re.I)
+    return FOLLOWUP_STRIP_ZH.sub("", text) or text
 
 
 def is_followup_form(text: str, lang: str) -> bool:
@@ -209,7 +227,7 @@ class Tokens:
         for chunk in _PUNCT_SPLIT.split(norm_text):
             if not chunk:
                 continue
-            for tok in self.tk.lcut_for_search(chunk, HMM=True):
+            for tok in self.tk.lcut(chunk, HMM=True):
                 tok = tok.strip()
                 if tok and tok not in ZH_STOP and not tok.isspace():
                     out.append(tok)
@@ -219,7 +237,7 @@ class Tokens:
     def en(norm_text: str) -> list[str]:
         out = []
         for tok in re.findall(r"[a-z0-9_+]+|[\u4e00-\u9fff]+", norm_text):
-            if tok in EN_STOP:
+            if tok in EN_STOP or (len(tok) == 1 and tok.isalpha()):
                 continue
             if len(tok) > 4 and tok.endswith("s") and not tok.endswith("ss"):
                 tok = tok[:-1]
