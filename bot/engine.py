@@ -23,7 +23,7 @@ DEFAULT_SETTINGS = {
     "quote_clauses": 2,  # how many cited clauses are quoted in full
     "group_bonus": 0.08,  # the question names the topic's group (教师, 学生 …)
     "group_penalty": 0.12,  # the question names another group than the topic's
-    "keyword_bonus": 0.08,  # the question contains one of the topic's keywords
+    "keyword_bonus": 0.12,  # the question contains one of the topic's keywords
     "smalltalk_below": 0.7,  # greetings, thanks … need a close match; a weak one is "not covered"
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")

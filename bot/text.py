@@ -54,7 +54,10 @@ LEVEL_ZH = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "五级": 5, "�
 
 GROUPS_ZH = {"教师": "teacher", "学生": "student", "社会人员": "public", "新型学徒制": "apprentice",
              "金蓝领": "golden_blue_collar"}
-GROUPS_EN = {"teacher": "teacher", "student": "student", "public": "public", "apprentice": "apprentice"}
+GROUPS_EN = {"teacher": "teacher", "student": "student", "public": "public", "apprentice": "apprentice",
+             "attachment1": "att1", "attachment2": "att2", "attachment3": "att3"}
+ATTACHMENT_GROUPS_ZH = {"附件1": "att1", "基本情况表": "att1", "附件2": "att2", "工作方案": "att2", "附件3": "att3",
+                        "认定范围清单": "att3", "清单": "att3"}
 CLASSES_ZH = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 
 
@@ -170,13 +173,24 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
 
 
 def groups_in(norm_text: str, lang: str) -> list[str]:
-    table = GROUPS_EN if lang == "en" else GROUPS_ZH
-    return [g for w, g in table.items() if w in norm_text]
+    """Who or what the question is about: 教师/学生/社会人员 …, or one attachment (附件1 …)."""
+    table = GROUPS_EN if lang == "en" else {**GROUPS_ZH, **ATTACHMENT_GROUPS_ZH}
+    out = []
+    for w, g in table.items():
+        if w in norm_text and g not in out:
+            out.append(g)
+    return out
+
+
+YESNO_TAIL_EN = re.compile(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine)|possible|allowed|permitted|ok|okay|right)\s*\?\s*$", re.I)
 
 
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
-        return bool(YESNO_EN.search(text)) and not WH_EN.search(text)
+        if YESNO_TAIL_EN.search(text):
+            return True
+        # "We are not qualified, can someone else …?": look at each clause
+        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:]", text))
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
     if WH_ZH.search(text):
