@@ -150,7 +150,7 @@ def _dictionary(src: dict, lex: Lexicon) -> str:
                 words[w] = max(words.get(w, 0), freq.get(w) or 3)
                 for ch in w:
                     words.setdefault(ch, freq.get(ch) or 3)
-    strong = set(lex.replace.values()) | set(src["glossary"].get("protect", {}).get("words", []))
+    strong = set(lex.replace.values()) | set(lex.fixes.values()) | set(src["glossary"].get("protect", {}).get("words", []))
     for w in strong:
         if re.search(r"[\u4e00-\u9fff]", w):
             words[w] = max(words.get(w, 0), 200000)

@@ -66,23 +66,26 @@ class Lexicon:
     """Everything the normaliser needs, compiled from the glossary."""
 
     replace: dict[str, str]  # variant → canonical (Chinese, after fixes)
+    fixes: dict[str, str]  # OCR forms and typos → correct form (applied first)
     traditional: dict[str, str]
     english: dict[str, str]  # English variant → canonical English word
     fact_patterns: list[tuple[re.Pattern, str, object]] = field(default_factory=list)
     _zh_re: re.Pattern | None = None
+    _fix_re: re.Pattern | None = None
     _en_re: re.Pattern | None = None
 
     def __post_init__(self):
         keys = sorted(self.replace, key=len, reverse=True)
         self._zh_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        fix_keys = sorted(self.fixes, key=len, reverse=True)
+        self._fix_re = re.compile("|".join(map(re.escape, fix_keys))) if fix_keys else None
         en_keys = sorted(self.english, key=len, reverse=True)
         self._en_re = re.compile(r"\b(?:" + "|".join(map(re.escape, en_keys)) + r")\b") if en_keys else None
 
     @classmethod
     def from_glossary(cls, glossary: dict) -> "Lexicon":
         replace: dict[str, str] = {}
-        for variant, fixed in glossary.get("fix", {}).items():
-            replace[variant] = fixed
+        fixes = dict(glossary.get("fix", {}))
         for canonical, variants in glossary.get("synonym", {}).items():
             replace.setdefault(canonical, canonical)  # a canonical word protects itself
             for v in variants:
@@ -101,7 +104,7 @@ class Lexicon:
         patterns = []
         for f in glossary.get("fact", []):
             patterns.append((re.compile(f["pattern"], re.I), f["key"], f["value"]))
-        return cls(replace, traditional, english, patterns)
+        return cls(replace, fixes, traditional, english, patterns)
 
 
 def clean(text: str) -> str:
@@ -125,6 +128,8 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
     text = text.lower()
     text = "".join(lex.traditional.get(ch, ch) for ch in text)
     text = _LEVEL_PAIR.sub(lambda m: m.group(1) + "级", text)  # 二三级, 2、3级 → 二级三级
+    if lex._fix_re is not None:
+        text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)
     if lex._zh_re is not None:
         text = lex._zh_re.sub(lambda m: lex.replace[m.group(0)], text)
     return text

@@ -1,0 +1,55 @@
+"""Accuracy bars over labelled question sets (scored by the rules of ../shared/eval/score_ask.py)."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, ROOT, SHARED, load_jsonl, skillcert_cmd
+from scoring import score
+
+
+def test_own_labelled_set_meets_the_bar(engine):
+    rows = load_jsonl(DATA / "questions.jsonl")
+    assert len(rows) >= 150
+    result = score(engine, rows)
+    assert result["full"] >= 0.95, result["failures"]
+    assert result["oos"] >= 0.95, result["failures"]
+
+
+def test_held_out_set_stays_above_the_bar(engine):
+    # written after the engine was tuned on questions.jsonl: a check on generalisation
+    result = score(engine, load_jsonl(DATA / "holdout.jsonl"))
+    assert result["full"] >= 0.90, result["failures"]
+    assert result["oos"] >= 0.90, result["failures"]
+
+
+def test_labelled_set_covers_every_topic(kb):
+    rows = load_jsonl(DATA / "questions.jsonl") + load_jsonl(DATA / "holdout.jsonl")
+    cited = {c for r in rows for c in r["clauses"]}
+    topics = {n for n, it in kb.intents.items() if not it.smalltalk and not it.out_of_scope}
+    for name in topics:
+        first = kb.intents[name].clauses[0]
+        assert first in cited, f"no labelled question for {name} ({first})"
+    kinds = {r.get("tag") for r in rows}
+    assert {"colloquial", "typo", "english", "out-of-scope", "followup", "profile"} <= kinds
+
+
+def test_labelled_set_does_not_copy_the_shared_dev_set():
+    dev = SHARED / "eval" / "dev-questions.jsonl"
+    if not dev.exists():
+        pytest.skip("../shared/eval is not beside this checkout")
+    shared = {r["question"] for r in load_jsonl(dev)}
+    own = {r["question"] for r in load_jsonl(DATA / "questions.jsonl")}
+    assert not shared & own
+
+
+def test_shared_dev_set_through_the_real_command(env):
+    """The shared scorer runs `skillcert ask --jsonl` as a process, as CI's graders do."""
+    scorer = SHARED / "eval" / "score_ask.py"
+    if not scorer.exists():
+        pytest.skip("../shared/eval is not beside this checkout")
+    cmd = " ".join(skillcert_cmd())
+    p = subprocess.run([sys.executable, str(scorer), "--cmd", f"{cmd} ask --jsonl", "--min-full", "0.9",
+                        "--min-oos", "0.9"], capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+    assert p.returncode == 0, p.stdout + p.stderr

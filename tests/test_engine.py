@@ -1,0 +1,114 @@
+"""The answer engine, in process: grounded answers, verdicts, follow-ups, abstention, bad input."""
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+QUOTE = re.compile(r"“[^”]+”")
+
+
+def test_answer_cites_and_quotes_its_clause(engine, kb):
+    a = engine.answer("我们能给老师认定二级吗？")
+    assert a.intent == "teacher_certification"
+    assert a.clauses[0] == "2.3"
+    assert a.verdict == "conditional"
+    assert "〔2.3〕" in a.text
+    assert kb.clauses["2.3"]["text"] in a.text  # the clause, verbatim
+    assert "社会培训评价组织资质" in a.text and "预备技师班" in a.text  # names the facts it depends on
+
+
+def test_verdict_with_a_profile_is_definite(engine):
+    yes = engine.answer("我们能给老师认定二级吗", profile={"social_org_qualified": True, "runs_senior_class": True,
+                                                   "runs_prep_technician_class": False})
+    no = engine.answer("我们能给老师认定二级吗", profile={"student_cert_qualified": True, "social_org_qualified": False})
+    assert yes.verdict == "yes" and "按贵校情况" in yes.text
+    assert no.verdict == "no" and "2.1" in no.clauses  # says how to get there
+
+
+def test_level_outside_the_rule_is_a_no(engine):
+    a = engine.answer("给教师认定一级可以吗")
+    assert (a.verdict, a.clauses[0]) == ("no", "2.3")
+
+
+def test_english_question_gets_an_english_answer_with_chinese_terms_and_quote(engine, kb):
+    a = engine.answer("Can teachers at our school be certified at level 3?")
+    assert a.lang == "en" and a.verdict == "conditional"
+    assert "social training evaluation organisation" in a.text and "社会培训评价组织" in a.text
+    assert kb.clauses["2.3"]["text"] in a.text
+    assert not re.search(r"[\u4e00-\u9fff]{12,}", a.text.split("Source")[0].replace(kb.clauses["2.3"]["text"], ""))
+
+
+def test_not_covered_says_so_suggests_topics_and_gives_contacts(engine):
+    a = engine.answer("认定一次收多少钱")
+    assert a.clauses == [] and a.verdict is None and a.intent is None and not a.covered
+    assert "没有规定" in a.text
+    assert "0531-86914920" in a.text and "0531-86018851" in a.text
+    assert 1 <= len(a.suggestions) <= 3
+    e = engine.answer("How much does the exam cost?")
+    assert e.lang == "en" and "does not cover" in e.text and "0531" in e.text
+
+
+def test_followups_resolve_against_the_previous_turn(engine):
+    first = engine.answer("我们能给老师认定二级吗？")
+    second = engine.answer("那一级呢？", state=first.state)
+    assert (second.intent, second.verdict) == ("teacher_certification", "no")
+    en1 = engine.answer("Can we certify teachers at level 3?")
+    en2 = engine.answer("what about level 1?", state=en1.state)
+    assert (en2.clauses[0], en2.verdict, en2.lang) == ("2.3", "no", "en")
+    s1 = engine.answer("认定工种要调整怎么弄")
+    s2 = engine.answer("交到哪里？", state=s1.state)
+    assert s2.clauses == ["3.2"]
+    a1 = engine.answer("申报社评组织要交什么材料")
+    a2 = engine.answer("交到哪里？", state=a1.state)
+    assert a2.clauses == ["2.2"]
+
+
+def test_followup_to_another_group_switches_topic(engine):
+    first = engine.answer("能给老师认定二级吗")
+    second = engine.answer("那学生呢", state=first.state)
+    assert second.clauses[0] == "1.1"
+
+
+def test_small_talk_has_no_clauses(engine):
+    for q in ("你好", "谢谢", "Hello"):
+        a = engine.answer(q)
+        assert a.clauses == [] and a.verdict is None and a.intent in ("greeting", "thanks")
+
+
+def test_ocr_forms_and_typos_are_understood(engine):
+    assert engine.answer("预各技师班的学生认定几级").clauses[0] == "1.1"
+    assert engine.answer("社平组织咋申报").clauses[0] in ("2.1", "2.2")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\x00\x01\x02", "😀😀😀", "？？？", "<script>alert(1)</script>",
+                                 "'; drop table sessions; --", "{{ 7*7 }}", "%s%s%s", "\u202e\u200b", "技" * 10000])
+def test_bad_input_gets_a_normal_reply(engine, bad):
+    a = engine.answer(bad)
+    assert isinstance(a.text, str) and a.text
+    if bad == "{{ 7*7 }}":
+        assert not re.search(r"(?<!\d)49(?!\d)", a.text)  # user text is never evaluated as a template
+
+
+def test_long_input_is_cut_and_says_so(engine):
+    a = engine.answer("老师能认定几级" + "啊" * 9000)
+    assert "前 500 个字" in a.text
+
+
+def test_non_string_question_is_handled(engine):
+    assert engine.answer(None).text
+    assert engine.answer(12345).text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_an_answer_or_a_plain_not_covered(engine, text):
+    a = engine.answer(text)
+    assert a.text
+    assert a.lang in ("zh", "en")
+    assert a.verdict in (None, "yes", "no", "conditional")
+    if a.clauses:
+        assert a.intent is not None
+    else:
+        assert a.verdict is None
+    assert set(a.to_json()) == {"id", "question", "lang", "intent", "score", "clauses", "verdict", "answer"}

@@ -1,0 +1,86 @@
+"""Normalisation, language, slots and question forms."""
+import pytest
+
+from bot.text import (clean, detect_lang, facts_in, groups_in, is_followup_form, is_yes_no, levels_in,
+                      normalize_en, normalize_zh)
+
+
+def test_clean_folds_width_and_drops_control_characters_and_markup():
+    assert clean("ＡＢＣ１２３　技校\x00\x07<b>呀</b>") == "ABC123 技校 呀"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("预各技师班", "预备技师班"),            # OCR forms listed in SPEC
+    ("具各社评资质", "具备社会培训评价组织资质"),
+    ("事前各案", "事前备案"),
+    ("職業技能等級認定", "职业技能等级认定"),  # traditional characters
+    ("老师", "教师"),
+    ("技校", "技工院校"),
+    ("技能鉴定", "职业技能等级认定"),
+    ("2级", "二级"),
+    ("二三级", "二级三级"),
+])
+def test_normalize_zh(kb, raw, expected):
+    assert expected in normalize_zh(raw, kb.lexicon)
+
+
+def test_normalize_keeps_class_names_whole(kb):
+    norm = normalize_zh("高级工班和预备技师班", kb.lexicon)
+    assert "高级技工班" in norm and "预备技师班" in norm
+
+
+@pytest.mark.parametrize("text, levels", [
+    ("能给老师认定二级吗", [2]),
+    ("认定技师可以吗", [2]),
+    ("高级技师行不行", [1]),
+    ("五级和四级", [5, 4]),
+    ("开办预备技师班的学校", []),          # a class, not a level asked about
+    ("预备技师层次的学生", [2]),
+])
+def test_levels_in_chinese(kb, text, levels):
+    assert levels_in(normalize_zh(text, kb.lexicon), "zh") == levels
+
+
+def test_levels_in_english(kb):
+    assert levels_in(normalize_en("what about Level two? or lvl 3", kb.lexicon), "en") == [2, 3]
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("我们能给老师认定二级吗？", "zh", True),
+    ("能不能委托别的学校", "zh", True),
+    ("可以给本校专业教师认定几级", "zh", False),
+    ("同一职业的几个工种要合并单元格吗", "zh", True),
+    ("有什么要求吗", "zh", False),
+    ("是交省厅还是交市里", "zh", False),
+    ("Can teachers be certified at level 3?", "en", True),
+    ("Which agency receives it?", "en", False),
+    ("We are not qualified, can someone else certify our students?", "en", True),
+    ("Teachers at level 4, is that possible?", "en", True),
+])
+def test_yes_no_questions(text, lang, expected):
+    assert is_yes_no(text, lang) is expected
+
+
+def test_language_detection():
+    assert detect_lang("can we certify teachers at level 2?") == "en"
+    assert detect_lang("我们能给老师认定二级吗") == "zh"
+    assert detect_lang("附件3的level怎么写") == "zh"
+
+
+def test_followup_forms():
+    assert is_followup_form("那一级呢？", "zh")
+    assert is_followup_form("what about level 1?", "en")
+    assert not is_followup_form("学生能认定几级", "zh")
+
+
+def test_facts_stated_in_the_question(kb):
+    assert facts_in("我们还没有认定资格", kb.lexicon) == {"student_cert_qualified": False}
+    assert facts_in("我们已经有社评资质了", kb.lexicon)["social_org_qualified"] is True
+    assert facts_in("我们没有社评资质", kb.lexicon)["social_org_qualified"] is False
+    assert facts_in("学校没开预备技师班", kb.lexicon)["runs_prep_technician_class"] is False
+    assert facts_in("we are not qualified yet", kb.lexicon)["student_cert_qualified"] is False
+
+
+def test_groups(kb):
+    assert groups_in(normalize_zh("老师和学生", kb.lexicon), "zh") == ["teacher", "student"]
+    assert "att3" in groups_in(normalize_zh("附件三怎么填", kb.lexicon), "zh")
