@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .text import Lexicon, Tokens, normalize_en, normalize_zh
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIN_ZH_PHRASINGS = 8
 MIN_EN_PHRASINGS = 3
 
@@ -52,6 +52,7 @@ class KnowledgeBase:
     rules_text: dict
     questionnaire: dict
     replies: dict
+    actions: dict
     dictionary: str
     lexicon: Lexicon
     _tokens: Tokens | None = None
@@ -119,6 +120,11 @@ def read_sources(root: Path) -> dict:
             for cid in entry.get("clauses", []):
                 if cid not in clauses:
                     raise KBError(f"{k / 'rules.toml'}: {cap}.{status} cites unknown clause `{cid}`")
+    actions = _read_toml(k / "actions.toml")
+    for name, a in actions.items():
+        for cid in a.get("clauses", []) + [p["clause"] for p in a.get("proofs", [])]:
+            if cid not in clauses:
+                raise KBError(f"{k / 'actions.toml'}: {name} cites unknown clause `{cid}`")
     return {
         "clauses": clauses,
         "intents": intents,
@@ -127,6 +133,7 @@ def read_sources(root: Path) -> dict:
         "rules": rules_text,
         "questionnaire": _read_toml(k / "questionnaire.toml") if (k / "questionnaire.toml").exists() else {},
         "replies": _read_toml(k / "replies.toml"),
+        "actions": actions,
     }
 
 
@@ -206,7 +213,7 @@ def build(root: Path, db_path: Path) -> dict:
     meta = {
         "schema": SCHEMA_VERSION, "facts": src["facts"], "glossary": src["glossary"],
         "rules": src["rules"], "questionnaire": src["questionnaire"], "replies": src["replies"],
-        "dictionary": dictionary,
+        "actions": src["actions"], "dictionary": dictionary,
     }
     db["meta"].insert_all(({"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()), pk="key")
     db.conn.commit()
@@ -258,4 +265,4 @@ def _read(db_path: Path) -> KnowledgeBase:
         conn.close()
     glossary = meta["glossary"]
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
-                         meta["questionnaire"], meta["replies"], meta["dictionary"], Lexicon.from_glossary(glossary))
+                         meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary))

@@ -1,0 +1,177 @@
+"""The eligibility verdict for a filled questionnaire (SPEC: `check` JSON), from bot/rules.py.
+
+Pure: answers and the knowledge base in, a dict out. A fact the questionnaire did not ask is
+false (it was skipped because it cannot change the result, or the answers file left it out).
+"""
+from __future__ import annotations
+
+import jinja2
+
+from . import rules
+from .kb import KnowledgeBase
+
+SPEC_CAPABILITIES = ("certify_students", "certify_teachers", "certify_social_persons", "apply_social_org",
+                     "entrust_students", "adjust_scope")
+FILING_ACTIONS = ("apply_social_org", "file_scope", "adjust_scope")
+_jinja = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
+
+
+def facts_of(answers: dict) -> dict:
+    facts = {k: answers.get(k) for k in ("institution_type", "affiliation")}
+    if not facts["institution_type"]:
+        facts["institution_type"] = rules.TECHNICAL_SCHOOL
+    for key in rules.BOOL_FACTS:
+        facts[key] = bool(answers.get(key, False))
+    return facts
+
+
+def agency_text(kb: KnowledgeBase, affiliation: str | None, lang: str) -> str:
+    key = affiliation if affiliation in ("provincial", "municipal") else "either"
+    return kb.facts["agency"][key if lang == "zh" else key + "_en"]
+
+
+def reason_text(kb: KnowledgeBase, outcome: rules.Outcome, facts: dict, lang: str) -> tuple[str, list[str]]:
+    entry = kb.rules_text[outcome.capability][outcome.status]
+    names = {l["n"]: l[lang] for l in kb.facts["level"]}
+    classes = outcome.extra.get("classes", [])
+    ctx = {
+        **outcome.extra,
+        "levels_zh": "、".join(names[n] for n in outcome.levels) if lang == "zh" else "",
+        "levels_en": ", ".join(names[n] for n in outcome.levels) if lang == "en" else "",
+        "agency_zh": agency_text(kb, facts.get("affiliation"), "zh"),
+        "agency_en": agency_text(kb, facts.get("affiliation"), "en"),
+        "classes_zh": "、".join(n for k, n in (("runs_prep_technician_class", "预备技师班"),
+                                             ("runs_senior_class", "高级技工班")) if k in classes),
+        "classes_en": " and ".join(n for k, n in (("runs_prep_technician_class", "preparatory technician classes"),
+                                                 ("runs_senior_class", "senior worker classes")) if k in classes),
+        "missing_class": {"runs_senior_class": "高级技工班", "runs_prep_technician_class": "预备技师班"}.get(
+            outcome.extra.get("missing_class", ""), ""),
+    }
+    return _jinja.from_string(entry[lang]).render(**ctx).strip(), list(entry["clauses"])
+
+
+def actions_for(outcomes: dict[str, rules.Outcome], goals: list[str], facts: dict) -> list[str]:
+    """Action ids, in order, for the chosen goals (knowledge/actions.toml)."""
+    ids: list[str] = []
+
+    def add(*names):
+        for n in names:
+            if n not in ids:
+                ids.append(n)
+
+    for goal in goals:
+        status = outcomes[goal].status if goal in outcomes else None
+        if goal == "certify_students":
+            if status == "allowed":
+                add("certify_students")
+                if facts.get("has_segmented_students"):
+                    add("segmented_students")
+                add("duties")
+            elif status == "can_apply":
+                add("obtain_student_qualification", "entrust_students")
+        elif goal == "certify_teachers":
+            if status == "allowed":
+                add("certify_teachers", "duties")
+            elif status == "can_apply":
+                add("apply_social_org", "file_scope")
+        elif goal == "certify_social_persons":
+            if status == "allowed":
+                add("certify_social_persons", "duties")
+            elif status == "can_apply":
+                add("apply_social_org", "file_scope")
+            elif status == "not_allowed":
+                add("obtain_student_qualification")
+        elif goal == "apply_social_org":
+            if status == "can_apply":
+                add("apply_social_org", "file_scope")
+            elif status == "not_allowed":
+                add("obtain_student_qualification", "entrust_students")
+        elif goal == "adjust_scope":
+            if status == "allowed":
+                add("adjust_scope")
+    return ids
+
+
+def check(answers: dict, kb: KnowledgeBase, lang: str = "zh") -> dict:
+    facts = facts_of(answers)
+    outcomes = rules.evaluate_all(facts)
+    caps = {}
+    for name in SPEC_CAPABILITIES:
+        o = outcomes[name]
+        reason, clauses = reason_text(kb, o, facts, lang)
+        entry = {"status": o.status}
+        if name in ("certify_students", "certify_teachers"):
+            entry["levels"] = o.levels if o.status == "allowed" else []
+        entry["clauses"] = clauses
+        entry["reason"] = reason
+        caps[name] = entry
+    goals = answers.get("goals") or []
+    actions = []
+    for aid in actions_for(outcomes, goals, facts):
+        a = kb.actions[aid]
+        actions.append({
+            "id": aid,
+            "title": a[lang],
+            "documents": list(a.get("documents", [])),
+            "submit_to": agency_text(kb, facts.get("affiliation"), lang) if a.get("submit") else "",
+            "clauses": list(a["clauses"]),
+        })
+    return {"capabilities": caps, "actions": actions}
+
+
+def needs_filing(answers: dict, kb: KnowledgeBase) -> bool:
+    return any(a["submit_to"] for a in check(answers, kb)["actions"])
+
+
+def needs_documents(answers: dict, kb: KnowledgeBase) -> bool:
+    return any(a["documents"] for a in check(answers, kb)["actions"])
+
+
+STATUS_WORDS = {
+    "zh": {"allowed": "可以", "not_allowed": "不可以", "can_apply": "需先申请", "already_has": "已具备",
+           "not_applicable": "不适用"},
+    "en": {"allowed": "allowed", "not_allowed": "not allowed", "can_apply": "apply first",
+           "already_has": "already held", "not_applicable": "not applicable"},
+}
+CAPABILITY_WORDS = {
+    "zh": {"certify_students": "为本校学生认定", "certify_teachers": "为本校教师认定二级、三级",
+           "certify_social_persons": "面向社会人员认定", "apply_social_org": "申报社会培训评价组织资质",
+           "entrust_students": "委托其他机构为学生认定", "adjust_scope": "调整认定职业（工种）、等级"},
+    "en": {"certify_students": "certify your students", "certify_teachers": "certify your teachers at levels 2 and 3",
+           "certify_social_persons": "certify people outside the school",
+           "apply_social_org": "apply as a social training evaluation organisation",
+           "entrust_students": "entrust another body with your students", "adjust_scope": "change your certified scope"},
+}
+
+
+def status_word(capability: str, status: str, lang: str) -> str:
+    if capability == "apply_social_org" and status == "can_apply":
+        return "可以申报" if lang == "zh" else "may apply"
+    return STATUS_WORDS[lang][status]
+
+
+def check_text(result: dict, kb: KnowledgeBase, lang: str = "zh") -> str:
+    """The verdict as a message: one line per capability, then the actions."""
+    lines = ["评估结果：" if lang == "zh" else "What your school may do:"]
+    for name, cap in result["capabilities"].items():
+        status = status_word(name, cap["status"], lang)
+        levels = ""
+        if cap.get("levels"):
+            levels = ("（" + "、".join(f"{n}级" for n in cap["levels"]) + "）") if lang == "zh" else \
+                f" (levels {', '.join(map(str, cap['levels']))})"
+        cite = "、".join(cap["clauses"]) if lang == "zh" else ", ".join(cap["clauses"])
+        lines.append(f"• {CAPABILITY_WORDS[lang][name]}：{status}{levels}〔{cite}〕\n  {cap['reason']}" if lang == "zh"
+                     else f"• {CAPABILITY_WORDS[lang][name]}: {status}{levels} [{cite}]\n  {cap['reason']}")
+    if result["actions"]:
+        lines.append("\n下一步：" if lang == "zh" else "\nNext steps:")
+        for i, a in enumerate(result["actions"], 1):
+            docs = ""
+            if a["documents"]:
+                names = [f"附件{d[-1]}" for d in a["documents"]]
+                docs = ("，材料：" + "、".join(names)) if lang == "zh" else (", documents: " + ", ".join(names))
+            where = ""
+            if a["submit_to"]:
+                where = f"，报{a['submit_to']}" if lang == "zh" else f", file with {a['submit_to']}"
+            cite = "、".join(a["clauses"])
+            lines.append(f"{i}. {a['title']}{docs}{where}〔{cite}〕")
+    return "\n".join(lines)

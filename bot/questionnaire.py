@@ -1,0 +1,449 @@
+"""The eligibility questionnaire as a pure state machine over knowledge/questionnaire.toml.
+
+`state` is a JSON-able dict (kept by the channel in SQLite after every step):
+    answers   the SPEC questionnaire keys answered so far (org.*, occupations …)
+    pending   what is being asked: a question key, "occ.<field>", "more_occ", "summary", "reuse", or None
+    history   keys answered, in order (for "back")
+    draft     the occupation being entered
+    editing   set while changing one answer from the summary
+    lang      zh | en
+Nothing here does I/O; `bot/dialogue.py` turns prompts into messages and buttons.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from . import validate as v
+from .answers import validate_answers
+from .eligibility import needs_documents, needs_filing
+from .kb import KnowledgeBase
+
+SKIP_WORDS = {"跳过", "略过", "无", "没有", "不填", "空", "-", "—", "skip", "none", "n/a", "na", "/"}
+DONE_WORDS = {"完成", "好了", "好", "确定", "ok", "done", "finish", "完毕", "就这些"}
+MAX_OCCUPATIONS = 50
+
+TYPE_VALIDATORS = {
+    "text": v.text, "credit_code": v.credit_code, "phone": v.phone, "email": v.email,
+    "occupation_code": v.occupation_code, "levels": v.levels, "count": v.count, "yesno": v.yes_no,
+}
+
+
+@dataclass
+class Prompt:
+    key: str
+    text: str
+    options: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    kind: str = "text"  # text | yesno | choice | multi | summary
+    selected: list[str] = field(default_factory=list)  # multi: values chosen so far
+
+
+class Invalid(ValueError):
+    """The answer does not fit; the message says why (the question is asked again)."""
+
+
+# ------------------------------------------------------------------ state helpers
+
+
+def new_state(lang: str = "zh", profile: dict | None = None) -> dict:
+    state = {"answers": {}, "pending": None, "history": [], "draft": {}, "editing": None, "lang": lang,
+             "multi": []}
+    if profile:
+        state["saved"] = profile
+        state["pending"] = "reuse"
+    else:
+        advance(state, None)
+    return state
+
+
+def get(answers: dict, key: str):
+    if key.startswith("org."):
+        return answers.get("org", {}).get(key[4:])
+    return answers.get(key)
+
+
+def put(answers: dict, key: str, value) -> None:
+    if key.startswith("org."):
+        org = answers.setdefault("org", {})
+        if value in (None, ""):
+            org.pop(key[4:], None)
+        else:
+            org[key[4:]] = value
+    else:
+        answers[key] = value
+
+
+def drop(answers: dict, key: str) -> None:
+    if key.startswith("org."):
+        answers.get("org", {}).pop(key[4:], None)
+    else:
+        answers.pop(key, None)
+
+
+def has(answers: dict, key: str) -> bool:
+    if key.startswith("org."):
+        return key[4:] in answers.get("org", {}) or key in answers.get("_skipped", [])
+    return key in answers
+
+
+def holds(condition: str, answers: dict, kb: KnowledgeBase) -> bool:
+    c = condition.strip()
+    if c == "filing":
+        return needs_filing(answers, kb)
+    if c == "documents":
+        return needs_documents(answers, kb)
+    if c.startswith("goals has "):
+        wanted = set(c[len("goals has "):].split("|"))
+        return bool(wanted & set(answers.get("goals") or []))
+    if c.startswith("not "):
+        return answers.get(c[4:].strip()) is False
+    if "==" in c:
+        key, value = (x.strip() for x in c.split("==", 1))
+        return str(answers.get(key)) == value
+    return answers.get(c) is True
+
+
+def questions(kb: KnowledgeBase) -> list[dict]:
+    return kb.questionnaire.get("question", [])
+
+
+def occupation_fields(kb: KnowledgeBase) -> list[dict]:
+    return kb.questionnaire.get("occupation", [])
+
+
+def applies(q: dict, answers: dict, kb: KnowledgeBase) -> bool:
+    return all(holds(c, answers, kb) for c in q.get("when", []))
+
+
+def next_key(state: dict, kb: KnowledgeBase) -> str | None:
+    """The first question that applies and is not answered; then occupations; then the summary."""
+    answers = state["answers"]
+    for q in questions(kb):
+        if applies(q, answers, kb) and not has(answers, q["key"]):
+            return q["key"]
+    if needs_documents(answers, kb):
+        if state.get("draft") or not answers.get("occupations"):
+            for f in occupation_fields(kb):
+                draft = state.get("draft", {})
+                if f["key"] not in draft and "_skip_" + f["key"] not in draft and applies(f, answers, kb):
+                    return "occ." + f["key"]
+            return "occ.commit"
+        if not state.get("occ_done"):
+            return "more_occ"
+    return "summary"
+
+
+def advance(state: dict, kb: KnowledgeBase | None) -> None:
+    if kb is None:
+        state["pending"] = "institution_type"
+        return
+    key = next_key(state, kb)
+    if key == "occ.commit":
+        commit_draft(state)
+        key = next_key(state, kb)
+    if state.get("editing") and key in ("summary", "more_occ"):
+        state["editing"] = None
+        key = "summary"
+    state["pending"] = key
+
+
+def commit_draft(state: dict) -> None:
+    draft = state.get("draft") or {}
+    if draft:
+        state["answers"].setdefault("occupations", []).append(draft)
+    state["draft"] = {}
+    state["occ_done"] = False
+
+
+def prune(state: dict, kb: KnowledgeBase) -> None:
+    """Drop answers to questions that no longer apply (after an answer changed)."""
+    answers = state["answers"]
+    for q in questions(kb):
+        if has(answers, q["key"]) and not applies(q, answers, kb):
+            drop(answers, q["key"])
+            skipped = answers.get("_skipped", [])
+            if q["key"] in skipped:
+                skipped.remove(q["key"])
+    if not needs_documents(answers, kb):
+        answers.pop("occupations", None)
+        state["draft"] = {}
+    state["history"] = [k for k in state["history"] if k.startswith("occ") or has(answers, k)]
+
+
+# ------------------------------------------------------------------ prompts
+
+
+def _question(kb: KnowledgeBase, key: str) -> dict:
+    if key.startswith("occ."):
+        for f in occupation_fields(kb):
+            if "occ." + f["key"] == key:
+                return f
+    for q in questions(kb):
+        if q["key"] == key:
+            return q
+    raise KeyError(key)
+
+
+def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
+    lang = state["lang"]
+    key = state["pending"]
+    if key == "reuse":
+        return Prompt("reuse", ("找到贵校上次的答案：\n" if lang == "zh" else "I have your previous answers:\n")
+                      + summary_text(state["saved"], kb, lang)
+                      + ("\n\n沿用这些答案吗？" if lang == "zh" else "\n\nUse these answers?"),
+                      yes_no_options(lang), "yesno")
+    if key == "more_occ":
+        n = len(state["answers"].get("occupations", []))
+        return Prompt(key, f"已录入 {n} 个工种。还要再添加一个工种吗？" if lang == "zh"
+                      else f"{n} occupation(s) entered. Add another one?", yes_no_options(lang), "yesno")
+    if key == "summary":
+        return Prompt(key, summary_text(state["answers"], kb, lang) +
+                      ("\n\n确认无误请点“确认”（或回复“确认”）；要修改第几项，回复“改 3”；/back 返回上一题。" if lang == "zh" else
+                       "\n\nReply \"confirm\" if all is right; \"edit 3\" changes item 3; /back goes back."),
+                      [("确认" if lang == "zh" else "confirm", "confirm")], "summary")
+    q = _question(kb, key)
+    text = q[lang]
+    if key.startswith("occ."):
+        n = len(state["answers"].get("occupations", [])) + 1
+        text = (f"【工种 {n}】" if lang == "zh" else f"[Occupation {n}] ") + text
+    current = get(state["answers"], key) if not key.startswith("occ.") else state["draft"].get(key[4:])
+    if state.get("editing") and current not in (None, "", []):
+        text += (f"\n（当前：{display(current, q, lang)}）" if lang == "zh" else f"\n(now: {display(current, q, lang)})")
+    t = q["type"]
+    if t == "yesno":
+        return Prompt(key, text, yes_no_options(lang), "yesno")
+    if t in ("choice", "multi"):
+        opts = [(o[lang], o["value"]) for o in q["options"]]
+        text += "\n" + "\n".join(f"{i}. {label}" for i, (label, _) in enumerate(opts, 1))
+        if t == "multi":
+            return Prompt(key, text, opts, "multi", list(state.get("multi", [])))
+        return Prompt(key, text, opts, "choice")
+    if q.get("optional"):
+        return Prompt(key, text, [("跳过" if lang == "zh" else "skip", "skip")], "text")
+    return Prompt(key, text, [], "text")
+
+
+def yes_no_options(lang: str) -> list[tuple[str, str]]:
+    return [("是", "yes"), ("否", "no")]  # SPEC: buttons labelled 是 and 否 (typed yes/no work too)
+
+
+def display(value, q: dict | None, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, list):
+        if q and q.get("options"):
+            labels = {o["value"]: o[lang] for o in q["options"]}
+            return "、".join(labels.get(x, str(x)) for x in value)
+        return v.levels_text(value) if all(isinstance(x, int) for x in value) else "、".join(map(str, value))
+    if q and q.get("options"):
+        for o in q["options"]:
+            if o["value"] == value:
+                return o[lang]
+    return str(value)
+
+
+def summary_items(answers: dict, kb: KnowledgeBase) -> list[tuple[str, dict]]:
+    items = []
+    for q in questions(kb):
+        if has(answers, q["key"]) and get(answers, q["key"]) not in (None, ""):
+            items.append((q["key"], q))
+    return items
+
+
+def summary_text(answers: dict, kb: KnowledgeBase, lang: str) -> str:
+    lines = []
+    items = summary_items(answers, kb)
+    for i, (key, q) in enumerate(items, 1):
+        label = q[lang].split("？")[0].split("?")[0]
+        lines.append(f"{i}. {label}：{display(get(answers, key), q, lang)}" if lang == "zh"
+                     else f"{i}. {label}: {display(get(answers, key), q, lang)}")
+    for j, occ in enumerate(answers.get("occupations", []), 1):
+        parts = [occ.get("name", ""), occ.get("code", ""), occ.get("work_type", ""),
+                 v.levels_text(occ.get("levels", [])), occ.get("change", "")]
+        lines.append(("工种" if lang == "zh" else "occupation") + f" {j}: " + " / ".join(p for p in parts if p))
+    return "\n".join(lines) if lines else ("（还没有答案）" if lang == "zh" else "(no answers yet)")
+
+
+# ------------------------------------------------------------------ answering
+
+
+def parse(q: dict, raw: str, lang: str, selected: list[str] | None = None):
+    text = (raw or "").strip()
+    t = q["type"]
+    if not text:
+        raise Invalid("请回答这个问题。" if lang == "zh" else "Please answer the question.")
+    if q.get("optional") and text.lower() in SKIP_WORDS:
+        return None
+    if t in ("choice", "multi"):
+        opts = q["options"]
+
+        def pick(token: str):
+            token = token.strip()
+            if token.isdigit() and 1 <= int(token) <= len(opts):
+                return opts[int(token) - 1]["value"]
+            for o in opts:
+                if token in (o["value"], o["zh"], o["en"]) or token.lower() == o["en"].lower():
+                    return o["value"]
+            for o in opts:  # a label written loosely ("技校", "省属的")
+                if o["zh"] and (o["zh"] in token or (len(token) >= 2 and token in o["zh"])):
+                    return o["value"]
+            raise Invalid((f"“{token}”不是选项之一，请回复编号" if lang == "zh" else
+                           f"\"{token}\" is not one of the options; reply with its number"))
+
+        if t == "choice":
+            return pick(text)
+        parts = [p for p in __import__("re").split(r"[,，、;；\s]+", text) if p]
+        return [pick(p) for p in parts]
+    validator = TYPE_VALIDATORS[t]
+    try:
+        return validator(text)
+    except ValueError as e:
+        raise Invalid(str(e)) from None
+
+
+def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
+    """Apply one answer to the pending question. Raises Invalid (state unchanged) when it does not fit."""
+    new = copy.deepcopy(state)
+    lang = new["lang"]
+    key = new["pending"]
+    if key == "reuse":
+        if not _is_yes_no(raw):
+            _bad_yes_no(lang)
+        if v.yes_no(raw):
+            new["answers"] = validate_answers(copy.deepcopy(new.pop("saved")), partial=True)
+            new["occ_done"] = True
+            new["pending"] = "summary"
+        else:
+            new.pop("saved", None)
+            advance(new, kb)
+        return new
+    if key == "more_occ":
+        if not _is_yes_no(raw):
+            _bad_yes_no(lang)
+        if v.yes_no(raw):
+            if len(new["answers"].get("occupations", [])) >= MAX_OCCUPATIONS:
+                raise Invalid("工种太多了" if lang == "zh" else "Too many occupations")
+            new["occ_done"] = False
+            new["draft"] = {}
+            new["pending"] = "occ." + occupation_fields(kb)[0]["key"]
+            return new
+        new["occ_done"] = True
+        advance(new, kb)
+        return new
+    if key == "summary":
+        raise Invalid("请回复“确认”，或“改 N”修改第 N 项。" if lang == "zh" else "Reply \"confirm\", or \"edit N\".")
+    q = _question(kb, key)
+    if q["type"] == "multi":
+        values = parse(q, raw, lang)
+        new["multi"] = []
+        return _store(new, key, values, kb)
+    value = parse(q, raw, lang)
+    return _store(new, key, value, kb)
+
+
+def toggle(state: dict, value: str, kb: KnowledgeBase) -> dict:
+    """A tap on a multi-choice option: select or unselect it."""
+    new = copy.deepcopy(state)
+    q = _question(kb, new["pending"])
+    if value not in [o["value"] for o in q["options"]]:
+        raise Invalid("stale option")
+    chosen = new.setdefault("multi", [])
+    if value in chosen:
+        chosen.remove(value)
+    else:
+        chosen.append(value)
+    return new
+
+
+def finish_multi(state: dict, kb: KnowledgeBase) -> dict:
+    if not state.get("multi"):
+        raise Invalid("请至少选择一项。" if state["lang"] == "zh" else "Choose at least one.")
+    new = copy.deepcopy(state)
+    values = [o["value"] for o in _question(kb, new["pending"])["options"] if o["value"] in new["multi"]]
+    new["multi"] = []
+    return _store(new, new["pending"], values, kb)
+
+
+def _store(new: dict, key: str, value, kb: KnowledgeBase) -> dict:
+    if key.startswith("occ."):
+        field_name = key[4:]
+        if value is None:
+            new["draft"].pop(field_name, None)
+            new["draft"]["_skip_" + field_name] = True
+        else:
+            new["draft"][field_name] = value
+        new["history"].append(key)
+        advance(new, kb)
+        return new
+    if value is None:
+        drop(new["answers"], key)
+        skipped = new["answers"].setdefault("_skipped", [])
+        if key not in skipped:
+            skipped.append(key)
+    else:
+        put(new["answers"], key, value)
+    if key not in new["history"]:
+        new["history"].append(key)
+    prune(new, kb)
+    advance(new, kb)
+    return new
+
+
+def back(state: dict, kb: KnowledgeBase) -> dict:
+    new = copy.deepcopy(state)
+    new["editing"] = None
+    if new["pending"] == "summary" and new["answers"].get("occupations") and not new.get("draft"):
+        new["occ_done"] = False
+        new["pending"] = "more_occ"
+        return new
+    if not new["history"]:
+        return new
+    key = new["history"].pop()
+    if key.startswith("occ."):
+        if not new.get("draft") and new["answers"].get("occupations"):
+            new["draft"] = new["answers"]["occupations"].pop()
+        new["draft"].pop(key[4:], None)
+        new["draft"].pop("_skip_" + key[4:], None)
+        new["pending"] = key
+        return new
+    drop(new["answers"], key)
+    skipped = new["answers"].get("_skipped", [])
+    if key in skipped:
+        skipped.remove(key)
+    new["pending"] = key
+    return new
+
+
+def edit(state: dict, number: int, kb: KnowledgeBase) -> dict:
+    items = summary_items(state["answers"], kb)
+    if not 1 <= number <= len(items):
+        raise Invalid((f"没有第 {number} 项。" if state["lang"] == "zh" else f"There is no item {number}."))
+    new = copy.deepcopy(state)
+    new["pending"] = items[number - 1][0]
+    new["editing"] = new["pending"]
+    if new["pending"] == "goals":
+        new["multi"] = list(new["answers"].get("goals", []))
+    return new
+
+
+def final_answers(state: dict) -> dict:
+    """The answers in SPEC form (validated again: nothing wrong reaches a document)."""
+    answers = {k: x for k, x in state["answers"].items() if not k.startswith("_")}
+    occs = []
+    for o in answers.get("occupations", []):
+        occs.append({k: x for k, x in o.items() if not k.startswith("_")})
+    if occs:
+        answers["occupations"] = occs
+    return validate_answers(answers)
+
+
+def _is_yes_no(raw: str) -> bool:
+    try:
+        v.yes_no(raw)
+        return True
+    except ValueError:
+        return False
+
+
+def _bad_yes_no(lang: str):
+    raise Invalid("请回答“是”或“否”。" if lang == "zh" else "Please answer yes or no.")
