@@ -53,9 +53,10 @@ def occupation_rows(answers: dict) -> list[dict]:
     return rows
 
 
-def body_type(answers: dict) -> str:
+def body_type(answers: dict, result: dict | None = None) -> str:
     """附件3 note 1: 用人单位 / 社会培训评价组织 / 技工院校."""
-    if answers.get("social_org_qualified") or "apply_social_org" in (answers.get("goals") or []):
+    applying = result is not None and any(a["id"] == "apply_social_org" for a in result["actions"])
+    if answers.get("social_org_qualified") or applying or "apply_social_org" in (answers.get("goals") or []):
         return "社会培训评价组织"
     return "技工院校" if answers.get("institution_type", "technical_school") == "technical_school" else "用人单位"
 
@@ -97,7 +98,7 @@ def render_att2(answers: dict) -> bytes:
     return out.getvalue()
 
 
-def render_att3(answers: dict) -> bytes:
+def render_att3(answers: dict, result: dict | None = None) -> bytes:
     from copy import copy
 
     from openpyxl import load_workbook
@@ -108,7 +109,7 @@ def render_att3(answers: dict) -> bytes:
     org = answers.get("org", {})
     values = {f"{{{{{k}}}}}": org.get(k, "") for k in ("name", "short_name", "filing_no", "contact", "phone",
                                                        "email", "website", "address")}
-    values["{{type}}"] = body_type(answers)
+    values["{{type}}"] = body_type(answers, result)
     occ_row = None
     for row in ws.iter_rows():
         for cell in row:
@@ -177,7 +178,7 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
         docs.append({"title": "附件3 评价机构信息与认定范围清单",
                      "fields": [{"label": label, "value": org.get(k, ""), "optional": k in OPTIONAL_FIELDS}
                                 for k, label in ATT3_FIELDS]
-                     + [{"label": "机构类型", "value": body_type(answers)}]})
+                     + [{"label": "机构类型", "value": body_type(answers, result)}]})
     text = env.get_template("checklist.md.j2").render(
         facts=kb.facts, org=org, capabilities=caps, actions=actions, documents=docs,
         occupations=occupation_rows(answers), today=dt.date.today().isoformat())
@@ -191,10 +192,12 @@ def render_documents(answers: dict, kb: KnowledgeBase) -> dict[str, bytes]:
     result = check(answers, kb)
     files = {"checklist.md": render_checklist(answers, kb, result)}
     needed = documents_needed(result)
-    renderers = {"att1": render_att1, "att2": render_att2, "att3": render_att3}
-    for att_id in ("att1", "att2", "att3"):
-        if att_id in needed:
-            files[attachment(kb, att_id)["file"]] = renderers[att_id](answers)
+    if "att1" in needed:
+        files[attachment(kb, "att1")["file"]] = render_att1(answers)
+    if "att2" in needed:
+        files[attachment(kb, "att2")["file"]] = render_att2(answers)
+    if "att3" in needed:
+        files[attachment(kb, "att3")["file"]] = render_att3(answers, result)
     return files
 
 

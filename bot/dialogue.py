@@ -1,0 +1,378 @@
+"""The dialogue, independent of any channel: a user's text or button data in, replies out.
+
+Channels (terminal, Telegram, later WeCom/DingTalk/Feishu/web) only turn `Reply` objects into
+their own messages, buttons and file uploads. All state lives in the app's SQLite store,
+written after every step, so a restarted process continues where the user was.
+
+Button data (≤ 64 bytes, Telegram's limit):
+    a:<step>:<value>   answer the pending question      m:<step>:<i>   toggle option i (multi)
+    d:<step>           multi-choice done                 c:<step>       confirm the summary
+    t:<intent>         a "did you mean" topic            f:<+|->:<intent>  feedback on an answer
+A button whose step is not the current one is stale: it changes nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import questionnaire as qn
+from .answers import AnswersError
+from .app import App
+from .eligibility import check, check_text
+from .text import clean, detect_lang, is_yes_no
+
+MAX_INPUT_CHARS = 4000
+EDIT_RE = re.compile(r"^\s*(?:改|修改|edit|change)\s*第?\s*(\d{1,3})\s*项?\s*$", re.I)
+CONFIRM_WORDS = {"确认", "确定", "没问题", "对", "生成", "confirm", "ok", "yes", "是"}
+BACK_WORDS = {"返回", "上一题", "上一步", "back", "/back"}
+CANCEL_WORDS = {"取消", "退出问卷", "cancel", "/cancel"}
+
+
+@dataclass
+class Button:
+    label: str
+    data: str
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)  # rows of buttons
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
+    intent: str | None = None  # the topic answered (channels may offer 👍/👎 on it)
+
+
+TEXTS = {
+    "zh": {
+        "start": "您好！我是技工院校职业技能等级认定政策助手，依据山东省人社厅2021年8月12日的通知回答问题，每个回答都注明条款并引用原文。\n\n"
+                 "直接提问即可，例如：“我们能给老师认定二级吗？”\n/check 判断学校能做什么并生成申报材料；/help 查看全部命令。",
+        "check_intro": "好的，开始资格问卷。随时可以 /back 返回上一题、/cancel 取消。",
+        "cancelled": "已取消问卷。已保存的学校情况不受影响；/check 可以重新开始。",
+        "nothing_to_cancel": "当前没有进行中的问卷。",
+        "forgot": "已删除我保存的关于您的全部信息（{n} 条记录：学校情况、会话、提问记录和评价）。",
+        "stale": "这个按钮已过期，请按最新的问题回答。",
+        "unknown_button": "无法识别这个按钮，请重新输入。",
+        "retry": "{error}\n请重新回答：",
+        "verdict_done": "以上结论已保存为贵校情况，之后的提问会按贵校情况回答。需要修改可随时 /check。",
+        "forms_intro": "下面填写申报材料需要的信息（可选项回复“跳过”）。",
+        "generated": "已生成申报材料：{files}\n核对后按清单报送。",
+        "no_documents": "按贵校的答案，所选事项没有需要报送的申报材料。",
+        "checklist_needs_check": "还没有贵校的问卷答案，先回答几个问题：",
+        "too_long": "消息太长了（超过 {n} 字），请分开发送。",
+        "empty": "请输入问题或命令，/help 查看用法。",
+        "unknown_command": "不认识这个命令。/help 查看可用命令。",
+        "thanks_feedback": "谢谢您的评价！",
+        "back_none": "已经是第一题了。",
+        "question_in_form": "（问卷还在进行中，回答上面的问题即可继续。）",
+        "not_docs_ready": "问卷还没完成，继续回答：",
+    },
+    "en": {
+        "start": "Hello! I answer questions on the Shandong notice of 12 August 2021 on skill-level certification by technical schools, citing and quoting its clauses.\n\n"
+                 "Just ask, e.g. \"Can we certify teachers at level 2?\"\n/check works out what your school may do and pre-fills the documents; /help lists the commands.",
+        "check_intro": "Let's start the questionnaire. /back goes back one question, /cancel stops.",
+        "cancelled": "Questionnaire cancelled. Your saved school profile is kept; /check starts again.",
+        "nothing_to_cancel": "There is no questionnaire in progress.",
+        "forgot": "I erased everything I stored about you ({n} records: school profile, conversation, questions and ratings).",
+        "stale": "That button is out of date; please answer the latest question.",
+        "unknown_button": "I don't recognise that button; please type your answer.",
+        "retry": "{error}\nPlease answer again:",
+        "verdict_done": "Saved as your school's profile: my answers will take it into account. /check to change it.",
+        "forms_intro": "Now the details for the application documents (reply \"skip\" for optional ones).",
+        "generated": "Your documents: {files}\nCheck them, then file them as the checklist says.",
+        "no_documents": "With your answers, the chosen goals need no application documents.",
+        "checklist_needs_check": "I have no questionnaire answers for your school yet; a few questions first:",
+        "too_long": "That message is too long (over {n} characters); please split it.",
+        "empty": "Please type a question or a command; /help lists them.",
+        "unknown_command": "Unknown command. /help lists the commands.",
+        "thanks_feedback": "Thanks for your feedback!",
+        "back_none": "This is the first question.",
+        "question_in_form": "(The questionnaire is still open: answer the question above to go on.)",
+        "not_docs_ready": "The questionnaire is not finished yet:",
+    },
+}
+
+
+class Dialogue:
+    def __init__(self, app: App):
+        self.app = app
+
+    @property
+    def kb(self):
+        return self.app.kb
+
+    # ------------------------------------------------------------ entry points
+
+    def handle_text(self, user: str, text, lang_hint: str | None = None) -> list[Reply]:
+        raw = text if isinstance(text, str) else ""
+        state = self.app.store.get_state(user)
+        lang = self._lang(raw, state, lang_hint)
+        if len(raw) > MAX_INPUT_CHARS:
+            return [Reply(self.t(lang, "too_long", n=MAX_INPUT_CHARS))]
+        body = clean(raw)
+        if not body:
+            return [Reply(self.t(lang, "empty"))]
+        if body.startswith("/"):
+            return self.command(user, body, state, lang)
+        q = state.get("q")
+        if q and q.get("pending"):
+            return self._questionnaire_text(user, state, body, lang)
+        return [self._answer(user, body, lang)]
+
+    def handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
+        state = self.app.store.get_state(user)
+        lang = (state.get("q") or {}).get("lang") or state.get("lang") or lang_hint or "zh"
+        data = data if isinstance(data, str) else ""
+        parts = data.split(":")
+        kind = parts[0] if parts else ""
+        if kind == "t" and len(parts) == 2 and parts[1] in self.kb.intents and not self.kb.intents[parts[1]].out_of_scope:
+            topic = self.kb.intents[parts[1]]
+            question = topic.topic_zh if lang == "zh" else topic.topic_en
+            return [self._answer(user, question, lang, forced_intent=topic.name)]
+        if kind == "f" and len(parts) == 3 and parts[1] in "+-" and parts[1] and parts[2] in self.kb.intents:
+            self.app.store.add_feedback(user, parts[2], 1 if parts[1] == "+" else -1)
+            return [Reply(self.t(lang, "thanks_feedback"))]
+        q = state.get("q")
+        if kind in ("a", "m", "d", "c") and len(parts) >= 2:
+            if not q or not q.get("pending") or parts[1] != str(q.get("step", 0)):
+                return [Reply(self.t(lang, "stale"))]
+            try:
+                if kind == "a" and len(parts) == 3:
+                    return self._advance(user, state, lambda s: self._answer_value(s, parts[2]), lang)
+                if kind == "m" and len(parts) == 3 and parts[2].isdigit():
+                    return self._toggle(user, state, int(parts[2]), lang)
+                if kind == "d":
+                    return self._advance(user, state, lambda s: qn.finish_multi(s, self.kb), lang)
+                if kind == "c" and q.get("pending") == "summary":
+                    return self._confirm(user, state, lang)
+            except (IndexError, ValueError):
+                return [Reply(self.t(lang, "stale"))]
+        return [Reply(self.t(lang, "unknown_button"))]
+
+    # ------------------------------------------------------------ commands
+
+    def command(self, user: str, body: str, state: dict, lang: str) -> list[Reply]:
+        name = body.split()[0].split("@")[0].lower()
+        if name in ("/start", "/help"):
+            intent = "help" if name == "/help" else None
+            text = self.t(lang, "start") if name == "/start" else self.app.engine.render(
+                self.kb.intents["help"].answer_zh if lang == "zh" else self.kb.intents["help"].answer_en)
+            return [Reply(text, intent=intent)]
+        if name == "/contact":
+            return [Reply(self.app.engine.contacts_text(lang) + "\n\n" + self.app.engine.quote("contacts", lang))]
+        if name == "/check":
+            profile = self.app.store.get_profile(user)
+            q = qn.new_state(lang, profile or None)
+            if not profile:
+                qn.advance(q, self.kb)
+            q["step"] = 1
+            state["q"] = q
+            self.app.store.set_state(user, state)
+            return [Reply(self.t(lang, "check_intro")), self._prompt_reply(q)]
+        if name == "/checklist":
+            return self._checklist(user, state, lang)
+        if name == "/cancel":
+            if state.get("q"):
+                state["q"] = None
+                self.app.store.set_state(user, state)
+                return [Reply(self.t(lang, "cancelled"))]
+            return [Reply(self.t(lang, "nothing_to_cancel"))]
+        if name == "/back":
+            q = state.get("q")
+            if not q or not q.get("pending"):
+                return [Reply(self.t(lang, "nothing_to_cancel"))]
+            if not q.get("history") and q.get("pending") != "summary":
+                return [Reply(self.t(lang, "back_none")), self._prompt_reply(q)]
+            return self._advance(user, state, lambda s: qn.back(s, self.kb), lang)
+        if name == "/forget":
+            n = self.app.store.forget(user)
+            return [Reply(self.t(lang, "forgot", n=n))]
+        return [Reply(self.t(lang, "unknown_command"))]
+
+    # ------------------------------------------------------------ questions and answers
+
+    def _answer(self, user: str, text: str, lang: str, forced_intent: str | None = None) -> Reply:
+        ans = self.app.ask(user, text)
+        buttons = []
+        if ans.suggestions:
+            buttons = [[Button(self.app.engine.topic(n, ans.lang)[:40], f"t:{n}")] for n in ans.suggestions]
+        return Reply(ans.text, buttons, intent=ans.intent if ans.clauses else None)
+
+    def _questionnaire_text(self, user: str, state: dict, body: str, lang: str) -> list[Reply]:
+        q = state["q"]
+        low = body.lower()
+        if low in CANCEL_WORDS:
+            return self.command(user, "/cancel", state, lang)
+        if low in BACK_WORDS:
+            return self.command(user, "/back", state, lang)
+        pending = q["pending"]
+        if pending == "summary":
+            m = EDIT_RE.match(body)
+            if m:
+                return self._advance(user, state, lambda s: qn.edit(s, int(m.group(1)), self.kb), lang)
+            if low in CONFIRM_WORDS:
+                return self._confirm(user, state, lang)
+        prompt = qn.prompt(q, self.kb)
+        if prompt.kind == "multi" and low in qn.DONE_WORDS:
+            return self._advance(user, state, lambda s: qn.finish_multi(s, self.kb), lang)
+        if prompt.kind == "text" and self._looks_like_question(body, prompt):
+            # "能给老师认定二级吗？" typed at 地址: answer it rather than store it as the address
+            return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
+                    self._prompt_reply(q)]
+        try:
+            return self._advance(user, state, lambda s: qn.answer(s, body, self.kb), lang)
+        except qn.Invalid as e:
+            # a question asked in the middle of the questionnaire: answer it, then ask again
+            if self._looks_like_question(body, prompt):
+                return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
+                        self._prompt_reply(q)]
+            return [Reply(self.t(q["lang"], "retry", error=str(e))), self._prompt_reply(q)]
+
+    def _looks_like_question(self, body: str, prompt: qn.Prompt) -> bool:
+        lang = detect_lang(body)
+        if not (body.endswith(("?", "？")) or is_yes_no(body, lang) or re.search(r"吗|呢|怎么|什么|哪", body)):
+            return False
+        return self.app.engine.answer(body).covered
+
+    def _answer_value(self, q: dict, value: str) -> dict:
+        prompt = qn.prompt(q, self.kb)
+        if value == "skip":
+            return qn.answer(q, "skip", self.kb)
+        if prompt.kind == "choice":
+            idx = int(value)
+            return qn.answer(q, prompt.options[idx][1], self.kb)
+        return qn.answer(q, value, self.kb)
+
+    def _toggle(self, user: str, state: dict, idx: int, lang: str) -> list[Reply]:
+        q = state["q"]
+        prompt = qn.prompt(q, self.kb)
+        if prompt.kind != "multi" or not 0 <= idx < len(prompt.options):
+            return [Reply(self.t(lang, "stale"))]
+        state["q"] = qn.toggle(q, prompt.options[idx][1], self.kb)
+        state["q"]["step"] = q.get("step", 0) + 1
+        self.app.store.set_state(user, state)
+        return [self._prompt_reply(state["q"])]
+
+    def _advance(self, user: str, state: dict, step, lang: str) -> list[Reply]:
+        q = state["q"]
+        try:
+            new = step(q)
+        except qn.Invalid as e:
+            return [Reply(self.t(q["lang"], "retry", error=str(e))), self._prompt_reply(q)]
+        new["step"] = q.get("step", 0) + 1
+        replies: list[Reply] = []
+        verdict_now = self._facts_complete(new) and not new.get("verdict_shown")
+        if verdict_now:
+            new["verdict_shown"] = True
+            answers = qn.final_answers(new) if not new.get("draft") else self._safe_answers(new)
+            replies.append(Reply(check_text(check(answers, self.kb, new["lang"]), self.kb, new["lang"])))
+            self.app.store.set_profile(user, answers)
+            if new["pending"] == "summary" and not self._needs_documents(new):
+                replies.append(Reply(self.t(new["lang"], "verdict_done")))
+                state["q"] = None
+                self.app.store.set_state(user, state)
+                return replies
+            if new["pending"] != "summary":
+                replies.append(Reply(self.t(new["lang"], "forms_intro")))
+        state["q"] = new
+        self.app.store.set_state(user, state)
+        replies.append(self._prompt_reply(new))
+        return replies
+
+    def _facts_complete(self, q: dict) -> bool:
+        """True once every eligibility question is answered (the form questions come after)."""
+        pending = q.get("pending")
+        if pending in (None, "reuse"):
+            return False
+        form_start = next((i for i, x in enumerate(qn.questions(self.kb)) if x["key"].startswith("org.")), None)
+        keys = [x["key"] for x in qn.questions(self.kb)]
+        if pending in keys:
+            return form_start is not None and keys.index(pending) >= form_start
+        return True  # occupations, more_occ, summary
+
+    def _needs_documents(self, q: dict) -> bool:
+        from .eligibility import needs_documents
+
+        return needs_documents(q["answers"], self.kb)
+
+    def _safe_answers(self, q: dict) -> dict:
+        try:
+            return qn.final_answers(q)
+        except AnswersError:
+            return {k: x for k, x in q["answers"].items() if not k.startswith("_")}
+
+    def _confirm(self, user: str, state: dict, lang: str) -> list[Reply]:
+        q = state["q"]
+        if qn.next_key(q, self.kb) != "summary":  # the questionnaire changed since: ask what is missing
+            qn.advance(q, self.kb)
+            q["step"] = q.get("step", 0) + 1
+            self.app.store.set_state(user, state)
+            return [Reply(self.t(lang, "not_docs_ready")), self._prompt_reply(q)]
+        answers = qn.final_answers(q)
+        self.app.store.set_profile(user, answers)
+        state["q"] = None
+        self.app.store.set_state(user, state)
+        return self._documents(answers, q["lang"])
+
+    def _checklist(self, user: str, state: dict, lang: str) -> list[Reply]:
+        profile = self.app.store.get_profile(user)
+        q = state.get("q")
+        if q and q.get("pending"):
+            return [Reply(self.t(lang, "not_docs_ready")), self._prompt_reply(q)]
+        if not profile or (self._needs_documents({"answers": profile}) and not profile.get("occupations")):
+            q = qn.new_state(lang)
+            qn.advance(q, self.kb)
+            if profile:  # keep the eligibility answers, ask what the documents still need
+                q["answers"] = dict(profile)
+                q["verdict_shown"] = True
+                qn.advance(q, self.kb)
+            q["step"] = 1
+            state["q"] = q
+            self.app.store.set_state(user, state)
+            return [Reply(self.t(lang, "checklist_needs_check")), self._prompt_reply(q)]
+        return self._documents(profile, lang)
+
+    def _documents(self, answers: dict, lang: str) -> list[Reply]:
+        from .documents import render_documents
+
+        files = render_documents(answers, self.kb)
+        checklist = files["checklist.md"].decode("utf-8")
+        attachments = [(name, data) for name, data in files.items()]
+        if len(files) == 1:
+            return [Reply(check_text(check(answers, self.kb, lang), self.kb, lang)),
+                    Reply(self.t(lang, "no_documents"), files=attachments)]
+        names = "、".join(files) if lang == "zh" else ", ".join(files)
+        return [Reply(checklist), Reply(self.t(lang, "generated", files=names), files=attachments)]
+
+    # ------------------------------------------------------------ rendering
+
+    def _prompt_reply(self, q: dict) -> Reply:
+        p = qn.prompt(q, self.kb)
+        step = q.get("step", 0)
+        rows: list[list[Button]] = []
+        if p.kind == "yesno":
+            rows = [[Button("是", f"a:{step}:yes"), Button("否", f"a:{step}:no")]]
+        elif p.kind == "choice":
+            rows = [[Button(label[:40], f"a:{step}:{i}")] for i, (label, _) in enumerate(p.options)]
+        elif p.kind == "multi":
+            rows = [[Button(("✅ " if value in p.selected else "") + label[:38], f"m:{step}:{i}")]
+                    for i, (label, value) in enumerate(p.options)]
+            rows.append([Button("完成" if q["lang"] == "zh" else "done", f"d:{step}")])
+        elif p.kind == "summary":
+            rows = [[Button("确认" if q["lang"] == "zh" else "confirm", f"c:{step}")]]
+        elif p.options:  # an optional text field: a skip button
+            rows = [[Button(p.options[0][0], f"a:{step}:skip")]]
+        return Reply(p.text, rows)
+
+    @staticmethod
+    def t(lang: str, key: str, **kw) -> str:
+        return TEXTS[lang if lang in TEXTS else "zh"][key].format(**kw)
+
+    @staticmethod
+    def _lang(raw: str, state: dict, hint: str | None) -> str:
+        q = state.get("q")
+        if q and q.get("pending"):
+            return q.get("lang", "zh")
+        body = clean(raw) if raw else ""
+        if body and not body.startswith("/"):
+            return detect_lang(body)
+        return (state.get("topic") or {}).get("lang") or hint or "zh"
