@@ -18,6 +18,7 @@ from . import validate as v
 from .answers import validate_answers
 from .eligibility import needs_documents, needs_filing
 from .kb import KnowledgeBase
+from .text import normalize_zh
 
 SKIP_WORDS = {"跳过", "略过", "无", "没有", "不填", "空", "-", "—", "skip", "none", "n/a", "na", "/"}
 DONE_WORDS = {"完成", "好了", "好", "确定", "ok", "done", "finish", "完毕", "就这些"}
@@ -87,6 +88,8 @@ def has(answers: dict, key: str) -> bool:
 
 
 def holds(condition: str, answers: dict, kb: KnowledgeBase) -> bool:
+    if " or " in condition:
+        return any(holds(part, answers, kb) for part in condition.split(" or "))
     c = condition.strip()
     if c == "filing":
         return needs_filing(answers, kb)
@@ -267,7 +270,7 @@ def summary_text(answers: dict, kb: KnowledgeBase, lang: str) -> str:
 # ------------------------------------------------------------------ answering
 
 
-def parse(q: dict, raw: str, lang: str, selected: list[str] | None = None):
+def parse(q: dict, raw: str, lang: str, lexicon=None):
     text = (raw or "").strip()
     t = q["type"]
     if not text:
@@ -284,8 +287,9 @@ def parse(q: dict, raw: str, lang: str, selected: list[str] | None = None):
             for o in opts:
                 if token in (o["value"], o["zh"], o["en"]) or token.lower() == o["en"].lower():
                     return o["value"]
+            loose = normalize_zh(token, lexicon) if lexicon else token  # 技校 → 技工院校
             for o in opts:  # a label written loosely ("技校", "省属的")
-                if o["zh"] and (o["zh"] in token or (len(token) >= 2 and token in o["zh"])):
+                if o["zh"] and (o["zh"] in loose or (len(loose) >= 2 and loose in o["zh"])):
                     return o["value"]
             raise Invalid((f"“{token}”不是选项之一，请回复编号" if lang == "zh" else
                            f"\"{token}\" is not one of the options; reply with its number"))
@@ -311,6 +315,9 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
             _bad_yes_no(lang)
         if v.yes_no(raw):
             new["answers"] = validate_answers(copy.deepcopy(new.pop("saved")), partial=True)
+            # optional fields left blank last time were skipped, not forgotten
+            new["answers"]["_skipped"] = [q["key"] for q in questions(kb)
+                                          if q.get("optional") and not has(new["answers"], q["key"])]
             new["occ_done"] = True
             new["pending"] = "summary"
         else:
@@ -334,10 +341,10 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
         raise Invalid("请回复“确认”，或“改 N”修改第 N 项。" if lang == "zh" else "Reply \"confirm\", or \"edit N\".")
     q = _question(kb, key)
     if q["type"] == "multi":
-        values = parse(q, raw, lang)
+        values = parse(q, raw, lang, kb.lexicon)
         new["multi"] = []
         return _store(new, key, values, kb)
-    value = parse(q, raw, lang)
+    value = parse(q, raw, lang, kb.lexicon)
     return _store(new, key, value, kb)
 
 
