@@ -1,0 +1,370 @@
+"""Telegram channel (`skillcert telegram`): a thin adapter over bot/dialogue.py.
+
+Handlers only translate: an update becomes `Dialogue.handle_text` / `handle_button`, and the
+returned replies become sendMessage (HTML, escaped, split under 4096 characters, inline buttons),
+sendDocument and editMessageText calls. No policy logic lives here; all state is in SQLite.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import logging
+import os
+import re
+import sys
+import time
+from collections import defaultdict, deque
+
+from .app import App
+from .dialogue import Dialogue, Reply
+
+log = logging.getLogger("skillcert.telegram")
+
+TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,64}$")
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+COMMANDS = [
+    ("start", "开始 / start"),
+    ("help", "用法 / help"),
+    ("check", "资格问卷 / eligibility questionnaire"),
+    ("checklist", "生成申报材料 / application documents"),
+    ("contact", "联系人 / contacts"),
+    ("cancel", "取消问卷 / cancel the questionnaire"),
+    ("forget", "删除我的数据 / erase my data"),
+]
+TEXTS = {
+    "zh": {"slow": "您发得太快了，请 {s} 秒后再发。", "not_text": "我只能处理文字消息：请直接输入问题，或 /help 查看用法。",
+           "sorry": "抱歉，处理您的消息时出错了，请再试一次。问题已记录。"},
+    "en": {"slow": "You're sending messages too fast; please wait {s} seconds.",
+           "not_text": "I can only read text messages: type your question, or /help.",
+           "sorry": "Sorry, something went wrong with your message; please try again. It has been logged."},
+}
+
+
+class RedactToken(logging.Filter):
+    """Keeps the bot token out of every log line (httpx logs request URLs)."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            msg = record.getMessage()
+            if self.token in msg:
+                record.msg, record.args = msg.replace(self.token, "<token>"), None
+        return True
+
+
+def split_text(text: str, limit: int = 4000) -> list[str]:
+    """Split at paragraph boundaries (then lines, then hard) so each part is under `limit`."""
+    parts: list[str] = []
+    current = ""
+    for para in text.split("\n\n"):
+        pieces = [para]
+        if len(para) > limit:
+            pieces = []
+            line_buf = ""
+            for line in para.split("\n"):
+                while len(line) > limit:
+                    pieces.append(line[:limit])
+                    line = line[limit:]
+                if len(line_buf) + len(line) + 1 > limit:
+                    pieces.append(line_buf)
+                    line_buf = line
+                else:
+                    line_buf = f"{line_buf}\n{line}" if line_buf else line
+            if line_buf:
+                pieces.append(line_buf)
+        for piece in pieces:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) > limit:
+                if current:
+                    parts.append(current)
+                current = piece
+            else:
+                current = candidate
+    if current:
+        parts.append(current)
+    return parts or [""]
+
+
+class RateLimit:
+    """At most `per_minute` messages per user in any 60 s; beyond that, one polite notice."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self.seen: dict[str, deque] = defaultdict(deque)
+        self.warned: dict[str, float] = {}
+
+    def check(self, user: str, now: float | None = None) -> int:
+        """0 if allowed, else seconds to wait."""
+        if self.per_minute <= 0:
+            return 0
+        now = time.monotonic() if now is None else now
+        q = self.seen[user]
+        while q and now - q[0] >= 60:
+            q.popleft()
+        if len(q) >= self.per_minute:
+            return max(1, int(60 - (now - q[0])) + 1)
+        q.append(now)
+        return 0
+
+
+class TelegramChannel:
+    def __init__(self, app: App, settings: dict | None = None):
+        self.app = app
+        self.dialogue = Dialogue(app)
+        self.settings = settings or {}
+        self.admins = {int(x) for x in self.settings.get("admin_ids", [])}
+        self.limit = int(self.settings.get("max_message_chars", 4000))
+        self.rate = RateLimit(int(self.settings.get("rate_limit_per_minute", 20)))
+        self.locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # ------------------------------------------------------------ helpers
+
+    @staticmethod
+    def user_key(user) -> str:
+        return f"tg:{user.id}"
+
+    @staticmethod
+    def lang_hint(user) -> str:
+        code = (getattr(user, "language_code", None) or "").lower()
+        return "zh" if code.startswith("zh") or not code else "en"
+
+    def _markup(self, reply: Reply, with_feedback: bool):
+        from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+        rows = [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+        if with_feedback and reply.intent:
+            rows.append([InlineKeyboardButton("👍", callback_data=f"f:+:{reply.intent}"),
+                         InlineKeyboardButton("👎", callback_data=f"f:-:{reply.intent}")])
+        return InlineKeyboardMarkup(rows) if rows else None
+
+    async def send(self, bot, chat_id: int, replies: list[Reply], reply_to: int | None = None) -> None:
+        for reply in replies:
+            chunks = split_text(reply.text, self.limit) if reply.text else []
+            for i, chunk in enumerate(chunks):
+                last = i == len(chunks) - 1
+                await bot.send_message(chat_id, html.escape(chunk), parse_mode="HTML",
+                                       reply_markup=self._markup(reply, True) if last else None,
+                                       reply_to_message_id=reply_to if i == 0 else None)
+                reply_to = None
+            for name, data in reply.files:
+                buf = io.BytesIO(data)
+                buf.seek(0)
+                await bot.send_document(chat_id, document=buf, filename=name)
+
+    def _limited(self, user_key: str) -> int:
+        return self.rate.check(user_key)
+
+    # ------------------------------------------------------------ handlers
+
+    async def on_text(self, update, context) -> None:
+        msg = update.message
+        if msg is None or msg.text is None or msg.from_user is None:
+            return
+        text = msg.text
+        if msg.chat.type != "private":
+            text = self._addressed(msg, context.bot)
+            if text is None:
+                return  # in a group, only messages that mention or reply to the bot
+        await self._dialogue_text(update, context, text)
+
+    async def on_command(self, update, context) -> None:
+        msg = update.message
+        if msg is None or msg.text is None or msg.from_user is None:
+            return
+        command = msg.text.split()[0].split("@")[0].lower()
+        if command in ("/stats", "/misses") and msg.from_user.id in self.admins:
+            await self.send(context.bot, msg.chat_id, [Reply(self.admin_text(command))])
+            return
+        await self._dialogue_text(update, context, msg.text)
+
+    async def _dialogue_text(self, update, context, text: str) -> None:
+        msg = update.message
+        user = self.user_key(msg.from_user)
+        lang = self.lang_hint(msg.from_user)
+        wait = self._limited(user)
+        if wait:
+            await context.bot.send_message(msg.chat_id, TEXTS[lang]["slow"].format(s=wait))
+            return
+        async with self.locks[user]:
+            replies = self.dialogue.handle_text(user, text, lang_hint=lang)
+            await self.send(context.bot, msg.chat_id, replies,
+                            reply_to=msg.message_id if msg.chat.type != "private" else None)
+
+    async def on_button(self, update, context) -> None:
+        query = update.callback_query
+        if query is None or query.from_user is None:
+            return
+        user = self.user_key(query.from_user)
+        lang = self.lang_hint(query.from_user)
+        await query.answer()
+        data = query.data or ""
+        async with self.locks[user]:
+            replies = self.dialogue.handle_button(user, data, lang_hint=lang)
+            message = query.message
+            chat_id = message.chat.id if message else query.from_user.id
+            kind = data.split(":", 1)[0]
+            if message is not None and kind in ("a", "d", "c", "m") and not _is_notice(replies):
+                label = _label_of(message, data)
+                if kind == "m" and len(replies) == 1 and replies[0].buttons:
+                    # a multi-choice toggle: redraw the same message with the new ticks
+                    await context.bot.edit_message_text(html.escape(replies[0].text), chat_id, message.message_id,
+                                                        parse_mode="HTML", reply_markup=self._markup(replies[0], False))
+                    return
+                text = getattr(message, "text", None) or ""
+                if text:  # keep the question, show the answer, remove the buttons
+                    await context.bot.edit_message_text(html.escape(f"{text}\n\n→ {label}"), chat_id,
+                                                        message.message_id, parse_mode="HTML")
+            await self.send(context.bot, chat_id, replies)
+
+    async def on_other(self, update, context) -> None:
+        msg = update.message
+        if msg is None or msg.from_user is None or msg.chat.type != "private":
+            return
+        lang = self.lang_hint(msg.from_user)
+        await context.bot.send_message(msg.chat_id, TEXTS[lang]["not_text"])
+
+    async def on_error(self, update, context) -> None:
+        uid = getattr(update, "update_id", None)
+        log.error("error handling update %s: %s", uid, context.error, exc_info=context.error)
+        chat = getattr(update, "effective_chat", None)
+        user = getattr(update, "effective_user", None)
+        if chat is not None:
+            try:
+                await context.bot.send_message(chat.id, TEXTS[self.lang_hint(user) if user else "zh"]["sorry"])
+            except Exception:  # the apology itself failed (network): the log has it
+                log.warning("could not send the apology for update %s", uid)
+
+    # ------------------------------------------------------------ admin
+
+    def admin_text(self, command: str) -> str:
+        if command == "/stats":
+            s = self.app.store.stats()
+            lines = [f"提问 {s['questions']} 条，未答好 {s['misses']} 条，用户 {s['users']} 人。", "热门主题："]
+            lines += [f"- {name}: {n}" for name, n in s["top_topics"]] or ["- （无）"]
+            lines.append("评价（👍/👎）：")
+            lines += [f"- {name}: 👍{up} 👎{down}" for name, up, down in s["feedback"]] or ["- （无）"]
+            return "\n".join(lines)
+        misses = self.app.store.misses(20)
+        if not misses:
+            return "没有未答好的问题。"
+        return "最近未答好的问题：\n" + "\n".join(
+            f"- {m['text'][:80]}（{m['best_guess'] or '-'}，{(m['score'] or 0):.2f}）" for m in misses)
+
+    @staticmethod
+    def _addressed(msg, bot) -> str | None:
+        """The text of a group message meant for the bot (mention or reply), else None."""
+        username = (bot.username or "").lower()
+        text = msg.text or ""
+        reply = msg.reply_to_message
+        if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
+            return text
+        for ent in msg.entities or ():
+            if ent.type == "mention":
+                mention = text[ent.offset: ent.offset + ent.length]
+                if username and mention.lower() == "@" + username:
+                    return (text[:ent.offset] + text[ent.offset + ent.length:]).strip()
+        return None
+
+
+def _is_notice(replies: list[Reply]) -> bool:
+    """A stale-button or retry notice: leave the tapped message as it is."""
+    return bool(replies) and not replies[0].buttons and len(replies) == 1 and len(replies[0].text) < 60
+
+
+def _label_of(message, data: str) -> str:
+    markup = getattr(message, "reply_markup", None)
+    for row in getattr(markup, "inline_keyboard", None) or ():
+        for b in row:
+            if b.callback_data == data:
+                return b.text
+    return "✓"
+
+
+def build_application(app: App, token: str, base_url: str | None = None, settings: dict | None = None,
+                      poll_interval: float = 0.0):
+    """The python-telegram-bot Application: handlers wired to a TelegramChannel."""
+    from telegram.ext import (AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
+                              MessageHandler, filters)
+
+    settings = settings if settings is not None else app.config.telegram
+    channel = TelegramChannel(app, settings)
+    base = base_url or DEFAULT_BASE_URL
+    builder = (ApplicationBuilder().token(token).base_url(base)
+               .base_file_url(base.replace("/bot", "/file/bot") if base.endswith("/bot") else base)
+               .concurrent_updates(int(settings.get("concurrent_updates", 64))))
+    rate = int(settings.get("outgoing_max_rate", 30))
+    if rate > 0:
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=rate, max_retries=3))
+
+    async def post_init(application):
+        from telegram import BotCommand
+
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+    builder = builder.post_init(post_init)
+    application = builder.build()
+    new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler([c for c, _ in COMMANDS] + ["stats", "misses", "back"],
+                                           channel.on_command, filters=new_messages))
+    application.add_handler(MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, channel.on_text))
+    application.add_handler(MessageHandler(new_messages & filters.COMMAND, channel.on_command))
+    application.add_handler(CallbackQueryHandler(channel.on_button))
+    application.add_handler(MessageHandler(new_messages & ~filters.TEXT, channel.on_other))
+    application.add_error_handler(channel.on_error)
+    application.bot_data["channel"] = channel
+    return application
+
+
+async def _check_token(token: str, base_url: str) -> None:
+    """One getMe before starting, so a refused token is one clear line rather than a retry loop."""
+    from telegram import Bot
+
+    async with Bot(token, base_url=base_url) as bot:
+        await bot.get_me()
+
+
+def run(config_path=None) -> int:
+    token = (os.environ.get("TELEGRAM_BOT_TOKEN") or "").strip()
+    if not token:
+        print("skillcert: TELEGRAM_BOT_TOKEN is not set (get a token from @BotFather and export it)", file=sys.stderr)
+        return 2
+    if not TOKEN_RE.match(token):
+        print("skillcert: TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters, as @BotFather gives it)",
+              file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = App.from_config(config_path)
+    app.kb  # build or load the knowledge base before the first message
+    settings = app.config.telegram
+    application = build_application(app, token, os.environ.get("TELEGRAM_BASE_URL") or None, settings)
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        asyncio.run(_check_token(token, os.environ.get("TELEGRAM_BASE_URL") or DEFAULT_BASE_URL))
+        if settings.get("mode", "polling") == "webhook":
+            secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+            if not settings.get("webhook_url") or not secret:
+                print("skillcert: webhook mode needs telegram.webhook_url in config.toml and TELEGRAM_WEBHOOK_SECRET",
+                      file=sys.stderr)
+                return 2
+            application.run_webhook(listen=settings.get("webhook_listen", "127.0.0.1"),
+                                    port=int(settings.get("webhook_port", 8443)), url_path="telegram",
+                                    webhook_url=settings["webhook_url"].rstrip("/") + "/telegram",
+                                    secret_token=secret, allowed_updates=["message", "callback_query"])
+        else:
+            application.run_polling(allowed_updates=["message", "callback_query", "edited_message"],
+                                    poll_interval=float(settings.get("poll_interval", 0.0)))
+    except InvalidToken:
+        print("skillcert: Telegram refused the token (InvalidToken): check TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        return 2
+    except NetworkError as e:
+        print(f"skillcert: cannot reach the Telegram Bot API: {e}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,204 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for tests and benchmarks.
+
+It speaks what python-telegram-bot uses: POST {base}{token}/{method} with url-encoded or
+multipart bodies (JSON-encoded values for non-strings), answers {"ok": true, "result": …},
+holds getUpdates open until an update arrives or `timeout` passes, and records every call.
+Tests push updates (`send_text`, `press`) and read what the bot sent (`calls`, `messages_to`).
+"""
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BOT = {"id": 7000001, "is_bot": True, "first_name": "SkillCert", "username": "skillcert_test_bot",
+       "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+def _decode(value: str):
+    try:
+        return json.loads(value)
+    except (ValueError, TypeError):
+        return value
+
+
+class FakeBotAPI:
+    def __init__(self, token: str = "123456:TEST-token-abcdefghijklmnopqrstuv", max_poll: float = 1.0):
+        self.token = token
+        self.max_poll = max_poll
+        self.updates: list[dict] = []
+        self.calls: list[tuple[str, dict, float]] = []
+        self.cond = threading.Condition()
+        self.ids = itertools.count(1)
+        self.msg_ids = itertools.count(1000)
+        self.fail_methods: dict[str, int] = {}  # method → HTTP status to answer with (once)
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = self.path
+                prefix = f"/bot{server.token}/"
+                if not path.startswith(prefix):
+                    return self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                method = path[len(prefix):]
+                params = server.parse(self.headers.get("Content-Type", ""), body)
+                status = server.fail_methods.pop(method, None)
+                if status:
+                    return self._send(status, {"ok": False, "error_code": status, "description": "Bad Request: test"})
+                result = server.handle(method, params)
+                self._send(200, {"ok": True, "result": result})
+
+            def _send(self, status, payload):
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up on a held getUpdates (shutdown): nothing to answer
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    # ------------------------------------------------------------ server side
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/bot"
+
+    def start(self) -> "FakeBotAPI":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self.cond:
+            self.cond.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    @staticmethod
+    def parse(content_type: str, body: bytes) -> dict:
+        if content_type.startswith("multipart/form-data"):
+            msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+                b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+            out = {}
+            for part in msg.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                filename = part.get_filename()
+                payload = part.get_payload(decode=True)
+                if filename is not None:
+                    out[name] = {"filename": filename, "content": payload}
+                else:
+                    out[name] = _decode(payload.decode("utf-8"))
+            return out
+        if content_type.startswith("application/json"):
+            return json.loads(body or b"{}")
+        return {k: _decode(v[0]) for k, v in urllib.parse.parse_qs(body.decode("utf-8")).items()}
+
+    def handle(self, method: str, params: dict):
+        self.calls.append((method, params, time.monotonic()))
+        chat = {"id": int(params.get("chat_id", 0) or 0), "type": "private"}
+        if method == "getMe":
+            return BOT
+        if method in ("setMyCommands", "deleteWebhook", "answerCallbackQuery", "setWebhook", "close", "logOut"):
+            return True
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            timeout = min(float(params.get("timeout") or 0), self.max_poll)
+            deadline = time.monotonic() + timeout
+            with self.cond:
+                while True:
+                    ready = [u for u in self.updates if u["update_id"] >= offset]
+                    if ready or time.monotonic() >= deadline:
+                        self.updates = ready
+                        return ready[:100]
+                    self.cond.wait(max(0.0, deadline - time.monotonic()))
+        if method in ("sendMessage", "editMessageText"):
+            return {"message_id": int(params.get("message_id") or next(self.msg_ids)), "date": int(time.time()),
+                    "chat": chat, "from": BOT, "text": params.get("text", "")}
+        if method == "sendDocument":
+            doc = params.get("document") or {}
+            return {"message_id": next(self.msg_ids), "date": int(time.time()), "chat": chat, "from": BOT,
+                    "document": {"file_id": f"f{next(self.ids)}", "file_unique_id": f"u{next(self.ids)}",
+                                 "file_name": doc.get("filename", "") if isinstance(doc, dict) else ""}}
+        if method == "editMessageReplyMarkup":
+            return True
+        return True
+
+    # ------------------------------------------------------------ test side
+
+    def push(self, update: dict) -> int:
+        with self.cond:
+            update["update_id"] = next(self.ids)
+            self.updates.append(update)
+            self.cond.notify_all()
+        return update["update_id"]
+
+    @staticmethod
+    def _user(uid: int, lang: str = "zh") -> dict:
+        return {"id": uid, "is_bot": False, "first_name": f"U{uid}", "language_code": lang}
+
+    def send_text(self, uid: int, text: str, chat_type: str = "private", chat_id: int | None = None,
+                  lang: str = "zh", reply_to_bot: bool = False, edited: bool = False) -> int:
+        msg = {"message_id": next(self.msg_ids), "date": int(time.time()),
+               "chat": {"id": chat_id or uid, "type": chat_type}, "from": self._user(uid, lang), "text": text}
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        at = text.find("@" + BOT["username"])
+        if at >= 0 and not text.startswith("/"):
+            msg["entities"] = [{"type": "mention", "offset": at, "length": len(BOT["username"]) + 1}]
+        if reply_to_bot:
+            msg["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "chat": msg["chat"], "from": BOT,
+                                       "text": "…"}
+        return self.push({"edited_message" if edited else "message": msg})
+
+    def send_raw_message(self, uid: int, extra: dict) -> int:
+        msg = {"message_id": next(self.msg_ids), "date": int(time.time()), "chat": {"id": uid, "type": "private"},
+               "from": self._user(uid), **extra}
+        return self.push({"message": msg})
+
+    def press(self, uid: int, data: str, message: dict | None = None) -> int:
+        message = message or {"message_id": next(self.msg_ids), "date": int(time.time()),
+                              "chat": {"id": uid, "type": "private"}, "from": BOT, "text": "…"}
+        return self.push({"callback_query": {"id": str(next(self.ids)), "from": self._user(uid),
+                                             "chat_instance": "ci", "data": data, "message": message}})
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[dict]:
+        return [p for m, p, _ in list(self.calls)
+                if (method is None or m == method) and (chat_id is None or int(p.get("chat_id", 0) or 0) == chat_id)]
+
+    def texts_to(self, chat_id: int) -> list[str]:
+        return [p.get("text", "") for p in self.sent("sendMessage", chat_id)]
+
+    def last_keyboard(self, chat_id: int) -> list[list[dict]]:
+        """The newest inline keyboard shown to this chat (sent or redrawn by an edit)."""
+        shown = [p for m, p, _ in list(self.calls) if m in ("sendMessage", "editMessageText")
+                 and int(p.get("chat_id", 0) or 0) == chat_id]
+        for p in reversed(shown):
+            markup = p.get("reply_markup")
+            if isinstance(markup, dict) and markup.get("inline_keyboard"):
+                return markup["inline_keyboard"]
+        return []
+
+    def wait_for(self, predicate, timeout: float = 15.0, interval: float = 0.02) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if predicate():
+                return True
+            time.sleep(interval)
+        return predicate()
