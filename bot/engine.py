@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import jinja2
 
 from . import rules
+from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, clean, detect_lang, facts_in, groups_in, is_followup_form,
@@ -77,9 +78,7 @@ class Engine:
         return "\n".join(lines)
 
     def agency(self, profile: dict, lang: str) -> str:
-        agency = self.kb.facts["agency"]
-        key = profile.get("affiliation") if profile.get("affiliation") in ("provincial", "municipal") else "either"
-        return agency[key if lang == "zh" else key + "_en"]
+        return agency_text(self.kb, profile.get("affiliation"), lang)
 
     def quote(self, cid: str, lang: str) -> str:
         c = self.kb.clauses[cid]
@@ -91,24 +90,9 @@ class Engine:
         return it.topic_zh if lang == "zh" else it.topic_en
 
     def reason(self, outcome: rules.Outcome, profile: dict, lang: str) -> tuple[str, list[str]]:
-        entry = self.kb.rules_text.get(outcome.capability, {}).get(outcome.status)
-        if not entry:
+        if not self.kb.rules_text.get(outcome.capability, {}).get(outcome.status):
             return "", []
-        level_names = {l["n"]: l[lang] for l in self.kb.facts["level"]}
-        words = self.kb.rules_text["facts"]
-        classes = outcome.extra.get("classes", [])
-        ctx = {
-            "levels_zh": "、".join(level_names[n] for n in outcome.levels) if lang == "zh" else "",
-            "levels_en": ", ".join(level_names[n] for n in outcome.levels) if lang == "en" else "",
-            "agency_zh": self.agency(profile, "zh"), "agency_en": self.agency(profile, "en"),
-            "classes_zh": "、".join(c for c in ("预备技师班" if "runs_prep_technician_class" in classes else "",
-                                               "高级技工班" if "runs_senior_class" in classes else "") if c),
-            "classes_en": " and ".join(c for c in ("preparatory technician classes" if "runs_prep_technician_class" in classes else "",
-                                                  "senior worker classes" if "runs_senior_class" in classes else "") if c),
-            "missing_class": words.get(outcome.extra.get("missing_class", ""), {}).get(lang, "").replace("学校是否开办", "").replace("whether the school runs ", ""),
-            **outcome.extra,
-        }
-        return self.render(entry[lang], **ctx), list(entry.get("clauses", []))
+        return reason_text(self.kb, outcome, profile, lang)
 
     # ------------------------------------------------------------ answering
 
