@@ -188,7 +188,7 @@ def make_att3(path: Path) -> None:
             cell.border = border
             cell.alignment = center
             cell.font = Font(name="宋体", size=11, bold=cell.row in (8, 9) or cell.column == 1 and cell.row < 8)
-    for col, width in zip("ABCDE", (18, 16, 22, 14, 12)):
+    for col, width in zip("ABCDE", (18, 18, 22, 18, 12)):
         ws.column_dimensions[col].width = width
     ws["A12"] = ("注：1.机构类型：选择填写“用人单位”“社会培训评价组织”“技工院校”；2.机构简称、网址非必填项；"
                  "5.级别用阿拉伯数字表示，级别之间用“、”分隔，如“5、4、3”；6.一个工种一行记录；"
@@ -196,6 +196,12 @@ def make_att3(path: Path) -> None:
     ws.merge_cells("A12:E14")
     ws["A12"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A12"].font = Font(name="宋体", size=9)
+    # print on one page width, landscape, like the notice's table
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     wb.save(path)
 
 
