@@ -45,7 +45,8 @@ class Reply:
 TEXTS = {
     "zh": {
         "start": "您好！我是技工院校职业技能等级认定政策助手，依据山东省人社厅2021年8月12日的通知回答问题，每个回答都注明条款并引用原文。\n\n"
-                 "直接提问即可，例如：“我们能给老师认定二级吗？”\n/check 判断学校能做什么并生成申报材料；/help 查看全部命令。",
+                 "直接提问即可，例如：“我们能给老师认定二级吗？”\n/check 判断学校能做什么并生成申报材料；/help 查看全部命令。\n"
+                 "(English works too: \"Can we certify teachers at level 2?\")",
         "check_intro": "好的，开始资格问卷。随时可以 /back 返回上一题、/cancel 取消。",
         "cancelled": "已取消问卷。已保存的学校情况不受影响；/check 可以重新开始。",
         "nothing_to_cancel": "当前没有进行中的问卷。",

@@ -167,11 +167,13 @@ def check_text(result: dict, kb: KnowledgeBase, lang: str = "zh") -> str:
         for i, a in enumerate(result["actions"], 1):
             docs = ""
             if a["documents"]:
-                names = [f"附件{d[-1]}" for d in a["documents"]]
+                names = [f"附件{d[-1]}" if lang == "zh" else f"attachment {d[-1]}" for d in a["documents"]]
                 docs = ("，材料：" + "、".join(names)) if lang == "zh" else (", documents: " + ", ".join(names))
             where = ""
             if a["submit_to"]:
                 where = f"，报{a['submit_to']}" if lang == "zh" else f", file with {a['submit_to']}"
-            cite = "、".join(a["clauses"])
-            lines.append(f"{i}. {a['title']}{docs}{where}〔{cite}〕")
+            if lang == "zh":
+                lines.append(f"{i}. {a['title']}{docs}{where}〔{'、'.join(a['clauses'])}〕")
+            else:
+                lines.append(f"{i}. {a['title']}{docs}{where} [{', '.join(a['clauses'])}]")
     return "\n".join(lines)

@@ -130,7 +130,9 @@ class Engine:
             has_slots = bool(slots["levels"] or slots["groups"] or slots["facts"])
             if intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
                 context, score = prev.name, max(score, self.settings["abstain_below"])
-            elif (explicit_followup or short) and has_slots:
+            elif has_slots and (explicit_followup or (short and (score < self.settings["followup_below"]
+                                                                   or intent_name == prev.name))) \
+                    and not prev.name == "submit_where":
                 if not yes_no and state.get("yes_no"):
                     yes_no = True
                 if not slots["levels"]:
@@ -203,7 +205,7 @@ class Engine:
             headline = self.reply(lang, verdict)
             if known and verdict != "conditional":
                 headline = self.reply(lang, "for_profile", profile_text=known) + headline
-            head.append(headline + reason)
+            head.append(headline + (" " if lang == "en" and headline and reason else "") + reason)
             if outcome.needs:
                 words = self.kb.rules_text["facts"]
                 sep = "；" if lang == "zh" else "; "

@@ -112,3 +112,17 @@ def test_any_text_gets_an_answer_or_a_plain_not_covered(engine, text):
     else:
         assert a.verdict is None
     assert set(a.to_json()) == {"id", "question", "lang", "intent", "score", "clauses", "verdict", "answer"}
+
+
+def test_a_new_question_is_not_taken_for_a_followup(engine):
+    first = engine.answer("where do we submit the application?")
+    second = engine.answer("can we certify teachers at level 3?", state=first.state)
+    assert (second.clauses[0], second.verdict) == ("2.3", "conditional")
+    first = engine.answer("申报社评组织要交什么材料")
+    second = engine.answer("能给老师认定三级吗", state=first.state)
+    assert second.clauses[0] == "2.3"
+
+
+def test_english_verdict_reads_as_sentences(engine):
+    a = engine.answer("Can we certify teachers at level 1?")
+    assert a.text.startswith("No. Teachers")
