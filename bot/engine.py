@@ -116,9 +116,9 @@ class Engine:
             "groups": groups_in(m.norm, lang),
             "facts": facts_in(text, self.kb.lexicon),
         }
+        yes_no = is_yes_no(text, lang)
         ranking = self._adjust(m.ranking, slots, m.norm)
         intent_name, score = ranking[0] if ranking else (None, 0.0)
-        yes_no = is_yes_no(text, lang)
         context = None
 
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"

@@ -20,6 +20,7 @@ from .text import Lexicon, Tokens, normalize_en, normalize_zh
 SCHEMA_VERSION = 6
 MIN_ZH_PHRASINGS = 8
 MIN_EN_PHRASINGS = 3
+COMMON_WORDS = 20000  # general words from jieba's dictionary added to the domain dictionary
 
 
 class KBError(Exception):
@@ -157,6 +158,10 @@ def _dictionary(src: dict, lex: Lexicon) -> str:
                 words[w] = max(words.get(w, 0), freq.get(w) or 3)
                 for ch in w:
                     words.setdefault(ch, freq.get(ch) or 3)
+    # the most frequent general words too, so that unseen colloquial words still segment well
+    common = sorted(((n, w) for w, n in freq.items() if n > 0 and len(w) >= 2), reverse=True)[:COMMON_WORDS]
+    for n, w in common:
+        words.setdefault(w, n)
     strong = set(lex.replace.values()) | set(lex.fixes.values()) | set(src["glossary"].get("protect", {}).get("words", []))
     for w in strong:
         if re.search(r"[\u4e00-\u9fff]", w):
