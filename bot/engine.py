@@ -14,7 +14,7 @@ from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, clean, detect_lang, facts_in, groups_in, is_followup_form,
-                   is_yes_no, levels_in, strip_followup)
+                   is_terse_yes_no, is_yes_no, levels_in, strip_followup)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -116,7 +116,7 @@ class Engine:
             "groups": groups_in(m.norm, lang),
             "facts": facts_in(text, self.kb.lexicon),
         }
-        yes_no = is_yes_no(text, lang)
+        yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
         ranking = self._adjust(m.ranking, slots, m.norm)
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None

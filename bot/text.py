@@ -35,10 +35,10 @@ EN_STOP = set(
 )
 
 WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是|几(?![个种项类位名所])")
-ENDS_MA = re.compile(r"(吗|么|嘛)\s*[?？!！。.~]*\s*$")
+ENDS_MA = re.compile(r"(吗|么|嘛)[啊呀亲哈哦呢\s?？!！。.~]*$")
 STRONG_WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
 YESNO_ZH = re.compile(
-    r"(吗|么|嘛|不)\s*[?？!！。.~]*\s*$|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
+    r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
     r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
 )
 YESNO_EN = re.compile(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
@@ -211,6 +211,13 @@ def strip_followup(text: str, lang: str) -> str:
     if lang == "en":
         return re.sub(r"^\s*(and|so|then|also)\b[\s,]*", "", text, flags=re.I)
     return FOLLOWUP_STRIP_ZH.sub("", text) or text
+
+
+def is_terse_yes_no(text: str, lang: str, levels: list[int]) -> bool:
+    """"teachers lvl 2?", "老师 二级？": a level and a question mark, no question word."""
+    if not levels or not re.search(r"[?？]\s*$", text):
+        return False
+    return not (WH_EN.search(text) if lang == "en" else STRONG_WH_ZH.search(text))
 
 
 def is_followup_form(text: str, lang: str) -> bool:

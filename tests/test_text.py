@@ -56,6 +56,8 @@ def test_levels_in_english(kb):
     ("Which agency receives it?", "en", False),
     ("We are not qualified, can someone else certify our students?", "en", True),
     ("Teachers at level 4, is that possible?", "en", True),
+    ("学生能认定吗亲", "zh", True),
+    ("咱学校能评技师不", "zh", True),
 ])
 def test_yes_no_questions(text, lang, expected):
     assert is_yes_no(text, lang) is expected
@@ -84,3 +86,12 @@ def test_facts_stated_in_the_question(kb):
 def test_groups(kb):
     assert groups_in(normalize_zh("老师和学生", kb.lexicon), "zh") == ["teacher", "student"]
     assert "att3" in groups_in(normalize_zh("附件三怎么填", kb.lexicon), "zh")
+
+
+def test_terse_questions_with_a_level_are_yes_no():
+    from bot.text import is_terse_yes_no
+
+    assert is_terse_yes_no("teachers lvl 2?", "en", [2])
+    assert is_terse_yes_no("老师 一级？", "zh", [1])
+    assert not is_terse_yes_no("什么是二级？", "zh", [2])
+    assert not is_terse_yes_no("老师 一级", "zh", [1])
