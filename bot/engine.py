@@ -211,6 +211,15 @@ class Engine:
                 sep = "；" if lang == "zh" else "; "
                 head.append(self.reply(lang, "depends", needs=sep.join(words[n][lang] for n in outcome.needs)))
             clauses += [c for c in extra if c not in clauses]
+        elif intent.rule in rules.RULES and self._profile_text(facts, lang):
+            # not a yes/no question, but the school is known: say what applies to it
+            outcome = rules.evaluate(intent.rule, facts, level)
+            if outcome.status != "conditional":
+                reason, extra = self.reason(outcome, profile, lang)
+                if reason:
+                    head.append(self.reply(lang, "for_profile", profile_text=self._profile_text(facts, lang))
+                                + (" " if lang == "en" else "") + reason)
+                    clauses += [c for c in extra if c not in clauses]
         elif yes_no and intent.verdicts:
             for v in intent.verdicts:
                 if "if" not in v or _search(v["if"], m.norm):

@@ -126,3 +126,13 @@ def test_a_new_question_is_not_taken_for_a_followup(engine):
 def test_english_verdict_reads_as_sentences(engine):
     a = engine.answer("Can we certify teachers at level 1?")
     assert a.text.startswith("No. Teachers")
+
+
+def test_a_known_school_gets_its_own_answer_to_an_open_question(engine):
+    profile = {"institution_type": "technical_school", "student_cert_qualified": True,
+               "runs_prep_technician_class": False, "runs_senior_class": True}
+    a = engine.answer("学生能认定到几级", profile=profile)
+    assert a.verdict is None and a.clauses[0] == "1.1"
+    assert "按贵校情况" in a.text and "三级/高级工" in a.text.split("\n")[0] and "二级/技师" not in a.text.split("\n")[0]
+    plain = engine.answer("学生能认定到几级")
+    assert "按贵校情况" not in plain.text
