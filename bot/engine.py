@@ -14,7 +14,7 @@ from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, clean, detect_lang, facts_in, groups_in, is_followup_form,
-                   is_terse_yes_no, is_yes_no, levels_in, strip_followup)
+                   is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -110,7 +110,8 @@ class Engine:
             text = text[:MAX_QUESTION_CHARS]
             notes.append(self.reply(lang, "too_long", n=MAX_QUESTION_CHARS))
         explicit_followup = is_followup_form(text, lang)
-        m = self.matcher.match(strip_followup(text, lang) if explicit_followup else text, lang)
+        core = strip_courtesy(text) if lang == "zh" else text
+        m = self.matcher.match(strip_followup(core, lang) if explicit_followup else core, lang)
         slots = {
             "levels": levels_in(m.norm, lang),
             "groups": groups_in(m.norm, lang),
@@ -184,8 +185,8 @@ class Engine:
                 sc += self.settings["group_bonus"]
             elif asked and groups:
                 sc -= self.settings["group_penalty"]
-            if intent.keywords and any(k and k in norm for k in intent.keywords):
-                sc += self.settings["keyword_bonus"]
+            hits = sum(1 for k in intent.keywords if k and k in norm)
+            sc += self.settings["keyword_bonus"] * min(hits, 2)  # two key words say more than one
             out.append((name, sc))
         return sorted(out, key=lambda kv: kv[1], reverse=True)
 

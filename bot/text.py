@@ -206,6 +206,16 @@ def is_yes_no(text: str, lang: str) -> bool:
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
 
+COURTESY_ZH = re.compile(r"^\s*((您好|你好|老师好|领导好|打扰了?|打扰一下|麻烦(问|请教)?(一下|下)?|请问(一下)?|想(咨询|问|请教)(一下|下)?|"
+                         r"咨询(一下|下)?|我想问(一下|下)?|问(一下|下)|那个)[，,。!！、\s]*)+")
+
+
+def strip_courtesy(text: str) -> str:
+    """"您好，想咨询一下…" → the question itself (only when something substantial is left)."""
+    rest = COURTESY_ZH.sub("", text)
+    return rest if len(rest) >= 4 else text
+
+
 def strip_followup(text: str, lang: str) -> str:
     """"那一级呢？" → "一级": the words that carry the follow-up."""
     if lang == "en":
