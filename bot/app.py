@@ -38,12 +38,11 @@ class App:
 
     def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True) -> Answer:
         """Answer and log; with `remember`, the conversation state is read and kept for follow-ups."""
-        state = self.store.get_state(user).get("topic", {}) if remember else {}
+        full = self.store.get_state(user) if remember else {}
         if profile is None:
             profile = self.store.get_profile(user)
-        ans = self.engine.answer(question, state=state, profile=profile)
+        ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile)
         if remember:
-            full = self.store.get_state(user)
             full["topic"] = ans.state
             self.store.set_state(user, full)
         if question and question.strip():

@@ -43,6 +43,7 @@ def ask_jsonl(app, stdin, stdout) -> int:
     for lineno, line in enumerate(stdin, 1):
         if not line.strip():
             continue
+        item = None
         try:
             item = json.loads(line)
             if not isinstance(item, dict):
@@ -60,10 +61,8 @@ def ask_jsonl(app, stdin, stdout) -> int:
             if session is not None:
                 sessions[str(session)] = ans.state
             out = ans.to_json()
-        except (ValueError, AnswersError) as e:
-            out = {"id": item.get("id") if isinstance(locals().get("item"), dict) else None,
-                   "error": f"line {lineno}: {e}"}
-        item = None
+        except (ValueError, AnswersError) as e:  # json.JSONDecodeError is a ValueError
+            out = {"id": item.get("id") if isinstance(item, dict) else None, "error": f"line {lineno}: {e}"}
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         stdout.flush()
     return 0

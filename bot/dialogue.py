@@ -264,7 +264,7 @@ class Dialogue:
         verdict_now = self._facts_complete(new) and not new.get("verdict_shown")
         if verdict_now:
             new["verdict_shown"] = True
-            answers = qn.final_answers(new) if not new.get("draft") else self._safe_answers(new)
+            answers = self._safe_answers(new)
             replies.append(Reply(check_text(check(answers, self.kb, new["lang"]), self.kb, new["lang"])))
             self.app.store.set_profile(user, answers)
             if new["pending"] == "summary" and not self._needs_documents(new):

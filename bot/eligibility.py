@@ -119,12 +119,18 @@ def check(answers: dict, kb: KnowledgeBase, lang: str = "zh") -> dict:
     return {"capabilities": caps, "actions": actions}
 
 
+def planned_actions(answers: dict, kb: KnowledgeBase) -> list[dict]:
+    """The actions' entries of knowledge/actions.toml for these answers (no reasons rendered)."""
+    facts = facts_of(answers)
+    return [kb.actions[a] for a in actions_for(rules.evaluate_all(facts), answers.get("goals") or [], facts)]
+
+
 def needs_filing(answers: dict, kb: KnowledgeBase) -> bool:
-    return any(a["submit_to"] for a in check(answers, kb)["actions"])
+    return any(a.get("submit") for a in planned_actions(answers, kb))
 
 
 def needs_documents(answers: dict, kb: KnowledgeBase) -> bool:
-    return any(a["documents"] for a in check(answers, kb)["actions"])
+    return any(a.get("documents") for a in planned_actions(answers, kb))
 
 
 STATUS_WORDS = {

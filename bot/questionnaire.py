@@ -12,6 +12,7 @@ Nothing here does I/O; `bot/dialogue.py` turns prompts into messages and buttons
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from . import validate as v
@@ -296,7 +297,7 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
 
         if t == "choice":
             return pick(text)
-        parts = [p for p in __import__("re").split(r"[,，、;；\s]+", text) if p]
+        parts = [p for p in re.split(r"[,，、;；\s]+", text) if p]
         return [pick(p) for p in parts]
     validator = TYPE_VALIDATORS[t]
     try:

@@ -76,5 +76,5 @@ def run_chat(app, stdin=None, stdout=None) -> int:
         else:
             replies = dialogue.handle_text(USER, line)
         buttons = show(replies, stdout)
-    stdout.write("再见！\n" if True else "")
+    stdout.write("再见！Bye!\n")
     return 0
