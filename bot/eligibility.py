@@ -5,6 +5,8 @@ false (it was skipped because it cannot change the result, or the answers file l
 """
 from __future__ import annotations
 
+import functools
+
 import jinja2
 
 from . import rules
@@ -14,6 +16,11 @@ SPEC_CAPABILITIES = ("certify_students", "certify_teachers", "certify_social_per
                      "entrust_students", "adjust_scope")
 FILING_ACTIONS = ("apply_social_org", "file_scope", "adjust_scope")
 _jinja = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined)
+
+
+@functools.lru_cache(maxsize=512)
+def _template(source: str) -> jinja2.Template:
+    return _jinja.from_string(source)
 
 
 def facts_of(answers: dict) -> dict:
@@ -47,7 +54,7 @@ def reason_text(kb: KnowledgeBase, outcome: rules.Outcome, facts: dict, lang: st
         "missing_class": {"runs_senior_class": "高级技工班", "runs_prep_technician_class": "预备技师班"}.get(
             outcome.extra.get("missing_class", ""), ""),
     }
-    return _jinja.from_string(entry[lang]).render(**ctx).strip(), list(entry["clauses"])
+    return _template(entry[lang]).render(**ctx).strip(), list(entry["clauses"])
 
 
 def actions_for(outcomes: dict[str, rules.Outcome], goals: list[str], facts: dict) -> list[str]:
