@@ -13,7 +13,7 @@ from . import rules
 from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
-from .text import (MAX_QUESTION_CHARS, clean, detect_lang, facts_in, groups_in, is_followup_form,
+from .text import (MAX_QUESTION_CHARS, clause_refs, clean, detect_lang, facts_in, groups_in, is_followup_form,
                    is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup)
 
 DEFAULT_SETTINGS = {
@@ -25,6 +25,7 @@ DEFAULT_SETTINGS = {
     "group_bonus": 0.08,  # the question names the topic's group (教师, 学生 …)
     "group_penalty": 0.12,  # the question names another group than the topic's
     "keyword_bonus": 0.12,  # the question contains one of the topic's keywords
+    "reference_bonus": 0.3,  # the question names the clause ("附件1注4", "第二条第3项")
     "smalltalk_below": 0.7,  # greetings, thanks … need a close match; a weak one is "not covered"
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
@@ -116,6 +117,7 @@ class Engine:
             "levels": levels_in(m.norm, lang),
             "groups": groups_in(m.norm, lang),
             "facts": facts_in(text, self.kb.lexicon),
+            "refs": clause_refs(m.norm),
         }
         yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
         ranking = self._adjust(m.ranking, slots, m.norm)
@@ -187,6 +189,8 @@ class Engine:
                 sc -= self.settings["group_penalty"]
             hits = sum(1 for k in intent.keywords if k and k in norm)
             sc += self.settings["keyword_bonus"] * min(hits, 2)  # two key words say more than one
+            if intent.clauses and intent.clauses[0] in slots.get("refs", ()):
+                sc += self.settings["reference_bonus"]  # the question names the clause outright
             out.append((name, sc))
         return sorted(out, key=lambda kv: kv[1], reverse=True)
 

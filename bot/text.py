@@ -223,6 +223,34 @@ def strip_followup(text: str, lang: str) -> str:
     return FOLLOWUP_STRIP_ZH.sub("", text) or text
 
 
+ZH_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7"}
+_REF_PATTERNS = [
+    # 附件1注4, 附件三第4条注释, 附件3的注释5
+    (re.compile(r"附件\s*([1-3一二三])\s*(?:的|里的|中的)?\s*(?:第\s*)?(?:注释?|备注)\s*第?\s*([1-7一二三四五六七])|"
+                r"附件\s*([1-3一二三])\s*(?:的|里的|中的)?\s*第\s*([1-7一二三四五六七])\s*条?\s*注"),
+     lambda m: f"att{ZH_NUM.get(m.group(1) or m.group(3), m.group(1) or m.group(3))}."
+               f"n{ZH_NUM.get(m.group(2) or m.group(4), m.group(2) or m.group(4))}"),
+    (re.compile(r"note\s*([1-7])\s*(?:of|in|to)\s*attachment([1-3])|attachment([1-3])\s*,?\s*note\s*([1-7])", re.I),
+     lambda m: f"att{m.group(2) or m.group(3)}.n{m.group(1) or m.group(4)}"),
+    # 第二条第3项, 第三条第（一）项, 二、3, 2.3条, clause 2.3
+    (re.compile(r"第\s*([一二三123])\s*条\s*第?\s*[（(]?\s*([1-5一二三四五])\s*[)）]?\s*[项款点]"),
+     lambda m: f"{ZH_NUM.get(m.group(1), m.group(1))}.{ZH_NUM.get(m.group(2), m.group(2))}"),
+    (re.compile(r"(?:第|clause|section|item)\s*([1-3])\.([1-5])|(?<![\d.])([1-3])\.([1-5])\s*(?:条|款|项)", re.I),
+     lambda m: f"{m.group(1) or m.group(3)}.{m.group(2) or m.group(4)}"),
+]
+
+
+def clause_refs(norm_text: str) -> list[str]:
+    """Clause ids the question names outright ("附件1注4", "note 7 of attachment 3", "第二条第3项")."""
+    out = []
+    for pattern, to_id in _REF_PATTERNS:
+        for m in pattern.finditer(norm_text):
+            cid = to_id(m)
+            if cid not in out:
+                out.append(cid)
+    return out
+
+
 def is_terse_yes_no(text: str, lang: str, levels: list[int]) -> bool:
     """"teachers lvl 2?", "老师 二级？": a level and a question mark, no question word."""
     if not levels or not re.search(r"[?？]\s*$", text):

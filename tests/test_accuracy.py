@@ -17,17 +17,19 @@ def test_own_labelled_set_meets_the_bar(engine):
     assert result["oos"] >= 0.95, result["failures"]
 
 
-@pytest.mark.parametrize("name", ["holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl"])
-def test_held_out_sets_stay_above_the_bar(engine, name):
-    # written after the engine was tuned on questions.jsonl: a check on generalisation
+@pytest.mark.parametrize("name, oos_bar", [("holdout.jsonl", 0.90), ("holdout2.jsonl", 0.90), ("holdout3.jsonl", 0.90),
+                                           ("holdout4.jsonl", 0.85)])
+def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
+    # written after the engine was tuned on questions.jsonl: a check on generalisation.
+    # holdout4 is 30 near-domain questions the notice does not answer: the hardest abstentions
     result = score(engine, load_jsonl(DATA / name))
     assert result["full"] >= 0.90, result["failures"]
-    assert result["oos"] >= 0.90, result["failures"]
+    assert result["oos"] >= oos_bar, result["failures"]
 
 
 def test_labelled_set_covers_every_topic(kb):
     rows = load_jsonl(DATA / "questions.jsonl") + load_jsonl(DATA / "holdout.jsonl") + load_jsonl(DATA / "holdout2.jsonl") \
-        + load_jsonl(DATA / "holdout3.jsonl")
+        + load_jsonl(DATA / "holdout3.jsonl") + load_jsonl(DATA / "holdout4.jsonl")
     cited = {c for r in rows for c in r["clauses"]}
     topics = {n for n, it in kb.intents.items() if not it.smalltalk and not it.out_of_scope}
     for name in topics:

@@ -95,3 +95,13 @@ def test_terse_questions_with_a_level_are_yes_no():
     assert is_terse_yes_no("老师 一级？", "zh", [1])
     assert not is_terse_yes_no("什么是二级？", "zh", [2])
     assert not is_terse_yes_no("老师 一级", "zh", [1])
+
+
+@pytest.mark.parametrize("text, ids", [
+    ("附件1注4是什么意思", ["att1.n4"]), ("附件3第4条注释", ["att3.n4"]), ("note 7 of attachment3", ["att3.n7"]),
+    ("第二条第3项怎么理解", ["2.3"]), ("2.3条说的啥", ["2.3"]), ("第三条第（一）项", ["3.1"]), ("学生能认定几级", []),
+])
+def test_clause_references(text, ids):
+    from bot.text import clause_refs
+
+    assert clause_refs(text) == ids
