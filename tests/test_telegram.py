@@ -326,3 +326,54 @@ def test_refused_token_is_one_line(env, fake):
     p = subprocess.run(skillcert_cmd() + ["telegram"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "refused the token" in p.stderr and "Traceback" not in p.stderr
     assert "REFUSED-token" not in p.stderr
+
+
+def test_webhook_mode_process(env, fake, tmp_path):
+    """The real process in webhook mode: setWebhook with the secret, updates POSTed to it, replies sent."""
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = tmp_path / "config.toml"
+    config.write_text((ROOT / "config.toml").read_text(encoding="utf-8")
+                      .replace('mode = "polling"', 'mode = "webhook"')
+                      .replace("webhook_port = 8443", f"webhook_port = {port}")
+                      .replace('webhook_url = ""', f'webhook_url = "http://127.0.0.1:{port}"')
+                      .replace('knowledge_db = "var/kb.sqlite"', f'knowledge_db = "{env["SKILLCERT_KB"]}"')
+                      .replace('state_db = "var/skillcert.sqlite"', f'state_db = "{tmp_path / "state.sqlite"}"'),
+                      encoding="utf-8")
+    env = dict(env, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, SKILLCERT_CONFIG=str(config),
+               TELEGRAM_WEBHOOK_SECRET="s3cret-Token_1")
+    p = start_process(env)
+    try:
+        assert fake.wait_for(lambda: fake.sent("setWebhook"), timeout=30)
+        hook = fake.sent("setWebhook")[0]
+        assert hook["url"] == f"http://127.0.0.1:{port}/telegram" and hook["secret_token"] == "s3cret-Token_1"
+        update = {"update_id": 1, "message": {"message_id": 5, "date": int(time.time()), "text": "学生能认定几级",
+                                              "chat": {"id": 31, "type": "private"},
+                                              "from": {"id": 31, "is_bot": False, "first_name": "W"}}}
+
+        def post(secret):
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/telegram", data=json.dumps(update).encode(),
+                                         headers={"Content-Type": "application/json",
+                                                  "X-Telegram-Bot-Api-Secret-Token": secret})
+            try:
+                return urllib.request.urlopen(req, timeout=10).status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        assert fake.wait_for(lambda: post("wrong") == 403, timeout=20)  # the server is up; a bad secret is refused
+        assert post("s3cret-Token_1") == 200
+        assert fake.wait_for(lambda: any("〔1.1〕" in t for t in fake.texts_to(31)), timeout=20)
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            _, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+    assert TOKEN not in err and "Traceback" not in err
