@@ -121,6 +121,8 @@ def read_sources(root: Path) -> dict:
             for cid in entry.get("clauses", []):
                 if cid not in clauses:
                     raise KBError(f"{k / 'rules.toml'}: {cap}.{status} cites unknown clause `{cid}`")
+    questionnaire = _read_toml(k / "questionnaire.toml")
+    _check_questionnaire(questionnaire, k / "questionnaire.toml")
     actions = _read_toml(k / "actions.toml")
     for name, a in actions.items():
         for cid in a.get("clauses", []) + [p["clause"] for p in a.get("proofs", [])]:
@@ -132,10 +134,38 @@ def read_sources(root: Path) -> dict:
         "facts": _read_toml(k / "facts.toml"),
         "glossary": _read_toml(k / "glossary.toml"),
         "rules": rules_text,
-        "questionnaire": _read_toml(k / "questionnaire.toml") if (k / "questionnaire.toml").exists() else {},
+        "questionnaire": questionnaire,
         "replies": _read_toml(k / "replies.toml"),
         "actions": actions,
     }
+
+
+QUESTION_TYPES = {"choice", "multi", "yesno", "text", "credit_code", "phone", "email", "occupation_code", "levels",
+                  "count"}
+ANSWER_KEYS = {"institution_type", "affiliation", "goals", "student_cert_qualified", "social_org_qualified",
+               "runs_prep_technician_class", "runs_senior_class", "has_segmented_students"}
+_CONDITION = re.compile(r"^(filing|documents|goals has [a-z_|]+|not [a-z_]+|[a-z_]+ == [a-z_]+|[a-z_]+)$")
+
+
+def _check_questionnaire(data: dict, path: Path) -> None:
+    """Every question has a known key and type, its options, its words, and conditions that parse."""
+    from .answers import OCC_FIELDS, ORG_FIELDS
+
+    for section, keys in (("question", ANSWER_KEYS | {f"org.{k}" for k in ORG_FIELDS}), ("occupation", set(OCC_FIELDS))):
+        for q in data.get(section, []):
+            key = q.get("key", "?")
+            if key not in keys:
+                raise KBError(f"{path}: [[{section}]] key `{key}` is not a questionnaire key")
+            if q.get("type") not in QUESTION_TYPES:
+                raise KBError(f"{path}: `{key}` has unknown type {q.get('type')!r} (known: {', '.join(sorted(QUESTION_TYPES))})")
+            if q["type"] in ("choice", "multi") and not q.get("options"):
+                raise KBError(f"{path}: `{key}` is a {q['type']} question without options")
+            if not q.get("zh") or not q.get("en"):
+                raise KBError(f"{path}: `{key}` needs the question in `zh` and `en`")
+            for cond in q.get("when", []):
+                for part in cond.split(" or "):
+                    if not _CONDITION.match(part.strip()):
+                        raise KBError(f"{path}: `{key}` has a condition that does not parse: {cond!r}")
 
 
 def _dictionary(src: dict, lex: Lexicon) -> str:

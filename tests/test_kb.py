@@ -86,3 +86,18 @@ def test_a_damaged_database_is_rebuilt(tmp_path):
     os.utime(db, (time.time() + 60, time.time() + 60))
     kb = load(root, db)
     assert "2.3" in kb.clauses
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('type = "phone"', 'type = "fone"', "unknown type"),
+    ('when = ["filing"]', 'when = ["filing ??"]', "does not parse"),
+    ('key = "org.email"', 'key = "org.mail"', "not a questionnaire key"),
+])
+def test_a_broken_questionnaire_is_refused(tmp_path, old, new, message):
+    root = _copy_sources(tmp_path)
+    p = root / "knowledge" / "questionnaire.toml"
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(KBError, match=message):
+        build(root, tmp_path / "kb.sqlite")
