@@ -167,3 +167,35 @@ def test_checklist_command_uses_the_profile_or_starts_the_questions(app):
 def test_odd_messages_get_a_reply(app, text):
     replies = Dialogue(app).handle_text("u15", text)
     assert replies and all(r.text for r in replies)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+COMMANDS = ["/start", "/help", "/check", "/checklist", "/contact", "/cancel", "/back", "/forget", "确认", "改 2",
+            "是", "否", "1", "2", "1,4", "完成", "跳过", "123701004950034562", "5、4、3", "电工", "6-31-01-03"]
+BUTTONS = st.one_of(
+    st.sampled_from(["a:1:yes", "a:2:no", "a:3:0", "m:4:1", "d:5", "c:6", "t:teacher_certification", "f:+:contacts",
+                     "f:-:nope", "t:_out_of_scope", "a:1:skip", "m:1:99", ""]),
+    st.text(max_size=70),
+)
+EVENTS = st.lists(st.one_of(st.tuples(st.just("text"), st.one_of(st.sampled_from(COMMANDS), st.text(max_size=80))),
+                            st.tuples(st.just("button"), BUTTONS)), max_size=25)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=EVENTS)
+def test_any_sequence_of_messages_and_taps_gets_replies_and_never_breaks(app, events):
+    d = Dialogue(app)
+    app.store.forget("fuzz")
+    for kind, value in events:
+        replies = d.handle_text("fuzz", value) if kind == "text" else d.handle_button("fuzz", value)
+        assert replies and all(isinstance(r.text, str) and r.text for r in replies)
+        for r in replies:
+            for row in r.buttons:
+                for b in row:
+                    assert len(b.data.encode()) <= 64
+    state = app.store.get_state("fuzz")
+    q = state.get("q")
+    if q and q.get("pending"):  # whatever happened, the pending question can still be shown
+        assert d.handle_text("fuzz", "/back")
