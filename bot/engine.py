@@ -170,9 +170,8 @@ class Engine:
             body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en)
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
                           state={**state, "lang": lang})
-        facts = {k: v for k, v in profile.items()}
-        facts.update(slots["facts"])
-        return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, profile, context,
+        facts = {**profile, **slots["facts"]}  # what the question says about the school counts too
+        return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, facts, context,
                                   notes, new_state, m)
 
     def _adjust(self, ranking: list[tuple[str, float]], slots: dict, norm: str) -> list[tuple[str, float]]:

@@ -262,9 +262,13 @@ def is_followup_form(text: str, lang: str) -> bool:
     return bool((FOLLOWUP_EN if lang == "en" else FOLLOWUP_ZH).search(text))
 
 
+A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不具备|有无")
+
+
 def facts_in(text: str, lex: Lexicon) -> dict:
     """School facts stated in the question itself ("我们还没有认定资格" …)."""
     facts: dict = {}
+    text = A_NOT_A.sub("", text)  # "有没有资格" asks, it does not say "没有资格"
     for pattern, key, value in lex.fact_patterns:
         if key not in facts and pattern.search(text):
             facts[key] = value

@@ -136,3 +136,10 @@ def test_a_known_school_gets_its_own_answer_to_an_open_question(engine):
     assert "按贵校情况" in a.text and "三级/高级工" in a.text.split("\n")[0] and "二级/技师" not in a.text.split("\n")[0]
     plain = engine.answer("学生能认定到几级")
     assert "按贵校情况" not in plain.text
+
+
+def test_facts_stated_in_the_question_count(engine):
+    a = engine.answer("我们是市属技校，申报材料交哪")
+    assert "所在市人力资源社会保障局" in a.text
+    b = engine.answer("我们学校有没有认定资格，能申报社评组织吗")  # a question, not a statement
+    assert b.verdict == "conditional"
