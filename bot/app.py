@@ -36,9 +36,11 @@ class App:
             self._store = Store(self.config.state_db)
         return self._store
 
-    def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True) -> Answer:
-        """Answer and log; with `remember`, the conversation state is read and kept for follow-ups."""
-        full = self.store.get_state(user) if remember else {}
+    def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True,
+            state: dict | None = None) -> Answer:
+        """Answer and log; with `remember`, the conversation state (read here unless the caller
+        already has it) is kept for follow-ups."""
+        full = (state if state is not None else self.store.get_state(user)) if remember else {}
         if profile is None:
             profile = self.store.get_profile(user)
         ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile)

@@ -117,7 +117,7 @@ class Dialogue:
         q = state.get("q")
         if q and q.get("pending"):
             return self._questionnaire_text(user, state, body, lang)
-        return [self._answer(user, body, lang)]
+        return [self._answer(user, body, lang, state=state)]
 
     def handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
         state = self.app.store.get_state(user)
@@ -128,7 +128,7 @@ class Dialogue:
         if kind == "t" and len(parts) == 2 and parts[1] in self.kb.intents and not self.kb.intents[parts[1]].out_of_scope:
             topic = self.kb.intents[parts[1]]
             question = topic.topic_zh if lang == "zh" else topic.topic_en
-            return [self._answer(user, question, lang, forced_intent=topic.name)]
+            return [self._answer(user, question, lang, state=state)]
         if kind == "f" and len(parts) == 3 and parts[1] in "+-" and parts[1] and parts[2] in self.kb.intents:
             self.app.store.add_feedback(user, parts[2], 1 if parts[1] == "+" else -1)
             return [Reply(self.t(lang, "thanks_feedback"))]
@@ -191,8 +191,8 @@ class Dialogue:
 
     # ------------------------------------------------------------ questions and answers
 
-    def _answer(self, user: str, text: str, lang: str, forced_intent: str | None = None) -> Reply:
-        ans = self.app.ask(user, text)
+    def _answer(self, user: str, text: str, lang: str, state: dict | None = None) -> Reply:
+        ans = self.app.ask(user, text, state=state)
         buttons = []
         if ans.suggestions:
             buttons = [[Button(self.app.engine.topic(n, ans.lang)[:40], f"t:{n}")] for n in ans.suggestions]

@@ -57,45 +57,31 @@ def reason_text(kb: KnowledgeBase, outcome: rules.Outcome, facts: dict, lang: st
     return _template(entry[lang]).render(**ctx).strip(), list(entry["clauses"])
 
 
+# (goal, the rules' status for it) → the actions to take, in order (knowledge/actions.toml)
+ACTIONS_FOR = {
+    ("certify_students", "allowed"): ("certify_students", "segmented_students", "duties"),
+    ("certify_students", "can_apply"): ("obtain_student_qualification", "entrust_students"),
+    ("certify_teachers", "allowed"): ("certify_teachers", "duties"),
+    ("certify_teachers", "can_apply"): ("apply_social_org", "file_scope"),
+    ("certify_social_persons", "allowed"): ("certify_social_persons", "duties"),
+    ("certify_social_persons", "can_apply"): ("apply_social_org", "file_scope"),
+    ("certify_social_persons", "not_allowed"): ("obtain_student_qualification",),
+    ("apply_social_org", "can_apply"): ("apply_social_org", "file_scope"),
+    ("apply_social_org", "not_allowed"): ("obtain_student_qualification", "entrust_students"),
+    ("adjust_scope", "allowed"): ("adjust_scope",),
+}
+
+
 def actions_for(outcomes: dict[str, rules.Outcome], goals: list[str], facts: dict) -> list[str]:
-    """Action ids, in order, for the chosen goals (knowledge/actions.toml)."""
+    """Action ids, in order, for the chosen goals."""
     ids: list[str] = []
-
-    def add(*names):
-        for n in names:
-            if n not in ids:
-                ids.append(n)
-
     for goal in goals:
         status = outcomes[goal].status if goal in outcomes else None
-        if goal == "certify_students":
-            if status == "allowed":
-                add("certify_students")
-                if facts.get("has_segmented_students"):
-                    add("segmented_students")
-                add("duties")
-            elif status == "can_apply":
-                add("obtain_student_qualification", "entrust_students")
-        elif goal == "certify_teachers":
-            if status == "allowed":
-                add("certify_teachers", "duties")
-            elif status == "can_apply":
-                add("apply_social_org", "file_scope")
-        elif goal == "certify_social_persons":
-            if status == "allowed":
-                add("certify_social_persons", "duties")
-            elif status == "can_apply":
-                add("apply_social_org", "file_scope")
-            elif status == "not_allowed":
-                add("obtain_student_qualification")
-        elif goal == "apply_social_org":
-            if status == "can_apply":
-                add("apply_social_org", "file_scope")
-            elif status == "not_allowed":
-                add("obtain_student_qualification", "entrust_students")
-        elif goal == "adjust_scope":
-            if status == "allowed":
-                add("adjust_scope")
+        for action in ACTIONS_FOR.get((goal, status), ()):
+            if action == "segmented_students" and not facts.get("has_segmented_students"):
+                continue
+            if action not in ids:
+                ids.append(action)
     return ids
 
 

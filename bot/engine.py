@@ -5,6 +5,7 @@ returned `state` for the next turn of the same conversation.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import jinja2
@@ -171,8 +172,7 @@ class Engine:
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
                           state={**state, "lang": lang})
         facts = {**profile, **slots["facts"]}  # what the question says about the school counts too
-        return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, facts, context,
-                                  notes, new_state, m)
+        return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
 
     def _adjust(self, ranking: list[tuple[str, float]], slots: dict, norm: str) -> list[tuple[str, float]]:
         """Prefer topics about the group the question names (教师, 学生 …) and demote topics about
@@ -193,19 +193,20 @@ class Engine:
             out.append((name, sc))
         return sorted(out, key=lambda kv: kv[1], reverse=True)
 
-    def _topic_answer(self, qid, raw, lang, intent: Intent, score, slots, yes_no, facts, profile, context,
+    def _topic_answer(self, qid, raw, lang, intent: Intent, score, slots, yes_no, facts, context,
                       notes, new_state, m: Match) -> Answer:
+        """`facts`: the school's profile with what the question says about it laid over."""
         clauses = list(intent.clauses)
         if intent.name == "submit_where":
             clauses = ["3.2"] if context in ("adjust_scope", "att3_form", "att3_changes") else ["2.2"]
             context = "adjust_scope" if clauses == ["3.2"] else context
         verdict, head = None, []
         level = slots["levels"][0] if slots["levels"] else None
+        known = self._profile_text(facts, lang)
         if yes_no and intent.rule in rules.RULES:
             outcome = rules.evaluate(intent.rule, facts, level)
             verdict = rules.verdict(outcome)
-            reason, extra = self.reason(outcome, profile, lang)
-            known = self._profile_text(facts, lang)
+            reason, extra = self.reason(outcome, facts, lang)
             headline = self.reply(lang, verdict)
             if known and verdict != "conditional":
                 headline = self.reply(lang, "for_profile", profile_text=known) + headline
@@ -215,13 +216,13 @@ class Engine:
                 sep = "；" if lang == "zh" else "; "
                 head.append(self.reply(lang, "depends", needs=sep.join(words[n][lang] for n in outcome.needs)))
             clauses += [c for c in extra if c not in clauses]
-        elif intent.rule in rules.RULES and self._profile_text(facts, lang):
+        elif intent.rule in rules.RULES and known:
             # not a yes/no question, but the school is known: say what applies to it
             outcome = rules.evaluate(intent.rule, facts, level)
             if outcome.status != "conditional":
-                reason, extra = self.reason(outcome, profile, lang)
+                reason, extra = self.reason(outcome, facts, lang)
                 if reason:
-                    head.append(self.reply(lang, "for_profile", profile_text=self._profile_text(facts, lang))
+                    head.append(self.reply(lang, "for_profile", profile_text=known)
                                 + (" " if lang == "en" else "") + reason)
                     clauses += [c for c in extra if c not in clauses]
         elif yes_no and intent.verdicts:
@@ -231,8 +232,8 @@ class Engine:
                     say = v.get("say_" + lang) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}.get(verdict, verdict))
                     head.append(say)
                     break
-        ctx = {"profile": profile, "slots": slots, "context": context, "lang": lang,
-               "agency_zh": self.agency(profile, "zh"), "agency_en": self.agency(profile, "en")}
+        ctx = {"profile": facts, "slots": slots, "context": context, "lang": lang,
+               "agency_zh": self.agency(facts, "zh"), "agency_en": self.agency(facts, "en")}
         body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en, **ctx)
         parts = notes + head + [body]
         n_quote = self.settings["quote_clauses"]
@@ -262,6 +263,4 @@ class Engine:
 
 
 def _search(pattern: str, text: str) -> bool:
-    import re
-
     return re.search(pattern, text, re.I) is not None

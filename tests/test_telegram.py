@@ -285,6 +285,17 @@ def start_process(env):
                             stderr=subprocess.PIPE, text=True)
 
 
+def stop_process(p) -> str:
+    """Stop the bot as Ctrl-C does (SIGINT), killing it if it hangs; return its stderr."""
+    p.send_signal(signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    return err
+
+
 def test_process_restart_mid_questionnaire_resumes(env, fake):
     env = dict(env, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url)
     p = start_process(env)
@@ -303,14 +314,8 @@ def test_process_restart_mid_questionnaire_resumes(env, fake):
         fake.press(20, yes)
         assert fake.wait_for(lambda: len(fake.texts_to(20)) > before, timeout=30)
         assert "预备技师班" in fake.texts_to(20)[-1]  # continued at the next question
-        err = ""
     finally:
-        p.send_signal(signal.SIGINT)
-        try:
-            _, err = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            _, err = p.communicate()
+        err = stop_process(p)
     assert TOKEN not in err and "Traceback" not in err
 
 
@@ -370,10 +375,5 @@ def test_webhook_mode_process(env, fake, tmp_path):
         assert post("s3cret-Token_1") == 200
         assert fake.wait_for(lambda: any("〔1.1〕" in t for t in fake.texts_to(31)), timeout=20)
     finally:
-        p.send_signal(signal.SIGINT)
-        try:
-            _, err = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            _, err = p.communicate()
+        err = stop_process(p)
     assert TOKEN not in err and "Traceback" not in err
