@@ -135,13 +135,13 @@ def cmd_kb(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from .terminal import run_chat
+    from .channels.terminal import run_chat
 
     return run_chat(_app(args), sys.stdin, sys.stdout)
 
 
 def cmd_telegram(args) -> int:
-    from .telegram_bot import run
+    from .channels.telegram import run
 
     return run(getattr(args, "config", None))
 

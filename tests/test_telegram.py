@@ -12,7 +12,7 @@ import time
 import pytest
 
 from bot.app import App
-from bot.telegram_bot import RateLimit, build_application, split_text
+from bot.channels.telegram import RateLimit, build_application, split_text
 from conftest import ROOT, skillcert_cmd
 from fakebot import FakeBotAPI
 

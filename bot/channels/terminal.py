@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .dialogue import Dialogue, Reply
+from ..dialogue import Dialogue, Reply
 
 USER = "terminal"
 QUIT = {"/quit", "/exit", "quit", "exit", "退出"}

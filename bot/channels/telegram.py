@@ -16,8 +16,8 @@ import sys
 import time
 from collections import defaultdict, deque
 
-from .app import App
-from .dialogue import Dialogue, Reply
+from ..app import App
+from ..dialogue import Dialogue, Reply
 
 log = logging.getLogger("skillcert.telegram")
 
