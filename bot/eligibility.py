@@ -32,9 +32,27 @@ def facts_of(answers: dict) -> dict:
     return facts
 
 
+def _agency_parts(kb: KnowledgeBase, affiliation: str | None, lang: str) -> dict:
+    a = kb.facts["agency"]
+    sfx = "" if lang == "zh" else "_en"
+    key = affiliation if affiliation in ("provincial", "municipal") else "unknown"
+    sep = "；" if lang == "zh" else "; "
+    contacts = sep.join(a["contact" + sfx].format(**c) for c in kb.facts["contact"])
+    return {"notice": a["notice" + sfx], "guess": a[f"guess_{key}{sfx}"], "confirm": a["confirm" + sfx],
+            "contacts": contacts}
+
+
 def agency_text(kb: KnowledgeBase, affiliation: str | None, lang: str) -> str:
-    key = affiliation if affiliation in ("provincial", "municipal") else "either"
-    return kb.facts["agency"][key if lang == "zh" else key + "_en"]
+    """Where to file, inside a sentence: the notice's words, then our inference marked as such."""
+    sfx = "" if lang == "zh" else "_en"
+    return kb.facts["agency"]["inline" + sfx].format(**_agency_parts(kb, affiliation, lang))
+
+
+def submit_to_text(kb: KnowledgeBase, affiliation: str | None, lang: str) -> str:
+    """Where to file, standing alone (check's `submit_to`, checklist.md): the notice's words, our
+    inference marked as such, and the two contacts to confirm with."""
+    sfx = "" if lang == "zh" else "_en"
+    return kb.facts["agency"]["full" + sfx].format(**_agency_parts(kb, affiliation, lang))
 
 
 def reason_text(kb: KnowledgeBase, outcome: rules.Outcome, facts: dict, lang: str) -> tuple[str, list[str]]:
@@ -54,7 +72,12 @@ def reason_text(kb: KnowledgeBase, outcome: rules.Outcome, facts: dict, lang: st
         "missing_class": {"runs_senior_class": "高级技工班", "runs_prep_technician_class": "预备技师班"}.get(
             outcome.extra.get("missing_class", ""), ""),
     }
-    return _template(entry[lang]).render(**ctx).strip(), list(entry["clauses"])
+    clauses = list(entry["clauses"])
+    if outcome.status == "conditional" and outcome.extra.get("verdict"):  # "no" (or "yes") either way
+        clauses = list(entry.get("clauses_" + outcome.extra["verdict"], clauses))
+    if outcome.extra.get("segmented") and "1.2" not in clauses:
+        clauses.append("1.2")
+    return _template(entry[lang]).render(**ctx).strip(), clauses
 
 
 # (goal, the rules' status for it) → the actions to take, in order (knowledge/actions.toml)
@@ -65,21 +88,26 @@ ACTIONS_FOR = {
     ("certify_teachers", "can_apply"): ("apply_social_org", "file_scope"),
     ("certify_social_persons", "allowed"): ("certify_social_persons", "duties"),
     ("certify_social_persons", "can_apply"): ("apply_social_org", "file_scope"),
-    ("certify_social_persons", "not_allowed"): ("obtain_student_qualification",),
-    ("apply_social_org", "can_apply"): ("apply_social_org", "file_scope"),
-    ("apply_social_org", "not_allowed"): ("obtain_student_qualification", "entrust_students"),
+    ("apply_social_org", "allowed"): ("apply_social_org", "file_scope"),
+    ("apply_social_org", "can_apply"): ("obtain_student_qualification", "entrust_students"),
     ("adjust_scope", "allowed"): ("adjust_scope",),
+    ("adjust_scope", "can_apply"): ("obtain_student_qualification",),
 }
+# what applying for 社评资质 becomes when the school may not apply yet (2.1: student qualification first)
+APPLY_ACTIONS = ("apply_social_org", "file_scope")
 
 
 def actions_for(outcomes: dict[str, rules.Outcome], goals: list[str], facts: dict) -> list[str]:
     """Action ids, in order, for the chosen goals."""
     ids: list[str] = []
+    may_apply = outcomes["apply_social_org"].status == "allowed"
     for goal in goals:
         status = outcomes[goal].status if goal in outcomes else None
         for action in ACTIONS_FOR.get((goal, status), ()):
             if action == "segmented_students" and not facts.get("has_segmented_students"):
                 continue
+            if action in APPLY_ACTIONS and not may_apply:
+                action = "obtain_student_qualification"
             if action not in ids:
                 ids.append(action)
     return ids
@@ -106,7 +134,7 @@ def check(answers: dict, kb: KnowledgeBase, lang: str = "zh") -> dict:
             "id": aid,
             "title": a[lang],
             "documents": list(a.get("documents", [])),
-            "submit_to": agency_text(kb, facts.get("affiliation"), lang) if a.get("submit") else "",
+            "submit_to": submit_to_text(kb, facts.get("affiliation"), lang) if a.get("submit") else "",
             "clauses": list(a["clauses"]),
         })
     return {"capabilities": caps, "actions": actions}
@@ -144,7 +172,7 @@ CAPABILITY_WORDS = {
 
 
 def status_word(capability: str, status: str, lang: str) -> str:
-    if capability == "apply_social_org" and status == "can_apply":
+    if capability == "apply_social_org" and status == "allowed":
         return "可以申报" if lang == "zh" else "may apply"
     return STATUS_WORDS[lang][status]
 
@@ -169,10 +197,14 @@ def check_text(result: dict, kb: KnowledgeBase, lang: str = "zh") -> str:
                 names = [f"附件{d[-1]}" if lang == "zh" else f"attachment {d[-1]}" for d in a["documents"]]
                 docs = ("，材料：" + "、".join(names)) if lang == "zh" else (", documents: " + ", ".join(names))
             where = ""
-            if a["submit_to"]:
-                where = f"，报{a['submit_to']}" if lang == "zh" else f", file with {a['submit_to']}"
+            if a["submit_to"]:  # the full wording (inference, contacts) once, below the list
+                notice = kb.facts["agency"]["notice" if lang == "zh" else "notice_en"]
+                where = f"，报{notice}" if lang == "zh" else f", file with {notice}"
             if lang == "zh":
                 lines.append(f"{i}. {a['title']}{docs}{where}〔{'、'.join(a['clauses'])}〕")
             else:
                 lines.append(f"{i}. {a['title']}{docs}{where} [{', '.join(a['clauses'])}]")
+        submit_to = next((a["submit_to"] for a in result["actions"] if a["submit_to"]), "")
+        if submit_to:
+            lines.append(("\n报送单位：" if lang == "zh" else "\nWhere to file: ") + submit_to)
     return "\n".join(lines)

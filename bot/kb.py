@@ -118,7 +118,7 @@ def read_sources(root: Path) -> dict:
         if cap == "facts":
             continue
         for status, entry in statuses.items():
-            for cid in entry.get("clauses", []):
+            for cid in entry.get("clauses", []) + entry.get("clauses_no", []) + entry.get("clauses_yes", []):
                 if cid not in clauses:
                     raise KBError(f"{k / 'rules.toml'}: {cap}.{status} cites unknown clause `{cid}`")
     questionnaire = _read_toml(k / "questionnaire.toml")

@@ -73,10 +73,13 @@ def test_non_school_answers_one_question_and_everything_is_not_applicable(kb):
     assert {c["status"] for c in result["capabilities"].values()} == {"not_applicable"}
 
 
-def test_unqualified_school_is_not_asked_about_classes(kb):
-    facts = {"institution_type": "technical_school", "student_cert_qualified": False, "social_org_qualified": False}
+def test_unqualified_school_is_asked_about_classes_but_not_segments(kb):
+    # 2.3's class condition decides whether teachers are not_allowed or can_apply, qualified or not
+    facts = {"institution_type": "technical_school", "student_cert_qualified": False, "social_org_qualified": False,
+             "runs_prep_technician_class": False, "runs_senior_class": True}
     _, asked = walk(kb, facts, ["certify_students"])
-    assert asked == ["institution_type", "student_cert_qualified", "social_org_qualified", "goals"]
+    assert asked == ["institution_type", "student_cert_qualified", "social_org_qualified",
+                     "runs_prep_technician_class", "runs_senior_class", "goals"]
 
 
 def test_where_to_file_is_asked_only_when_something_is_filed(kb):
@@ -161,7 +164,8 @@ def test_changing_a_fact_drops_answers_that_no_longer_apply(kb):
     items = [k for k, _ in qn.summary_items(state["answers"], kb)]
     state = qn.edit(state, items.index("student_cert_qualified") + 1, kb)
     state = qn.answer(state, "否", kb)
-    assert "runs_senior_class" not in state["answers"] and "runs_prep_technician_class" not in state["answers"]
+    assert "has_segmented_students" not in state["answers"]  # asked only of qualified schools (1.2)
+    assert state["answers"]["runs_senior_class"] is True  # still applies (2.3)
     assert state["answers"]["social_org_qualified"] is False
 
 

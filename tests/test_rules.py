@@ -11,6 +11,7 @@ STUDENT_ONLY = {**SCHOOL, "student_cert_qualified": True, "social_org_qualified"
                 "runs_prep_technician_class": False, "runs_senior_class": True}
 NOTHING = {**SCHOOL, "student_cert_qualified": False, "social_org_qualified": False,
            "runs_prep_technician_class": False, "runs_senior_class": False}
+STUDENT_CLASS_ONLY = {**NOTHING, "runs_senior_class": True}
 SOCIAL_NO_CLASS = {**FULL, "runs_prep_technician_class": False, "runs_senior_class": False}
 ENTERPRISE = {"institution_type": "enterprise", "student_cert_qualified": False, "social_org_qualified": False}
 
@@ -22,23 +23,25 @@ TABLE = [
     (ENTERPRISE, "certify_students", "not_applicable", []),
     (FULL, "certify_teachers", "allowed", [2, 3]),
     (STUDENT_ONLY, "certify_teachers", "can_apply", [2, 3]),
-    (NOTHING, "certify_teachers", "not_allowed", [2, 3]),
+    (NOTHING, "certify_teachers", "not_allowed", [2, 3]),  # no class (2.3)
+    (STUDENT_CLASS_ONLY, "certify_teachers", "can_apply", [2, 3]),  # both qualifications to apply for
     (SOCIAL_NO_CLASS, "certify_teachers", "not_allowed", [2, 3]),
     (ENTERPRISE, "certify_teachers", "not_applicable", []),
     (FULL, "certify_social_persons", "allowed", []),
     (STUDENT_ONLY, "certify_social_persons", "can_apply", []),
-    (NOTHING, "certify_social_persons", "not_allowed", []),
+    (NOTHING, "certify_social_persons", "can_apply", []),
     (ENTERPRISE, "certify_social_persons", "not_applicable", []),
     (FULL, "apply_social_org", "already_has", []),
-    (STUDENT_ONLY, "apply_social_org", "can_apply", []),
-    (NOTHING, "apply_social_org", "not_allowed", []),
+    (STUDENT_ONLY, "apply_social_org", "allowed", []),
+    (NOTHING, "apply_social_org", "can_apply", []),
     (ENTERPRISE, "apply_social_org", "not_applicable", []),
     (FULL, "entrust_students", "not_applicable", []),
     (NOTHING, "entrust_students", "allowed", []),
     (ENTERPRISE, "entrust_students", "not_applicable", []),
     (FULL, "adjust_scope", "allowed", []),
     (STUDENT_ONLY, "adjust_scope", "allowed", []),
-    (NOTHING, "adjust_scope", "not_applicable", []),
+    (NOTHING, "adjust_scope", "can_apply", []),
+    (ENTERPRISE, "adjust_scope", "not_applicable", []),
 ]
 
 
@@ -65,7 +68,7 @@ def test_teachers_only_at_levels_2_and_3(level, status):
 def test_unknown_facts_make_the_answer_conditional_and_name_them():
     out = rules.certify_teachers({})
     assert out.status == "conditional"
-    assert out.needs == ["social_org_qualified", "runs_prep_or_senior_class"]
+    assert out.needs == ["social_org_qualified", "runs_prep_technician_class", "runs_senior_class"]
     assert rules.verdict(out) == "conditional"
     assert rules.certify_teachers({}, level=1).status == "not_allowed"  # level 1 is never allowed
 
@@ -81,3 +84,5 @@ def test_verdicts_read_each_capability_the_right_way():
     assert rules.verdict(rules.apply_social_org(STUDENT_ONLY)) == "yes"   # may apply
     assert rules.verdict(rules.certify_teachers(STUDENT_ONLY)) == "no"    # not now
     assert rules.verdict(rules.entrust_students(NOTHING)) == "yes"
+    assert rules.verdict(rules.apply_social_org(NOTHING)) == "no"        # student qualification first
+    assert rules.verdict(rules.certify_teachers(NOTHING)) == "no"        # no class: never
