@@ -104,7 +104,7 @@ def _decide_certify_social_persons(f: dict, level: int | None) -> Outcome:
 
 def _decide_apply_social_org(f: dict, level: int | None) -> Outcome:
     name = "apply_social_org"
-    if f[O]:
+    if _fact(f, O):  # asking whether one may apply presupposes not holding it: unknown = not held
         return Outcome(name, "already_has")
     if f[S]:
         return Outcome(name, "allowed")
@@ -128,7 +128,7 @@ DECIDE = {
     "certify_students": (_decide_certify_students, (S, P, H)),
     "certify_teachers": (_decide_certify_teachers, (O, P, H)),
     "certify_social_persons": (_decide_certify_social_persons, (O,)),
-    "apply_social_org": (_decide_apply_social_org, (O, S)),
+    "apply_social_org": (_decide_apply_social_org, (S,)),
     "entrust_students": (_decide_entrust_students, (S,)),
     "adjust_scope": (_decide_adjust_scope, (S, O)),
 }
