@@ -21,12 +21,16 @@ ORG_FIELDS = {
     "legal_rep": v.text, "capital": v.text, "contact": v.text, "title": v.text, "phone": v.phone,
     "email": v.email, "website": v.text, "filing_no": v.text,
     # free text of 附件1 items 三 to 五
-    "strengths": lambda x: v.text(x, 4000), "premises": lambda x: v.text(x, 4000), "staff": lambda x: v.text(x, 4000),
+    "strengths": v.long_text, "premises": v.long_text, "staff": v.long_text,
+    "changed": None,  # adjust_scope: which of the fields above changed (yellow in 附件3)
 }
+# org fields 附件3 shows (and so can mark as changed)
+ATT3_ORG_FIELDS = ("name", "short_name", "filing_no", "contact", "phone", "email", "website", "address")
+OCC_CELLS = ("name", "code", "work_type", "levels")
 CHANGES = ("", "增加", "修改", "删除")
 OCC_FIELDS = {
     "name": v.text, "code": v.occupation_code, "work_type": v.text, "levels": v.levels,
-    "has_standard": v.yes_no, "experience": v.text, "assessed_count": v.count, "change": None,
+    "has_standard": v.yes_no, "experience": v.text, "assessed_count": v.count, "change": None, "changed": None,
 }
 MAX_OCCUPATIONS = 200
 MAX_FILE_BYTES = 1_000_000
@@ -42,10 +46,43 @@ def _enum(field: str, value, allowed) -> str:
     return value
 
 
+def _find_bad_strings(data, path: str = "") -> None:
+    """A lone surrogate (JSON "\\ud800") anywhere, keys included: bad input naming the field."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in key):
+                safe = key.encode("utf-8", "backslashreplace").decode("utf-8")
+                raise AnswersError(f"{path + '.' if path else ''}{safe}: the key contains a lone surrogate "
+                                   "(invalid character; 含有无效字符)")
+            _find_bad_strings(value, name)
+    elif isinstance(data, list):
+        for i, value in enumerate(data, 1):
+            _find_bad_strings(value, f"{path}[{i}]")
+    elif isinstance(data, str):
+        for c in data:
+            if 0xD800 <= ord(c) <= 0xDFFF:
+                raise AnswersError(f"{path}: 含有无效字符 U+{ord(c):04X}（孤立的代理项，文件的编码有误）"
+                                   f" (contains an invalid character U+{ord(c):04X}: a lone surrogate)")
+
+
+def _changed_list(field: str, value, allowed) -> list[str]:
+    if isinstance(value, str):
+        value = [value] if value else []
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise AnswersError(f"{field}: must be a list of field names, e.g. [\"phone\"]")
+    bad = [x for x in value if x not in allowed]
+    if bad:
+        raise AnswersError(f"{field}: {', '.join(map(repr, bad))} is not a field 附件3 shows "
+                           f"(known: {', '.join(allowed)})")
+    return [x for x in allowed if x in value]
+
+
 def validate_answers(data: dict, partial: bool = False) -> dict:
     """Clean and check answers. Blank optional values are dropped (the document leaves them blank)."""
     if not isinstance(data, dict):
         raise AnswersError("answers: expected a table/object of questionnaire keys")
+    _find_bad_strings(data)
     out: dict = {}
     known = {"institution_type", "affiliation", "goals", "org", "occupations", *BOOLS}
     for key in data:
@@ -79,7 +116,10 @@ def validate_answers(data: dict, partial: bool = False) -> dict:
         for key, value in org.items():
             if key not in ORG_FIELDS:
                 raise AnswersError(f"org.{key}: unknown field (known: {', '.join(ORG_FIELDS)})")
-            if value in ("", None):
+            if value in ("", None) or value == []:
+                continue
+            if key == "changed":
+                out["org"]["changed"] = _changed_list("org.changed", value, ATT3_ORG_FIELDS)
                 continue
             try:
                 out["org"][key] = ORG_FIELDS[key](value)
@@ -106,6 +146,10 @@ def validate_occupation(occ, i: int = 1) -> dict:
             if value not in CHANGES:
                 raise AnswersError(f"occupations[{i}].change: {value!r} is not one of \"\", 增加, 修改, 删除")
             out[key] = value
+            continue
+        if key == "changed":
+            if value not in ("", None, []):
+                out[key] = _changed_list(f"occupations[{i}].changed", value, OCC_CELLS)
             continue
         if value in ("", None) or value == []:
             if key == "levels" and value == []:

@@ -95,14 +95,26 @@ def cmd_check(args) -> int:
 def cmd_checklist(args) -> int:
     from pathlib import Path
 
-    from .documents import write_documents
+    from .documents import output_names, write_documents
 
+    if not args.out.strip():
+        raise BadInput("--out: empty; give the folder to write into, e.g. --out out/")
     answers = load_answers(args.answers)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise BadInput(f"--out: {out} exists and is not a folder")
     app = _app(args)
-    files = write_documents(answers, app.kb, out)
+    ours = output_names(app.kb)
+    present = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    if present and not args.force:
+        raise BadInput(f"--out: {out} is not empty ({', '.join(present[:5])}{' …' if len(present) > 5 else ''}); "
+                       "use a new folder, or --force to replace this command's earlier files")
+    earlier = [name for name in present if name in ours] if args.force else []
+    files = write_documents(answers, app.kb, out, replace=ours if args.force else None)
+    new = {f.name for f in files}
+    for name in earlier:
+        what = "replaced" if name in new else "removed (not part of this run)"
+        print(f"skillcert: {what}: {out / name}", file=sys.stderr)
     for f in files:
         print(f)
     return 0
@@ -165,6 +177,8 @@ def parser() -> argparse.ArgumentParser:
     cl = sub.add_parser("checklist", help="write the pre-filled application documents")
     cl.add_argument("--answers", required=True)
     cl.add_argument("--out", required=True)
+    cl.add_argument("--force", action="store_true",
+                    help="write into a non-empty folder, replacing checklist.md and the 附件 files of an earlier run")
     cl.set_defaults(func=cmd_checklist)
     kb = sub.add_parser("kb", help="knowledge base")
     kbs = kb.add_subparsers(dest="kb_command", required=True)
@@ -184,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BadInput as e:
-        print(f"skillcert: {e}", file=sys.stderr)
+        print(f"skillcert: {e}".encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -23,7 +23,10 @@ CHANGE_WORDS = ("增加", "修改", "删除")
 ATT1_FIELDS = [("name", "单位名称"), ("address", "地址"), ("credit_code", "统一社会信用代码"),
                ("registrar", "注册登记机构"), ("legal_rep", "法定代表人"), ("capital", "注册资金"),
                ("contact", "联系人"), ("title", "职务"), ("phone", "联系电话"), ("email", "电子邮箱")]
-OPTIONAL_FIELDS = {"short_name", "website", "filing_no", "capital", "registrar"}
+OPTIONAL_FIELDS = {"short_name", "website"}  # 附件3 note 2: only 简称 and 网址 are optional
+ATT1_TEXTS = [("strengths", "三、组织优势、专业优势等情况"), ("premises", "四、场地设备等情况"),
+              ("staff", "五、专职人员和考评人员等情况")]
+ATT1_BLANK_ROWS = 6  # the notice's form has rows 1 to 6, then "..."
 ATT3_FIELDS = [("name", "机构名称"), ("short_name", "机构简称（非必填）"), ("filing_no", "备案号"),
                ("contact", "联系人"), ("phone", "联系电话"), ("email", "邮箱"), ("website", "网址（非必填）"),
                ("address", "地址")]
@@ -42,8 +45,12 @@ def occupation_rows(answers: dict) -> list[dict]:
     rows = []
     for i, o in enumerate(answers.get("occupations", []), 1):
         has_std = o.get("has_standard")
+        name, work_type = o.get("name", ""), o.get("work_type", "")
         rows.append({
-            "no": i, "name": o.get("name", ""), "code": o.get("code", ""), "work_type": o.get("work_type", ""),
+            "no": i, "name": name, "code": o.get("code", ""), "work_type": work_type,
+            # 附件1 has one 职业（工种）名称 column: 车工 / 数控车工
+            "name_type": f"{name} / {work_type}" if work_type and work_type != name else name,
+            "changed": o.get("changed", []),
             "levels": v.levels_text(o.get("levels", [])),
             "has_standard": "" if has_std is None else ("有" if has_std else "无"),
             "experience": o.get("experience", ""),
@@ -80,7 +87,11 @@ def render_att1(answers: dict) -> bytes:
     kind = answers.get("institution_type", "technical_school")
     org = {k: "" for k, _ in ATT1_FIELDS} | {"strengths": "", "premises": "", "staff": ""}
     org.update(answers.get("org", {}))
-    tpl.render({"org": org, "rows": occupation_rows(answers),
+    rows = occupation_rows(answers)
+    # keep the form's blank rows to fill by hand (at least six, numbered), then its "..." row
+    rows += [{"no": n, "name_type": ""} for n in range(len(rows) + 1, ATT1_BLANK_ROWS + 1)]
+    rows.append({"no": "...", "name_type": ""})
+    tpl.render({"org": org, "rows": rows,
                 "box": {k: ("☑" if k == kind else "□") for k in INSTITUTION_TYPES}}, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
@@ -98,33 +109,93 @@ def render_att2(answers: dict) -> bytes:
     return out.getvalue()
 
 
-def render_att3(answers: dict, result: dict | None = None) -> bytes:
+def _display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines_needed(text: str, width: float) -> int:
+    usable = max(width - 1.5, 2)
+    return sum(max(1, -(-_display_width(line) // int(usable))) for line in str(text).split("\n"))
+
+
+def _text_cell(cell, value) -> None:
+    """What the school typed goes in as text, never as a formula (=HYPERLINK(…), =1+1 stay as typed)."""
+    cell.value = value if value not in ("", None) else None
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def _fit_rows(ws, first: int, last: int, line_pt: float = 15.0) -> None:
+    """Row heights from the wrapped text (Excel does not grow rows by itself; LibreOffice keeps them)."""
+    from openpyxl.utils import get_column_letter
+
+    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1)}
+    merged = {}
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = sum(widths.get(c, 9) for c in range(rng.min_col, rng.max_col + 1))
+    for r in range(first, last + 1):
+        lines = 1
+        size = 11.0
+        for cell in ws[r]:
+            if cell.value in (None, ""):
+                continue
+            width = merged.get((r, cell.column), widths.get(cell.column, 9))
+            lines = max(lines, _lines_needed(str(cell.value), width))
+            if cell.font and cell.font.sz:
+                size = max(size, float(cell.font.sz))
+        ws.row_dimensions[r].height = round(lines * size * 1.4 + 6, 1)
+
+
+def render_att3(answers: dict, result: dict | None = None, kb: KnowledgeBase | None = None) -> bytes:
     from copy import copy
 
     from openpyxl import load_workbook
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from .answers import OCC_CELLS
 
     wb = load_workbook(templates_dir() / "附件3-评价机构信息与认定范围清单.xlsx")
     ws = wb.active
     org = answers.get("org", {})
-    values = {f"{{{{{k}}}}}": org.get(k, "") for k in ("name", "short_name", "filing_no", "contact", "phone",
-                                                       "email", "website", "address")}
-    values["{{type}}"] = body_type(answers, result)
-    occ_row = None
+    changed_org = set(org.get("changed", []))
+    yellow = PatternFill(fill_type="solid", start_color=YELLOW, end_color=YELLOW)
+    fields = ("name", "short_name", "filing_no", "contact", "phone", "email", "website", "address")
+    values = {f"{{{{{k}}}}}": k for k in fields}
+    occ_row = notes_row = None
+    remarks: dict[int, list[str]] = {}
     for row in ws.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str) and cell.value in values:
-                cell.value = values[cell.value] or None
-            elif isinstance(cell.value, str) and cell.value.startswith("{{occ."):
+            if not isinstance(cell.value, str):
+                continue
+            if cell.value in values:
+                key = values[cell.value]
+                _text_cell(cell, org.get(key, ""))
+                if key in changed_org:
+                    cell.fill = yellow
+                    remarks.setdefault(cell.row, []).append("修改")
+            elif cell.value == "{{type}}":
+                _text_cell(cell, body_type(answers, result))
+            elif cell.value == "{{notes}}":
+                notes_row = cell.row
+            elif cell.value.startswith("{{occ."):
                 occ_row = cell.row
+    for r, words in remarks.items():  # 备注 of an organisation row that changed
+        remark = ws.cell(row=r, column=5)
+        if remark.value in (None, ""):
+            remark.value = "修改"
+    rows = occupation_rows(answers)
+    last = occ_row or ws.max_row
     if occ_row is not None:
         template_cells = {c.column: c for c in ws[occ_row]}
         markers = {col: c.value for col, c in template_cells.items()}
-        rows = occupation_rows(answers)
         if len(rows) > 1:
             ws.insert_rows(occ_row + 1, len(rows) - 1)
             _shift_merged(ws, occ_row + 1, len(rows) - 1)
-        yellow = PatternFill(fill_type="solid", start_color=YELLOW, end_color=YELLOW)
+            if notes_row is not None:
+                notes_row += len(rows) - 1
         for i, occ in enumerate(rows or [None]):
             r = occ_row + i
             for col, marker in markers.items():
@@ -133,9 +204,18 @@ def render_att3(answers: dict, result: dict | None = None) -> bytes:
                 if i:
                     cell.font, cell.border, cell.alignment = copy(src.font), copy(src.border), copy(src.alignment)
                 field_name = marker[len("{{occ."):-2] if isinstance(marker, str) and marker.startswith("{{occ.") else None
-                cell.value = (occ.get(field_name) or None) if occ and field_name else None
-                if occ and occ["change"] in CHANGE_WORDS:
+                _text_cell(cell, (occ.get(field_name) or None) if occ and field_name else None)
+                if not occ or field_name not in OCC_CELLS:
+                    continue
+                # note 7: the cells that changed are yellow; an added or deleted row changed as a whole
+                if occ["change"] in ("增加", "删除") or (occ["change"] == "修改" and field_name in occ["changed"]):
                     cell.fill = yellow
+        last = occ_row + max(len(rows), 1) - 1
+    if notes_row is not None and kb is not None:
+        last = _write_notes(ws, notes_row, kb, Font, Alignment)
+    ws.row_dimensions[1].height = 36  # the title (16 pt) whole
+    _fit_rows(ws, 2, last)
+    ws.row_dimensions[1].height = 36
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -150,9 +230,30 @@ def _shift_merged(ws, from_row: int, n: int) -> None:
             ws.merged_cells.add(rng)
 
 
+def att3_notes(kb: KnowledgeBase) -> list[str]:
+    """附件3's seven notes, verbatim from knowledge/notice.toml (one source)."""
+    return [kb.clauses[f"att3.n{i}"]["text"].strip() for i in range(1, 8)]
+
+
+def _write_notes(ws, row: int, kb: KnowledgeBase, Font, Alignment) -> int:
+    for rng in list(ws.merged_cells.ranges):
+        if rng.min_row >= row:
+            ws.merged_cells.remove(rng)
+    lines = ["注："] + att3_notes(kb)
+    for i, text in enumerate(lines):
+        r = row + i
+        cell = ws.cell(row=r, column=1)
+        _text_cell(cell, text)
+        cell.font = Font(name="宋体", size=10)
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
+    return row + len(lines) - 1
+
+
 def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False,
                              trim_blocks=False, keep_trailing_newline=True)
+    env.filters["cell"] = lambda x: str(x or "").replace("|", "\\|")  # a | typed in a name keeps the table
     org = answers.get("org", {})
     caps = []
     for name, c in result["capabilities"].items():
@@ -173,15 +274,21 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
     if "att1" in needed:
         docs.append({"title": "附件1 社会培训评价组织基本情况表",
                      "fields": [{"label": label, "value": org.get(k, ""), "optional": k in OPTIONAL_FIELDS}
-                                for k, label in ATT1_FIELDS]})
+                                for k, label in ATT1_FIELDS]
+                     + [{"label": label, "value": f"已填写（{len(org[k])}字，见附件1）" if org.get(k) else ""}
+                        for k, label in ATT1_TEXTS]})
     if "att3" in needed:
         docs.append({"title": "附件3 评价机构信息与认定范围清单",
                      "fields": [{"label": label, "value": org.get(k, ""), "optional": k in OPTIONAL_FIELDS}
                                 for k, label in ATT3_FIELDS]
-                     + [{"label": "机构类型", "value": body_type(answers, result)}]})
+                     + [{"label": "机构类型", "value": body_type(answers, result)}]
+                     + ([{"label": "已变更的机构信息（附件3中涂黄、备注“修改”）",
+                          "value": "、".join(dict(ATT3_FIELDS)[k].replace("（非必填）", "")
+                                            for k in org["changed"])}] if org.get("changed") else [])})
     text = env.get_template("checklist.md.j2").render(
         facts=kb.facts, org=org, capabilities=caps, actions=actions, documents=docs,
-        occupations=occupation_rows(answers), today=dt.date.today().isoformat())
+        occupations=occupation_rows(answers), needs_occupations=bool({"att1", "att3"} & set(needed)),
+        today=dt.date.today().isoformat())
     return text.encode("utf-8")
 
 
@@ -197,13 +304,22 @@ def render_documents(answers: dict, kb: KnowledgeBase) -> dict[str, bytes]:
     if "att2" in needed:
         files[attachment(kb, "att2")["file"]] = render_att2(answers)
     if "att3" in needed:
-        files[attachment(kb, "att3")["file"]] = render_att3(answers, result)
+        files[attachment(kb, "att3")["file"]] = render_att3(answers, result, kb)
     return files
 
 
-def write_documents(answers: dict, kb: KnowledgeBase, out: Path) -> list[Path]:
+def output_names(kb: KnowledgeBase) -> set[str]:
+    """Every file name `checklist` may write (what --force may replace)."""
+    return {"checklist.md"} | {a["file"] for a in kb.facts["attachment"]}
+
+
+def write_documents(answers: dict, kb: KnowledgeBase, out: Path, replace: set[str] | None = None) -> list[Path]:
+    """Write the files into `out`. Files named in `replace` that this run does not write (an earlier
+    run's 附件1 when the goals changed) are removed, so no stale file stays beside the new ones."""
     files = render_documents(answers, kb)  # everything built before anything is written
     out.mkdir(parents=True, exist_ok=True)
+    for name in sorted((replace or set()) - set(files)):
+        (out / name).unlink(missing_ok=True)
     written = []
     for name, data in files.items():
         path = out / name

@@ -12,6 +12,9 @@ ZH_LEVELS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 
 def _fold(value: str) -> str:
+    """For reading codes, numbers and yes/no only (１２３ → 123); never for text kept for the documents."""
+    value = value.strip()
+    check_chars(value)
     return unicodedata.normalize("NFKC", value).strip()
 
 
@@ -123,14 +126,54 @@ def count(value) -> int:
     return n
 
 
-def text(value, max_len: int = 200) -> str:
+LINE_BREAKS = re.compile(r"[\n\r\t\v\f\x85\u2028\u2029]")
+ZWJ = "\u200d"
+
+
+def _emoji_part(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk", "Mn") or 0x1F3FB <= ord(ch) <= 0x1F3FF
+
+
+def check_chars(value: str, multiline: bool = False) -> None:
+    """Refuse what would break or falsify a document: lone surrogates, control characters, line breaks
+    in a one-line field, and invisible format characters (Unicode Cf: U+202E turns text around, U+200B
+    hides). A zero-width joiner between two emoji parts (👩‍💻) is kept."""
+    for i, ch in enumerate(value):
+        cp = ord(ch)
+        if 0xD800 <= cp <= 0xDFFF:
+            raise ValueError(f"含有无效字符 U+{cp:04X}（孤立的代理项，文件的编码有误）"
+                             f" (contains an invalid character U+{cp:04X}: a lone surrogate)")
+        if LINE_BREAKS.match(ch):
+            if multiline and ch in "\n\t":
+                continue
+            raise ValueError("应为一行文字，不能含换行或制表符 (must be one line: no line breaks or tabs)")
+        cat = unicodedata.category(ch)
+        if cat == "Cc":
+            raise ValueError(f"含有控制字符 U+{cp:04X}，请删除后重新填写 (contains the control character U+{cp:04X})")
+        if cat == "Cf":
+            if ch == ZWJ and 0 < i < len(value) - 1 and _emoji_part(value[i - 1]) and _emoji_part(value[i + 1]):
+                continue
+            raise ValueError(f"含有看不见的格式或方向字符 U+{cp:04X}（多为复制时带入），请删除后重新填写"
+                             f" (contains the invisible format or direction character U+{cp:04X}; please remove it)")
+
+
+def text(value, max_len: int = 200, multiline: bool = False) -> str:
+    """What the user typed, kept as typed (no width folding: （），；１２３ stay so), trimmed at both ends."""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ValueError("应为文字 (should be text)")
-    v = _fold(str(value))
-    v = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", v)
+    v = str(value)
+    if multiline:
+        v = v.replace("\r\n", "\n")
+    v = v.strip()
+    check_chars(v, multiline)
     if len(v) > max_len:
         raise ValueError(f"太长了，最多{max_len}字 (too long: at most {max_len} characters)")
     return v
+
+
+def long_text(value) -> str:
+    """附件1 items 三 to 五: several lines allowed."""
+    return text(value, 4000, multiline=True)
 
 
 def yes_no(value) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -60,7 +60,20 @@ def _cell(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, size=11):
     p = cell.paragraphs[0]
     _font(p.add_run(text), size, bold)
     p.alignment = align
+    cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     return cell
+
+
+def _widths(table, widths_cm):
+    """Fixed column widths (grid and every cell), so headers break where the notice breaks them."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    for row in table.rows:
+        for idx, w in enumerate(widths_cm):
+            if idx < len(row.cells):
+                row.cells[idx].width = Cm(w)
 
 
 def make_att1(path: Path) -> None:
@@ -88,20 +101,23 @@ def make_att1(path: Path) -> None:
         _cell(t.cell(r, 1), ta)
         _cell(t.cell(r, 2), b)
         _cell(t.cell(r, 3), tb)
+    _widths(t, (3.6, 4.7, 2.6, 5.7))
 
     t2 = doc.add_table(rows=5, cols=7)
     t2.style = "Table Grid"
     t2.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell(t2.cell(0, 0).merge(t2.cell(0, 6)), "二、拟开展职业技能等级认定的职业（工种）及评价规范情况", True,
           WD_ALIGN_PARAGRAPH.LEFT)
-    for c, h in enumerate(("序号", "职业（工种）名称", "职业编码", "有无职业标准或评价规范", "评价经历时间",
-                           "评价人数（人）", "评价等级范围")):
+    # the notice's own line breaks; one line each at these widths
+    for c, h in enumerate(("序号", "职业（工种）名称", "职业编码", "有无职业标准\n或评价规范", "评价经历\n时间",
+                           "评价人数\n（人）", "评价等级\n范围")):
         _cell(t2.cell(1, c), h, True, size=10)
     _cell(t2.cell(2, 0), "{%tr for o in rows %}")
-    for c, tag in enumerate(("{{ o.no }}", "{{ o.name }}", "{{ o.code }}", "{{ o.has_standard }}",
+    for c, tag in enumerate(("{{ o.no }}", "{{ o.name_type }}", "{{ o.code }}", "{{ o.has_standard }}",
                              "{{ o.experience }}", "{{ o.assessed_count }}", "{{ o.levels }}")):
         _cell(t2.cell(3, c), tag, size=10)
     _cell(t2.cell(4, 0), "{%tr endfor %}")
+    _widths(t2, (1.2, 3.8, 2.4, 2.8, 2.2, 2.0, 2.2))
 
     t3 = doc.add_table(rows=7, cols=1)
     t3.style = "Table Grid"
@@ -138,9 +154,11 @@ def make_att2(path: Path) -> None:
         ("一、总体规划、工作计划", "（请填写：开展职业技能等级认定的总体规划、年度工作计划。）"),
         ("二、组织机构及职责", "（请填写：认定工作领导机构、办事机构及其职责分工。）"),
         ("三、开展评价的职业（工种）、等级、申报条件、依据的标准及题库资源",
-         "{% for o in rows %}{{ o.no }}. {{ o.name }}{% if o.code %}（{{ o.code }}）{% endif %}"
-         "{% if o.work_type %}，{{ o.work_type }}{% endif %}：{{ o.levels }}级；{% endfor %}"
-         "（请补充：各职业的申报条件、依据的国家职业技能标准或评价规范、题库资源。）"),
+         ["{%p for o in rows %}",
+          "{{ o.no }}. {{ o.name }}{% if o.code %}（{{ o.code }}）{% endif %}"
+          "{% if o.work_type %}，{{ o.work_type }}{% endif %}{% if o.levels %}：{{ o.levels }}级{% endif %}；",
+          "{%p endfor %}",
+          "（请补充：各职业的申报条件、依据的国家职业技能标准或评价规范、题库资源。）"]),
         ("四、评价流程及考核工作规则", "（请填写：报名、资格审核、考核实施、阅卷评分、结果公示、证书发放等流程和规则。）"),
         ("五、评价内容及方式", "（请填写：理论知识考试、操作技能考核、综合评审等内容和方式。）"),
         ("六、开展评价工作的各项保障", "（请填写：场地设备、考评人员、经费、质量督导等保障。）"),
@@ -148,7 +166,8 @@ def make_att2(path: Path) -> None:
     ]
     for head, hint in parts:
         _para(doc, head, 14, True)
-        _para(doc, hint, 12)
+        for line in hint if isinstance(hint, list) else [hint]:
+            _para(doc, line, 12)
     doc.save(path)
 
 
@@ -188,14 +207,12 @@ def make_att3(path: Path) -> None:
             cell.border = border
             cell.alignment = center
             cell.font = Font(name="宋体", size=11, bold=cell.row in (8, 9) or cell.column == 1 and cell.row < 8)
-    for col, width in zip("ABCDE", (18, 18, 22, 18, 12)):
+    for col, width in zip("ABCDE", (18, 18, 22, 24, 12)):
         ws.column_dimensions[col].width = width
-    ws["A12"] = ("注：1.机构类型：选择填写“用人单位”“社会培训评价组织”“技工院校”；2.机构简称、网址非必填项；"
-                 "5.级别用阿拉伯数字表示，级别之间用“、”分隔，如“5、4、3”；6.一个工种一行记录；"
-                 "7.更改机构信息或变更认定范围，需重新上报此表，修改单元格底色填涂黄色，备注“修改”“增加”“删除”等。")
-    ws.merge_cells("A12:E14")
-    ws["A12"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A12"].font = Font(name="宋体", size=9)
+    # bot/documents.py writes "注：" and the seven notes here, verbatim from knowledge/notice.toml
+    ws["A12"] = "{{notes}}"
+    ws.merge_cells("A12:E12")
+    ws.row_dimensions[1].height = 36
     # print on one page width, landscape, like the notice's table
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -21,7 +21,8 @@ ANSWERS = {
             "contact": "王芳", "title": "科长", "phone": "0535-6651234", "email": "kz@lanhai.edu.cn", "filing_no": "S370600001"},
     "occupations": [
         {"name": "电工", "code": "6-31-01-03", "levels": [5, 4, 3], "change": ""},
-        {"name": "焊工", "code": "6-18-02-04", "work_type": "焊工", "levels": [4, 3], "change": "修改"},
+        {"name": "焊工", "code": "6-18-02-04", "work_type": "焊工", "levels": [4, 3], "change": "修改",
+         "changed": ["levels"]},
         {"name": "车工", "code": "6-18-01-01", "levels": [5, 4, 3, 2], "change": "增加"},
         {"name": "钳工", "code": "6-20-01-01", "levels": [5], "change": "删除"},
     ],
@@ -53,7 +54,8 @@ def test_att1_has_every_answer_in_its_cell(example):
     grid = [[c.text for c in r.cells] for r in doc.tables[1].rows]
     assert grid[2] == ["1", "电工", "6-31-01-03", "有", "2018年至今", "120", "5、4、3"]
     assert grid[3] == ["2", "焊工", "6-18-02-04", "有", "2019年至今", "85", "5、4、3、2"]
-    assert len(grid) == 4  # header rows + one row per occupation
+    assert len(grid) == 2 + 6 + 1  # header rows, the form's six numbered rows (two filled), its "..." row
+    assert [r[0] for r in grid[4:]] == ["3", "4", "5", "6", "..."] and set(grid[5][1:]) == {""}
     assert "技工院校  ☑" in text and "企    业  □" in text
     assert "法定代表人（签字）" in text and "诚信承诺" in text
     assert "{{" not in text and "{%" not in text
@@ -78,13 +80,17 @@ def test_att3_rows_levels_and_yellow_changes(tmp_path, kb):
     rows = {ws.cell(r, 1).value: r for r in range(10, 14)}
     assert [ws.cell(rows["电工"], c).value for c in range(1, 6)] == ["电工", "6-31-01-03", None, "5、4、3", None]
     assert ws.cell(rows["车工"], 4).value == "5、4、3、2"
+    yellow = lambda r, c: ws.cell(r, c).fill.fill_type == "solid" and ws.cell(r, c).fill.fgColor.rgb.endswith("FFFF00")
     for name, remark in (("焊工", "修改"), ("车工", "增加"), ("钳工", "删除")):
         r = rows[name]
         assert ws.cell(r, 5).value == remark
-        assert all(ws.cell(r, c).fill.fgColor.rgb.endswith("FFFF00") for c in range(1, 6))
+    # note 7: only the changed cells are yellow: 焊工's levels; an added or deleted row as a whole
+    assert [yellow(rows["焊工"], c) for c in range(1, 6)] == [False, False, False, True, False]
+    for name in ("车工", "钳工"):
+        assert [yellow(rows[name], c) for c in range(1, 6)] == [True, True, True, True, False]
     assert all(ws.cell(rows["电工"], c).fill.fill_type is None for c in range(1, 6))  # unchanged: not yellow
     assert ws.cell(14, 1).value is None  # nothing after the last occupation row
-    assert any("注：" in str(ws.cell(r, 1).value) for r in range(15, 18))  # the notes moved down, intact
+    assert any("注：" == ws.cell(r, 1).value for r in range(14, 18))  # the notes moved down, intact
 
 
 def test_adjusting_scope_writes_only_the_list_and_the_checklist(tmp_path, kb):
