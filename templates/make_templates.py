@@ -117,7 +117,7 @@ def make_att1(path: Path) -> None:
                              "{{ o.experience }}", "{{ o.assessed_count }}", "{{ o.levels }}")):
         _cell(t2.cell(3, c), tag, size=10)
     _cell(t2.cell(4, 0), "{%tr endfor %}")
-    _widths(t2, (1.2, 3.8, 2.4, 2.8, 2.2, 2.0, 2.2))
+    _widths(t2, (1.1, 3.3, 2.3, 2.6, 2.5, 1.9, 2.9))
 
     t3 = doc.add_table(rows=7, cols=1)
     t3.style = "Table Grid"
