@@ -160,7 +160,7 @@ def validate_occupation(occ, i: int = 1) -> dict:
         except ValueError as e:
             raise AnswersError(f"occupations[{i}].{key}: {e}") from None
     if not out.get("name"):
-        raise AnswersError(f"occupations[{i}].name: the occupation needs a name")
+        raise AnswersError(f"occupations[{i}].name: 缺少职业名称 (the occupation needs a name)")
     return out
 
 

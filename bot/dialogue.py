@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import questionnaire as qn
+from . import userfiles
 from .answers import AnswersError
 from .app import App
 from .eligibility import check, check_text
@@ -50,12 +51,17 @@ TEXTS = {
         "check_intro": "好的，开始资格问卷。随时可以 /back 返回上一题、/cancel 取消。",
         "cancelled": "已取消问卷。已保存的学校情况不受影响；/check 可以重新开始。",
         "nothing_to_cancel": "当前没有进行中的问卷。",
-        "forgot": "已删除我保存的关于您的全部信息（{n} 条记录：学校情况、会话、提问记录和评价）。",
+        "forgot": "已删除我保存的关于您的全部信息（{n} 条记录：学校情况、会话、提问记录和评价；{f} 个生成的文件）。",
         "stale": "这个按钮已过期，请按最新的问题回答。",
         "unknown_button": "无法识别这个按钮，请重新输入。",
         "retry": "{error}\n请重新回答：",
         "verdict_done": "以上结论已保存为贵校情况，之后的提问会按贵校情况回答。需要修改可随时 /check。",
-        "forms_intro": "下面填写申报材料需要的信息（可选项回复“跳过”）。",
+        "forms_intro": "下面填写申报材料需要的信息（可选项回复“跳过”）。也可以一次粘贴多项，如“名称：… 地址：… 信用代码：…”；"
+                       "已有填好的附件3（.xlsx）可直接发送，作为工种清单。",
+        "upload_how": "把填好的附件3《评价机构信息与认定范围清单》（.xlsx）作为文件发给我，即读入其中的工种（终端里用 /upload 文件路径）。",
+        "upload_read": "已从 {name} 读入 {n} 个工种：\n{rows}",
+        "upload_saved": "已保存为贵校的工种清单。/checklist 生成申报材料，/check 补充其他信息。",
+        "upload_bad": "{error}",
         "generated": "已生成申报材料：{files}\n核对后按清单报送。",
         "no_documents": "按贵校的答案，所选事项没有需要报送的申报材料。",
         "checklist_needs_check": "还没有贵校的问卷答案，先回答几个问题：",
@@ -73,12 +79,19 @@ TEXTS = {
         "check_intro": "Let's start the questionnaire. /back goes back one question, /cancel stops.",
         "cancelled": "Questionnaire cancelled. Your saved school profile is kept; /check starts again.",
         "nothing_to_cancel": "There is no questionnaire in progress.",
-        "forgot": "I erased everything I stored about you ({n} records: school profile, conversation, questions and ratings).",
+        "forgot": "I erased everything I stored about you ({n} records: school profile, conversation, questions and ratings; {f} generated files).",
         "stale": "That button is out of date; please answer the latest question.",
         "unknown_button": "I don't recognise that button; please type your answer.",
         "retry": "{error}\nPlease answer again:",
         "verdict_done": "Saved as your school's profile: my answers will take it into account. /check to change it.",
-        "forms_intro": "Now the details for the application documents (reply \"skip\" for optional ones).",
+        "forms_intro": "Now the details for the application documents (reply \"skip\" for optional ones). You may paste "
+                       "several at once, e.g. \"name: … address: … credit code: …\"; a filled 附件3 (.xlsx) sent as a file "
+                       "becomes your occupation list.",
+        "upload_how": "Send your filled 附件3 (评价机构信息与认定范围清单, .xlsx) as a file and I read its occupations "
+                      "(in the terminal: /upload PATH).",
+        "upload_read": "Read {n} occupation(s) from {name}:\n{rows}",
+        "upload_saved": "Saved as your school's occupation list. /checklist makes the documents; /check fills in the rest.",
+        "upload_bad": "{error}",
         "generated": "Your documents: {files}\nCheck them, then file them as the checklist says.",
         "no_documents": "With your answers, the chosen goals need no application documents.",
         "checklist_needs_check": "I have no questionnaire answers for your school yet; a few questions first:",
@@ -116,8 +129,43 @@ class Dialogue:
             return self.command(user, body, state, lang)
         q = state.get("q")
         if q and q.get("pending"):
-            return self._questionnaire_text(user, state, body, lang)
+            # the answer is stored as typed (（），１２３ stay so); the cleaned text is only for matching words
+            return self._questionnaire_text(user, state, body, lang, typed=raw.strip())
         return [self._answer(user, body, lang, state=state)]
+
+    def handle_file(self, user: str, name: str, data: bytes, lang_hint: str | None = None) -> list[Reply]:
+        """A file sent by the user (any channel): a filled 附件3 .xlsx becomes the occupation list."""
+        from .occupation_sheet import SheetError, read_occupations
+
+        state = self.app.store.get_state(user)
+        q = state.get("q")
+        lang = (q or {}).get("lang") or state.get("lang") or lang_hint or "zh"
+        name = name if isinstance(name, str) and name.strip() else "file.xlsx"
+        if not name.lower().endswith((".xlsx", ".xlsm")):
+            return [Reply(self.t(lang, "upload_how"))]
+        try:
+            occupations = read_occupations(data if isinstance(data, bytes) else b"", lang)
+        except SheetError as e:
+            replies = [Reply(self.t(lang, "upload_bad", error=str(e)))]
+            return replies + ([self._prompt_reply(q)] if q and q.get("pending") else [])
+        rows = "\n".join(
+            f"{i}. " + " / ".join(x for x in (o["name"], o.get("code", ""), o.get("work_type", ""),
+                                               "、".join(map(str, o.get("levels", []))), o.get("change", "")) if x)
+            for i, o in enumerate(occupations, 1))
+        read = Reply(self.t(lang, "upload_read", n=len(occupations), name=name[:80], rows=rows))
+        if q and q.get("pending"):
+            q["answers"]["occupations"] = occupations
+            q["draft"], q["occ_done"] = {}, True
+            q["history"] = [k for k in q.get("history", []) if not k.startswith("occ.")]
+            if q["pending"].startswith("occ.") or q["pending"] in ("more_occ", "summary"):
+                qn.advance(q, self.kb)
+            q["step"] = q.get("step", 0) + 1
+            self.app.store.set_state(user, state)
+            return [read, self._prompt_reply(q)]
+        profile = dict(self.app.store.get_profile(user) or {})
+        profile["occupations"] = occupations
+        self.app.store.set_profile(user, profile)
+        return [read, Reply(self.t(lang, "upload_saved"))]
 
     def handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
         state = self.app.store.get_state(user)
@@ -186,7 +234,10 @@ class Dialogue:
             return self._advance(user, state, lambda s: qn.back(s, self.kb), lang)
         if name == "/forget":
             n = self.app.store.forget(user)
-            return [Reply(self.t(lang, "forgot", n=n))]
+            f = userfiles.forget(user)  # the files a channel kept for this user
+            return [Reply(self.t(lang, "forgot", n=n, f=f))]
+        if name == "/upload":
+            return [Reply(self.t(lang, "upload_how"))]
         return [Reply(self.t(lang, "unknown_command"))]
 
     # ------------------------------------------------------------ questions and answers
@@ -198,7 +249,8 @@ class Dialogue:
             buttons = [[Button(self.app.engine.topic(n, ans.lang)[:40], f"t:{n}")] for n in ans.suggestions]
         return Reply(ans.text, buttons, intent=ans.intent if ans.clauses else None)
 
-    def _questionnaire_text(self, user: str, state: dict, body: str, lang: str) -> list[Reply]:
+    def _questionnaire_text(self, user: str, state: dict, body: str, lang: str, typed: str | None = None) -> list[Reply]:
+        typed = body if typed is None else typed
         q = state["q"]
         low = body.lower()
         if low in CANCEL_WORDS:
@@ -220,7 +272,7 @@ class Dialogue:
             return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
                     self._prompt_reply(q)]
         try:
-            return self._advance(user, state, lambda s: qn.answer(s, body, self.kb), lang)
+            return self._advance(user, state, lambda s: qn.answer(s, typed, self.kb), lang)
         except qn.Invalid as e:
             # a question asked in the middle of the questionnaire: answer it, then ask again
             if self._looks_like_question(body, prompt):
@@ -358,6 +410,8 @@ class Dialogue:
             rows = [[Button(("✅ " if value in p.selected else "") + label[:38], f"m:{step}:{i}")]
                     for i, (label, value) in enumerate(p.options)]
             rows.append([Button("完成" if q["lang"] == "zh" else "done", f"d:{step}")])
+            if p.optional:
+                rows[-1].append(Button("跳过" if q["lang"] == "zh" else "skip", f"a:{step}:skip"))
         elif p.kind == "summary":
             rows = [[Button("确认" if q["lang"] == "zh" else "confirm", f"c:{step}")]]
         elif p.options:  # an optional text field: a skip button

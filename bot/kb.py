@@ -140,7 +140,7 @@ def read_sources(root: Path) -> dict:
     }
 
 
-QUESTION_TYPES = {"choice", "multi", "yesno", "text", "credit_code", "phone", "email", "occupation_code", "levels",
+QUESTION_TYPES = {"longtext", "choice", "multi", "yesno", "text", "credit_code", "phone", "email", "occupation_code", "levels",
                   "count"}
 ANSWER_KEYS = {"institution_type", "affiliation", "goals", "student_cert_qualified", "social_org_qualified",
                "runs_prep_technician_class", "runs_senior_class", "has_segmented_students"}

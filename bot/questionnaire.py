@@ -26,7 +26,7 @@ DONE_WORDS = {"完成", "好了", "好", "确定", "ok", "done", "finish", "完�
 MAX_OCCUPATIONS = 50
 
 TYPE_VALIDATORS = {
-    "text": v.text, "credit_code": v.credit_code, "phone": v.phone, "email": v.email,
+    "text": v.text, "longtext": v.long_text, "credit_code": v.credit_code, "phone": v.phone, "email": v.email,
     "occupation_code": v.occupation_code, "levels": v.levels, "count": v.count, "yesno": v.yes_no,
 }
 
@@ -38,10 +38,25 @@ class Prompt:
     options: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
     kind: str = "text"  # text | yesno | choice | multi | summary
     selected: list[str] = field(default_factory=list)  # multi: values chosen so far
+    optional: bool = False  # may be skipped
 
 
 class Invalid(ValueError):
     """The answer does not fit; the message says why (the question is asked again)."""
+
+
+_BILINGUAL = re.compile(r"^(?P<zh>.*?)\s*\((?P<en>[^()（）]*[A-Za-z][^()（）]*)\)\s*$", re.S)
+
+
+def localize(message: str, lang: str) -> str:
+    """Validators say "中文 (English)": keep the user's language only."""
+    m = _BILINGUAL.match(message)
+    if not m or not re.search(r"[\u4e00-\u9fff]", m.group("zh")):
+        return message
+    if lang == "en":
+        en = m.group("en").strip()
+        return en[:1].upper() + en[1:] + ("" if en.endswith(".") else ".")
+    return m.group("zh").strip()
 
 
 # ------------------------------------------------------------------ state helpers
@@ -205,8 +220,10 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
                       ("\n\n确认无误请点“确认”（或回复“确认”）；要修改第几项，回复“改 3”；/back 返回上一题。" if lang == "zh" else
                        "\n\nReply \"confirm\" if all is right; \"edit 3\" changes item 3; /back goes back."),
                       [("确认" if lang == "zh" else "confirm", "confirm")], "summary")
+    if key == "block":
+        return Prompt(key, block_text(state, kb), yes_no_options(lang), "yesno")
     q = _question(kb, key)
-    text = q[lang]
+    text = step_text(state, kb) + "\n" + q[lang]
     if key.startswith("occ."):
         n = len(state["answers"].get("occupations", [])) + 1
         text = (f"【工种 {n}】" if lang == "zh" else f"[Occupation {n}] ") + text
@@ -220,11 +237,40 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
         opts = [(o[lang], o["value"]) for o in q["options"]]
         text += "\n" + "\n".join(f"{i}. {label}" for i, (label, _) in enumerate(opts, 1))
         if t == "multi":
-            return Prompt(key, text, opts, "multi", list(state.get("multi", [])))
+            if q.get("optional"):
+                text += "\n" + ("（都没有变化可点“跳过”）" if lang == "zh" and key == "org.changed" else
+                                 "（可“跳过”）" if lang == "zh" else "(optional: \"skip\")")
+            return Prompt(key, text, opts, "multi", list(state.get("multi", [])), bool(q.get("optional")))
         return Prompt(key, text, opts, "choice")
     if q.get("optional"):
-        return Prompt(key, text, [("跳过" if lang == "zh" else "skip", "skip")], "text")
+        return Prompt(key, text, [("跳过" if lang == "zh" else "skip", "skip")], "text", optional=True)
     return Prompt(key, text, [], "text")
+
+
+def progress(state: dict, kb: KnowledgeBase) -> tuple[int, int]:
+    """(this step, about how many in all): steps taken plus the questions that still apply."""
+    answers, pending = state["answers"], state.get("pending")
+    done = len(state.get("history", []))
+    left = sum(1 for q in questions(kb)
+               if q["key"] != pending and applies(q, answers, kb) and not has(answers, q["key"]))
+    if needs_documents(answers, kb) and pending != "summary":
+        fields = [f for f in occupation_fields(kb) if applies(f, answers, kb)]
+        draft = state.get("draft") or {}
+        if draft or (pending or "").startswith("occ."):
+            left += sum(1 for f in fields if "occ." + f["key"] != pending and f["key"] not in draft
+                        and "_skip_" + f["key"] not in draft) + 1
+        elif not answers.get("occupations"):
+            left += len(fields) + 1
+        elif not state.get("occ_done") and pending != "more_occ":
+            left += 1
+    if pending != "summary":
+        left += 1  # the summary to confirm
+    return done + 1, done + 1 + left
+
+
+def step_text(state: dict, kb: KnowledgeBase) -> str:
+    n, total = progress(state, kb)
+    return f"（第 {n} / 约 {total} 步）" if state["lang"] == "zh" else f"(Step {n} of about {total})"
 
 
 def yes_no_options(lang: str) -> list[tuple[str, str]]:
@@ -235,9 +281,9 @@ def display(value, q: dict | None, lang: str) -> str:
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, list):
-        if q and q.get("options"):
+        if q and q.get("options"):  # option names may contain 、
             labels = {o["value"]: o[lang] for o in q["options"]}
-            return "、".join(labels.get(x, str(x)) for x in value)
+            return "；".join(labels.get(x, str(x)) for x in value)
         return v.levels_text(value) if all(isinstance(x, int) for x in value) else "、".join(map(str, value))
     if q and q.get("options"):
         for o in q["options"]:
@@ -259,8 +305,15 @@ def summary_text(answers: dict, kb: KnowledgeBase, lang: str) -> str:
     items = summary_items(answers, kb)
     for i, (key, q) in enumerate(items, 1):
         label = q[lang].split("？")[0].split("?")[0]
-        lines.append(f"{i}. {label}：{display(get(answers, key), q, lang)}" if lang == "zh"
-                     else f"{i}. {label}: {display(get(answers, key), q, lang)}")
+        value = get(answers, key)
+        if isinstance(value, list) and q.get("options"):  # goal names contain 、: one per line
+            labels = {o["value"]: o[lang] for o in q["options"]}
+            shown = "".join(f"\n   - {labels.get(x, x)}" for x in value)
+        elif isinstance(value, str) and "\n" in value:
+            shown = value.replace("\n", "\n   ")
+        else:
+            shown = display(value, q, lang)
+        lines.append(f"{i}. {label}：{shown}" if lang == "zh" else f"{i}. {label}: {shown}")
     for j, occ in enumerate(answers.get("occupations", []), 1):
         parts = [occ.get("name", ""), occ.get("code", ""), occ.get("work_type", ""),
                  v.levels_text(occ.get("levels", [])), occ.get("change", "")]
@@ -283,8 +336,11 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
 
         def pick(token: str):
             token = token.strip()
-            if token.isdigit() and 1 <= int(token) <= len(opts):
-                return opts[int(token) - 1]["value"]
+            if token.isdigit():
+                if 1 <= int(token) <= len(opts):
+                    return opts[int(token) - 1]["value"]
+                raise Invalid(f"没有第 {int(token)} 项：请回复 1 到 {len(opts)} 之间的编号。" if lang == "zh" else
+                              f"There is no option {int(token)}: reply with a number from 1 to {len(opts)}.")
             for o in opts:
                 if token in (o["value"], o["zh"], o["en"]) or token.lower() == o["en"].lower():
                     return o["value"]
@@ -292,8 +348,8 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
             for o in opts:  # a label written loosely ("技校", "省属的")
                 if o["zh"] and (o["zh"] in loose or (len(loose) >= 2 and loose in o["zh"])):
                     return o["value"]
-            raise Invalid((f"“{token}”不是选项之一，请回复编号" if lang == "zh" else
-                           f"\"{token}\" is not one of the options; reply with its number"))
+            raise Invalid((f"“{token}”不是选项之一，请回复 1 到 {len(opts)} 之间的编号。" if lang == "zh" else
+                           f"\"{token}\" is not one of the options; reply with a number from 1 to {len(opts)}."))
 
         if t == "choice":
             return pick(text)
@@ -303,7 +359,81 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
     try:
         return validator(text)
     except ValueError as e:
-        raise Invalid(str(e)) from None
+        raise Invalid(localize(str(e), lang)) from None
+
+
+def block_labels(kb: KnowledgeBase) -> dict[str, str]:
+    """Label (as a school would write it, zh or en) → org question key, from `labels` in questionnaire.toml."""
+    out = {}
+    for q in questions(kb):
+        for label in q.get("labels", []):
+            out[label.lower()] = q["key"]
+    return out
+
+
+def block_fields(raw: str, kb: KnowledgeBase) -> dict[str, str] | None:
+    """A pasted block `名称：… 地址：… 信用代码：…` (ascii colons and English labels too) → {key: text};
+    None when the text does not start with such a label."""
+    labels = block_labels(kb)
+    if not labels:
+        return None
+    pattern = re.compile(r"(?:^|(?<=[\s，,;；|]))(" + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+                         + r")\s*[:：]", re.I)
+    text = (raw or "").strip()
+    matches = list(pattern.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return None
+    out: dict[str, str] = {}
+    for m, nxt in zip(matches, matches[1:] + [None]):
+        value = text[m.end(): nxt.start() if nxt else len(text)].strip(" \t\r\n，,;；|")
+        out[labels[m.group(1).lower()]] = value
+    return out
+
+
+def _short_label(q: dict, lang: str) -> str:
+    labels = q.get("labels") or [q["key"]]
+    if lang == "en":
+        return next((x for x in labels if x.isascii()), labels[0])
+    return labels[0]
+
+
+def block_text(state: dict, kb: KnowledgeBase) -> str:
+    lang = state["lang"]
+    lines = [f"{_short_label(_question(kb, k), lang)}{'：' if lang == 'zh' else ': '}{display(val, None, lang)}"
+             for k, val in state["block"].items()]
+    head = "读到以下信息：" if lang == "zh" else "I read:"
+    tail = "都对吗？回复“是”保存，“否”重新填写。" if lang == "zh" else "Is all of it right? \"yes\" saves it, \"no\" discards it."
+    return head + "\n" + "\n".join(lines) + "\n\n" + tail
+
+
+def _answer_block(new: dict, key: str, fields: dict[str, str], kb: KnowledgeBase) -> dict:
+    lang = new["lang"]
+    good: dict = {}
+    errors = []
+    for k, raw in fields.items():
+        q = _question(kb, k)
+        label = _short_label(q, lang)
+        if not applies(q, new["answers"], kb):
+            continue  # a field this school's documents do not need
+        if not raw:
+            errors.append(f"{label}：没有填写内容" if lang == "zh" else f"{label}: nothing after the label")
+            continue
+        try:
+            value = parse(q, raw, lang)
+        except Invalid as e:
+            errors.append(f"{label}{'：' if lang == 'zh' else ': '}{e}")
+            continue
+        if value is not None:
+            good[k] = value
+    if errors:
+        raise Invalid(("以下内容不对，没有保存任何一项：\n" if lang == "zh" else "Not saved, because of:\n")
+                      + "\n".join(errors))
+    if not good:
+        raise Invalid("没有读到需要填写的信息。" if lang == "zh" else "I found nothing this form needs.")
+    new["block"] = good
+    new["block_return"] = key
+    new["pending"] = "block"
+    return new
 
 
 def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
@@ -330,7 +460,8 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
             _bad_yes_no(lang)
         if v.yes_no(raw):
             if len(new["answers"].get("occupations", [])) >= MAX_OCCUPATIONS:
-                raise Invalid("工种太多了" if lang == "zh" else "Too many occupations")
+                raise Invalid(f"最多 {MAX_OCCUPATIONS} 个工种。" if lang == "zh" else
+                              f"At most {MAX_OCCUPATIONS} occupations.")
             new["occ_done"] = False
             new["draft"] = {}
             new["pending"] = "occ." + occupation_fields(kb)[0]["key"]
@@ -340,7 +471,30 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
         return new
     if key == "summary":
         raise Invalid("请回复“确认”，或“改 N”修改第 N 项。" if lang == "zh" else "Reply \"confirm\", or \"edit N\".")
+    if key == "block":
+        if not _is_yes_no(raw):
+            _bad_yes_no(lang)
+        block = new.pop("block", {})
+        new["pending"] = new.pop("block_return", None)
+        if not v.yes_no(raw):
+            return new
+        skipped = new["answers"].get("_skipped", [])
+        for k, value in block.items():
+            put(new["answers"], k, value)
+            if k in skipped:
+                skipped.remove(k)
+            if k not in new["history"]:
+                new["history"].append(k)
+        prune(new, kb)
+        advance(new, kb)
+        return new
     q = _question(kb, key)
+    if key.startswith("org.") and q["type"] not in ("longtext", "multi", "choice"):
+        fields = block_fields(raw, kb)
+        if fields is not None and list(fields) == [key]:
+            raw = fields[key]  # "地址：济南市…" at the address question
+        elif fields is not None:
+            return _answer_block(new, key, fields, kb)
     if q["type"] == "multi":
         values = parse(q, raw, lang, kb.lexicon)
         new["multi"] = []
@@ -354,7 +508,7 @@ def toggle(state: dict, value: str, kb: KnowledgeBase) -> dict:
     new = copy.deepcopy(state)
     q = _question(kb, new["pending"])
     if value not in [o["value"] for o in q["options"]]:
-        raise Invalid("stale option")
+        raise Invalid("这个选项已过期。" if new["lang"] == "zh" else "That option is out of date.")
     chosen = new.setdefault("multi", [])
     if value in chosen:
         chosen.remove(value)
@@ -400,6 +554,10 @@ def _store(new: dict, key: str, value, kb: KnowledgeBase) -> dict:
 def back(state: dict, kb: KnowledgeBase) -> dict:
     new = copy.deepcopy(state)
     new["editing"] = None
+    if new["pending"] == "block":
+        new.pop("block", None)
+        new["pending"] = new.pop("block_return", None)
+        return new
     if new["pending"] == "summary" and new["answers"].get("occupations") and not new.get("draft"):
         new["occ_done"] = False
         new["pending"] = "more_occ"

@@ -104,7 +104,8 @@ def test_form_facts_and_occupations_then_summary(kb):
     script = [("泉城高级技工学校", "org.short_name"), ("跳过", "org.address"), ("济南市", "org.credit_code"),
               ("123701004950034562", "org.registrar"), ("跳过", "org.legal_rep"), ("张明", "org.capital"),
               ("skip", "org.contact"), ("李华", "org.title"), ("处长", "org.phone"), ("0531-88881234", "org.email"),
-              ("a@b.cn", "org.website"), ("跳过", "occ.name"), ("电工", "occ.code"), ("6-31-01-03", "occ.work_type"),
+              ("a@b.cn", "org.website"), ("跳过", "org.strengths"),
+              ("承担省级竞赛裁判工作", "org.premises"), ("跳过", "org.staff"), ("skip", "occ.name"), ("电工", "occ.code"), ("6-31-01-03", "occ.work_type"),
               ("跳过", "occ.levels"), ("5、4、3", "occ.has_standard"), ("有", "occ.experience"),
               ("2018年至今", "occ.assessed_count"), ("120", "more_occ"), ("否", "summary")]
     for text, expected_next in script:
@@ -148,7 +149,7 @@ def test_back_returns_to_the_previous_question_and_forgets_its_answer(kb):
 def test_edit_from_the_summary_then_back_to_the_summary(kb):
     state = full_state(kb)
     for text in ["泉城高级技工学校", "跳过", "济南市", "123701004950034562", "跳过", "张明", "跳过", "李华", "处长",
-                 "0531-88881234", "a@b.cn", "跳过", "电工", "6-31-01-03", "跳过", "5、4、3", "有", "跳过", "跳过", "否"]:
+                 "0531-88881234", "a@b.cn", "跳过", "跳过", "跳过", "跳过", "电工", "6-31-01-03", "跳过", "5、4、3", "有", "跳过", "跳过", "否"]:
         state = qn.answer(state, text, kb)
     assert state["pending"] == "summary"
     items = [k for k, _ in qn.summary_items(state["answers"], kb)]

@@ -154,7 +154,8 @@ def test_whole_check_by_taps_ends_with_documents(running, fake):
     tap(fake, uid, "跳过")
     for text in ["李华", "处长", "0531-88881234", "jwc@qc.edu.cn"]:
         ask(fake, uid, text)
-    tap(fake, uid, "跳过")
+    for _ in range(4):  # website, then 附件1 items 三 to 五
+        tap(fake, uid, "跳过")
     for text in ["电工", "6-31-01-03"]:
         ask(fake, uid, text)
     tap(fake, uid, "跳过")

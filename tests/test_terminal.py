@@ -12,6 +12,7 @@ SCRIPT = "\n".join([
     "2",                                           # 市属
     "泉城高级技工学校", "跳过", "济南市历城区", "123701004950034563", "123701004950034562",  # a wrong code, re-asked
     "跳过", "张明", "跳过", "李华", "处长", "0531-88881234", "jwc@qc.edu.cn", "跳过",
+    "跳过", "跳过", "跳过",                           # 附件1 items 三 to 五
     "电工", "6-31-01-03", "跳过", "5、4、3", "1", "2018年至今", "120", "2",
     "确认", "/quit",
 ]) + "\n"
@@ -41,4 +42,4 @@ def test_chat_survives_bad_lines(env, tmp_path):
                         "/cancel", "/quit"]) + "\n"
     p = run_cli(["chat"], dict(env, SKILLCERT_FILES=str(tmp_path)), stdin=script)
     assert p.returncode == 0 and "Traceback" not in p.stderr
-    assert "不是选项之一" in p.stdout and "已取消问卷" in p.stdout
+    assert "没有第 9 项：请回复 1 到 5 之间的编号" in p.stdout and "已取消问卷" in p.stdout

@@ -220,6 +220,25 @@ class TelegramChannel:
                                                         message.message_id, parse_mode="HTML")
             await self.send(context.bot, chat_id, replies)
 
+    async def on_document(self, update, context) -> None:
+        """A file sent in a private chat (a filled 附件3 .xlsx): its bytes go to the dialogue."""
+        msg = update.message
+        if msg is None or msg.from_user is None or msg.document is None or msg.chat.type != "private":
+            return
+        user, lang = self.user_key(msg.from_user), self.lang_hint(msg.from_user)
+        wait = self._limited(user)
+        if wait:
+            await context.bot.send_message(msg.chat_id, TEXTS[lang]["slow"].format(s=wait))
+            return
+        doc = msg.document
+        data = b""
+        if (doc.file_size or 0) <= 20_000_000:  # the Bot API serves files up to 20 MB; the dialogue refuses > 2 MB
+            file = await doc.get_file()
+            data = bytes(await file.download_as_bytearray())
+        async with self.locks[user]:
+            replies = self.dialogue.handle_file(user, doc.file_name or "file.xlsx", data, lang_hint=lang)
+            await self.send(context.bot, msg.chat_id, replies)
+
     async def on_other(self, update, context) -> None:
         msg = update.message
         if msg is None or msg.from_user is None or msg.chat.type != "private":
@@ -316,6 +335,7 @@ def build_application(app: App, token: str, base_url: str | None = None, setting
     application.add_handler(MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, channel.on_text))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, channel.on_command))
     application.add_handler(CallbackQueryHandler(channel.on_button))
+    application.add_handler(MessageHandler(new_messages & filters.Document.ALL, channel.on_document))
     application.add_handler(MessageHandler(new_messages & ~filters.TEXT, channel.on_other))
     application.add_error_handler(channel.on_error)
     application.bot_data["channel"] = channel

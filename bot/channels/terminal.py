@@ -1,7 +1,9 @@
 """The terminal chat (`skillcert chat`): the same dialogue as the messenger, in a console.
 
 Buttons are shown as numbered choices ([1] 是 [2] 否); typing the number presses the button.
-Generated files are written into ./skillcert-files/ (or $SKILLCERT_FILES) and their paths shown.
+Generated files are written into this user's folder of bot/userfiles.py (outside the checkout:
+$SKILLCERT_FILES, else $XDG_DATA_HOME/skillcert/files) and their paths shown; /forget deletes them.
+`/upload PATH` sends a file (a filled 附件3 .xlsx) to the dialogue.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from .. import userfiles
 from ..dialogue import Dialogue, Reply
 
 USER = "terminal"
@@ -17,7 +20,21 @@ QUIT = {"/quit", "/exit", "quit", "exit", "退出"}
 
 
 def files_dir() -> Path:
-    return Path(os.environ.get("SKILLCERT_FILES") or Path.cwd() / "skillcert-files")
+    return userfiles.user_dir(USER)
+
+
+def upload(dialogue: Dialogue, arg: str) -> list[Reply]:
+    """`/upload PATH`: read the file and hand its bytes to the dialogue, like a file sent in a messenger."""
+    path = Path(os.path.expanduser(arg.strip().strip('"').strip("'")))
+    if not arg.strip():
+        return dialogue.handle_text(USER, "/upload")
+    try:
+        if path.stat().st_size > 20_000_000:
+            return [Reply(f"文件太大：{path} (file too large)")]
+        data = path.read_bytes()
+    except OSError as e:
+        return [Reply(f"读不了文件 {path}：{e.strerror or e} (cannot read the file)")]
+    return dialogue.handle_file(USER, path.name, data)
 
 
 def show(replies: list[Reply], out) -> list[str]:
@@ -71,6 +88,9 @@ def run_chat(app, stdin=None, stdout=None) -> int:
         if line.strip().lower() in QUIT:
             break
         choice = line.strip()
+        if choice.lower().startswith("/upload"):
+            buttons = show(upload(dialogue, choice[len("/upload"):]), stdout)
+            continue
         if buttons and choice.isdigit() and 1 <= int(choice) <= len(buttons):
             replies = dialogue.handle_button(USER, buttons[int(choice) - 1])
         else:

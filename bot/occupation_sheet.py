@@ -1,0 +1,92 @@
+"""A filled 附件3 (.xlsx) uploaded as the school's occupation list: read with openpyxl, every row
+validated like an answers file, errors reported with the sheet's row numbers. Pure: bytes in."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .answers import CHANGES, AnswersError, validate_occupation
+from .questionnaire import localize
+
+MAX_BYTES = 2_000_000
+MAX_ROWS = 200
+HEADERS = {"职业名称": "name", "职业编号": "code", "职业编码": "code", "工种/职业方向": "work_type", "工种": "work_type",
+           "职业方向": "work_type", "级别": "levels", "备注": "change"}
+LABELS = {"name": ("职业名称", "occupation name"), "code": ("职业编号", "code"), "work_type": ("工种/职业方向", "work type"),
+          "levels": ("级别", "levels"), "change": ("备注", "remark")}
+
+
+class SheetError(ValueError):
+    """The file cannot be used; the message (in the user's language) says why."""
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_occupations(data: bytes, lang: str = "zh") -> list[dict]:
+    zh = lang == "zh"
+    if not data:
+        raise SheetError("文件是空的。" if zh else "The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise SheetError(f"文件太大（超过 {MAX_BYTES // 1_000_000} MB）。" if zh else
+                         f"The file is too large (over {MAX_BYTES // 1_000_000} MB).")
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as e:
+        raise SheetError("读不了这个文件：请上传 Excel .xlsx 格式的附件3。" if zh else
+                         "I cannot read that file: please send 附件3 as an Excel .xlsx file.") from e
+    try:
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(max_row=2000, max_col=30, values_only=True))
+            header_at, columns = None, {}
+            for i, row in enumerate(rows):
+                names = [_cell_text(c).replace(" ", "") for c in row]
+                if "职业名称" in names:
+                    header_at = i
+                    columns = {j: HEADERS[n] for j, n in enumerate(names) if n in HEADERS}
+                    break
+            if header_at is None:
+                continue
+            return _rows(rows, header_at, columns, zh)
+    finally:
+        wb.close()
+    raise SheetError("表中没有找到“职业名称”表头：请上传附件3《评价机构信息与认定范围清单》。" if zh else
+                     "No \"职业名称\" header found: please send 附件3 (评价机构信息与认定范围清单).")
+
+
+def _rows(rows, header_at: int, columns: dict[int, str], zh: bool) -> list[dict]:
+    found, errors = [], []
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):  # Excel row numbers
+        cells = {field: _cell_text(row[j]) if j < len(row) else "" for j, field in columns.items()}
+        first = _cell_text(row[0]) if row else ""
+        if first.startswith(("注", "Note")):
+            break
+        if not any(cells.values()):
+            continue
+        if len(found) + len(errors) >= MAX_ROWS:
+            errors.append(f"最多 {MAX_ROWS} 行。" if zh else f"At most {MAX_ROWS} rows.")
+            break
+        occ = {k: x for k, x in cells.items() if x}
+        change = occ.pop("change", "")
+        occ["change"] = change if change in CHANGES else ""
+        try:
+            found.append(validate_occupation(occ, i))
+        except AnswersError as e:
+            field, _, message = str(e).partition(": ")
+            key = field.rsplit(".", 1)[-1] if "." in field else "name"
+            label = LABELS.get(key, (key, key))[0 if zh else 1]
+            errors.append(f"第 {i} 行 {label}：{localize(message, 'zh')}" if zh else
+                          f"Row {i}, {label}: {localize(message, 'en')}")
+    if errors:
+        head = "附件3 中有以下问题，没有读入任何一行：\n" if zh else "附件3 has these problems; nothing was read in:\n"
+        raise SheetError(head + "\n".join(errors[:30]) + ("\n…" if len(errors) > 30 else ""))
+    if not found:
+        raise SheetError("表中“职业名称”下面还没有填写职业。" if zh else "There are no occupations under \"职业名称\".")
+    return found
