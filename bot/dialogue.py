@@ -371,12 +371,14 @@ class Dialogue:
         q = state.get("q")
         if q and q.get("pending"):
             return [Reply(self.t(lang, "not_docs_ready")), self._prompt_reply(q)]
-        if not profile or (self._needs_documents({"answers": profile}) and not profile.get("occupations")):
+        facts_known = bool(profile) and "institution_type" in profile
+        if not facts_known or (self._needs_documents({"answers": profile}) and not profile.get("occupations")):
             q = qn.new_state(lang)
             qn.advance(q, self.kb)
-            if profile:  # keep the eligibility answers, ask what the documents still need
+            if profile:  # keep what is known (the facts, or an uploaded 附件3), ask what is still missing
                 q["answers"] = dict(profile)
-                q["verdict_shown"] = True
+                q["verdict_shown"] = facts_known
+                q["occ_done"] = bool(profile.get("occupations"))
                 qn.advance(q, self.kb)
             q["step"] = 1
             state["q"] = q

@@ -249,17 +249,23 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
 
 def progress(state: dict, kb: KnowledgeBase) -> tuple[int, int]:
     """(this step, about how many in all): steps taken plus the questions that still apply."""
-    answers, pending = state["answers"], state.get("pending")
+    real, pending = state["answers"], state.get("pending")
+    # facts not known yet count as the longer way (a school applying with every class), so the
+    # estimate shrinks as answers rule questions out rather than jumping up once goals are chosen
+    answers = {"institution_type": "technical_school", "student_cert_qualified": True, "social_org_qualified": False,
+               "runs_prep_technician_class": True, "runs_senior_class": True, "has_segmented_students": False,
+               "goals": ["apply_social_org"], "affiliation": "provincial"}
+    answers = {k: x for k, x in answers.items() if k not in real} | real
     done = len(state.get("history", []))
     left = sum(1 for q in questions(kb)
-               if q["key"] != pending and applies(q, answers, kb) and not has(answers, q["key"]))
+               if q["key"] != pending and applies(q, answers, kb) and not has(real, q["key"]))
     if needs_documents(answers, kb) and pending != "summary":
         fields = [f for f in occupation_fields(kb) if applies(f, answers, kb)]
         draft = state.get("draft") or {}
         if draft or (pending or "").startswith("occ."):
             left += sum(1 for f in fields if "occ." + f["key"] != pending and f["key"] not in draft
                         and "_skip_" + f["key"] not in draft) + 1
-        elif not answers.get("occupations"):
+        elif not real.get("occupations"):
             left += len(fields) + 1
         elif not state.get("occ_done") and pending != "more_occ":
             left += 1

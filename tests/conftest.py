@@ -48,6 +48,8 @@ def env(kb_path, tmp_path, monkeypatch) -> dict:
     e["SKILLCERT_DB"] = str(tmp_path / "state.sqlite")
     e["SKILLCERT_HOME"] = str(ROOT)
     e["PYTHONIOENCODING"] = "utf-8"
+    e["SKILLCERT_FILES"] = str(tmp_path / "user-files")  # never the real per-user data folder
+    monkeypatch.setenv("SKILLCERT_FILES", e["SKILLCERT_FILES"])
     monkeypatch.setenv("SKILLCERT_KB", str(kb_path))
     monkeypatch.setenv("SKILLCERT_DB", str(tmp_path / "state.sqlite"))
     monkeypatch.setenv("SKILLCERT_HOME", str(ROOT))

@@ -30,6 +30,8 @@ COMMANDS = [
     ("checklist", "生成申报材料 / application documents"),
     ("contact", "联系人 / contacts"),
     ("cancel", "取消问卷 / cancel the questionnaire"),
+    ("back", "上一题 / previous question"),
+    ("upload", "上传附件3 (.xlsx) / send 附件3 as your occupation list"),
     ("forget", "删除我的数据 / erase my data"),
 ]
 TEXTS = {
