@@ -37,6 +37,7 @@ class FakeBotAPI:
         self.ids = itertools.count(1)
         self.msg_ids = itertools.count(1000)
         self.fail_methods: dict[str, int] = {}  # method → HTTP status to answer with (once)
+        self.files: dict[str, bytes] = {}  # file_path → content, for getFile and downloads
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,6 +46,21 @@ class FakeBotAPI:
 
             def log_message(self, *args):  # quiet
                 pass
+
+            def do_GET(self):  # file downloads: {base_file_url}{token}/{file_path}
+                prefix = f"/file/bot{server.token}/"
+                path = urllib.parse.unquote(self.path)
+                data = server.files.get(path[len(prefix):]) if path.startswith(prefix) else None
+                if data is None:
+                    return self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -139,6 +155,11 @@ class FakeBotAPI:
                                  "file_name": doc.get("filename", "") if isinstance(doc, dict) else ""}}
         if method == "editMessageReplyMarkup":
             return True
+        if method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            path = f"documents/{file_id}"
+            return {"file_id": file_id, "file_unique_id": "u" + file_id, "file_size": len(self.files.get(path, b"")),
+                    "file_path": path}
         return True
 
     # ------------------------------------------------------------ test side
@@ -172,6 +193,13 @@ class FakeBotAPI:
         msg = {"message_id": next(self.msg_ids), "date": int(time.time()), "chat": {"id": uid, "type": "private"},
                "from": self._user(uid), **extra}
         return self.push({"message": msg})
+
+    def send_document(self, uid: int, name: str, data: bytes) -> int:
+        """The user sends a file (stored here for getFile and the download)."""
+        file_id = f"doc{next(self.ids)}"
+        self.files[f"documents/{file_id}"] = data
+        return self.send_raw_message(uid, {"document": {"file_id": file_id, "file_unique_id": "u" + file_id,
+                                                        "file_name": name, "file_size": len(data)}})
 
     def press(self, uid: int, data: str, message: dict | None = None) -> int:
         message = message or {"message_id": next(self.msg_ids), "date": int(time.time()),

@@ -378,3 +378,16 @@ def test_webhook_mode_process(env, fake, tmp_path):
     finally:
         err = stop_process(p)
     assert TOKEN not in err and "Traceback" not in err
+
+
+def test_a_document_sent_in_the_chat_becomes_the_occupation_list(running, fake, app, kb):
+    from test_questionnaire_chat import att3_bytes
+
+    uid = 61
+    data = att3_bytes(kb, [{"name": "车工", "code": "6-18-01-01", "work_type": "数控车工", "levels": [4, 3]}])
+    fake.send_document(uid, "附件3-评价机构信息与认定范围清单.xlsx", data)
+    assert fake.wait_for(lambda: any("读入 1 个工种" in t for t in fake.texts_to(uid)))
+    assert fake.sent("getFile")
+    assert app.store.get_profile(f"tg:{uid}")["occupations"][0]["work_type"] == "数控车工"
+    fake.send_document(uid, "notes.xlsx", b"not a spreadsheet")
+    assert fake.wait_for(lambda: any("读不了这个文件" in t for t in fake.texts_to(uid)))
