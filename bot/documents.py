@@ -51,6 +51,7 @@ def occupation_rows(answers: dict) -> list[dict]:
             # 附件1 has one 职业（工种）名称 column: 车工 / 数控车工
             "name_type": f"{name} / {work_type}" if work_type and work_type != name else name,
             "changed": o.get("changed", []),
+            "change_note": _change_note(o),
             "levels": v.levels_text(o.get("levels", [])),
             "has_standard": "" if has_std is None else ("有" if has_std else "无"),
             "experience": o.get("experience", ""),
@@ -58,6 +59,19 @@ def occupation_rows(answers: dict) -> list[dict]:
             "change": o.get("change", ""),
         })
     return rows
+
+
+OCC_CELL_WORDS = {"name": "职业名称", "code": "职业编号", "work_type": "工种/职业方向", "levels": "级别"}
+
+
+def _change_note(o: dict) -> str:
+    """The checklist's 变更 column: 修改（级别）, or what is still to be marked."""
+    change = o.get("change", "")
+    if change != "修改":
+        return change
+    if o.get("changed"):
+        return "修改（" + "、".join(OCC_CELL_WORDS[k] for k in o["changed"]) + "，已涂黄）"
+    return "修改【待补充：改了哪几格，请在附件3中涂黄】"
 
 
 def body_type(answers: dict, result: dict | None = None) -> str:

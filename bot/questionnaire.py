@@ -130,6 +130,11 @@ def occupation_fields(kb: KnowledgeBase) -> list[dict]:
     return kb.questionnaire.get("occupation", [])
 
 
+def holds_draft(f: dict, draft: dict, kb: KnowledgeBase) -> bool:
+    """`draft_when`: a condition on the occupation being entered (e.g. "change == 修改")."""
+    return all(holds(c, draft, kb) for c in f.get("draft_when", []))
+
+
 def applies(q: dict, answers: dict, kb: KnowledgeBase) -> bool:
     return all(holds(c, answers, kb) for c in q.get("when", []))
 
@@ -144,7 +149,8 @@ def next_key(state: dict, kb: KnowledgeBase) -> str | None:
         if state.get("draft") or not answers.get("occupations"):
             for f in occupation_fields(kb):
                 draft = state.get("draft", {})
-                if f["key"] not in draft and "_skip_" + f["key"] not in draft and applies(f, answers, kb):
+                if f["key"] not in draft and "_skip_" + f["key"] not in draft and applies(f, answers, kb) \
+                        and holds_draft(f, draft, kb):
                     return "occ." + f["key"]
             return "occ.commit"
         if not state.get("occ_done"):
@@ -223,10 +229,11 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
     if key == "block":
         return Prompt(key, block_text(state, kb), yes_no_options(lang), "yesno")
     q = _question(kb, key)
-    text = step_text(state, kb) + "\n" + q[lang]
+    text = q[lang]
     if key.startswith("occ."):
         n = len(state["answers"].get("occupations", [])) + 1
         text = (f"【工种 {n}】" if lang == "zh" else f"[Occupation {n}] ") + text
+    text = step_text(state, kb) + "\n" + text
     current = get(state["answers"], key) if not key.startswith("occ.") else state["draft"].get(key[4:])
     if state.get("editing") and current not in (None, "", []):
         text += (f"\n（当前：{display(current, q, lang)}）" if lang == "zh" else f"\n(now: {display(current, q, lang)})")
@@ -260,7 +267,7 @@ def progress(state: dict, kb: KnowledgeBase) -> tuple[int, int]:
     left = sum(1 for q in questions(kb)
                if q["key"] != pending and applies(q, answers, kb) and not has(real, q["key"]))
     if needs_documents(answers, kb) and pending != "summary":
-        fields = [f for f in occupation_fields(kb) if applies(f, answers, kb)]
+        fields = [f for f in occupation_fields(kb) if applies(f, answers, kb) and not f.get("draft_when")]
         draft = state.get("draft") or {}
         if draft or (pending or "").startswith("occ."):
             left += sum(1 for f in fields if "occ." + f["key"] != pending and f["key"] not in draft
@@ -322,7 +329,8 @@ def summary_text(answers: dict, kb: KnowledgeBase, lang: str) -> str:
         lines.append(f"{i}. {label}：{shown}" if lang == "zh" else f"{i}. {label}: {shown}")
     for j, occ in enumerate(answers.get("occupations", []), 1):
         parts = [occ.get("name", ""), occ.get("code", ""), occ.get("work_type", ""),
-                 v.levels_text(occ.get("levels", [])), occ.get("change", "")]
+                 v.levels_text(occ.get("levels", [])),
+                 occ.get("change", "") + ("（" + "、".join(occ["changed"]) + "）" if occ.get("changed") else "")]
         lines.append(("工种" if lang == "zh" else "occupation") + f" {j}: " + " / ".join(p for p in parts if p))
     return "\n".join(lines) if lines else ("（还没有答案）" if lang == "zh" else "(no answers yet)")
 

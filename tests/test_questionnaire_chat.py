@@ -280,3 +280,31 @@ def test_forget_deletes_the_users_generated_files(app, tmp_path):
     replies = d.handle_text("p17", "/forget")
     assert "1 个生成的文件" in replies[0].text
     assert not userfiles.user_dir("p17").exists() and other.exists()
+
+
+def test_a_modified_occupation_row_asks_which_cells_changed(app, kb):
+    facts = {"institution_type": "technical_school", "student_cert_qualified": True, "social_org_qualified": True,
+             "runs_prep_technician_class": True, "runs_senior_class": True, "has_segmented_students": False,
+             "goals": ["adjust_scope"], "affiliation": "municipal",
+             "_skipped": [q["key"] for q in qn.questions(kb) if q["key"].startswith("org.")]}
+    state = {"answers": facts,
+             "pending": "occ.name", "history": [], "draft": {}, "editing": None, "lang": "zh", "multi": []}
+    for text in ("车工", "6-18-01-01", "数控车工", "4、3", "修改"):
+        state = qn.answer(state, text, kb)
+    assert state["pending"] == "occ.changed" and "改了哪几格" in qn.prompt(state, kb).text
+    state = qn.answer(state, "4", kb)
+    assert state["answers"]["occupations"][-1]["changed"] == ["levels"]
+    # an unchanged or added row is not asked
+    state = {**state, "pending": "occ.name", "draft": {}, "occ_done": False}
+    for text in ("电工", "6-31-01-03", "跳过", "5", "增加"):
+        state = qn.answer(state, text, kb)
+    assert state["pending"] == "more_occ"
+
+
+def test_the_checklist_says_what_a_modified_row_still_needs(kb):
+    answers = validate_answers({"institution_type": "technical_school", "student_cert_qualified": True,
+                                "social_org_qualified": True, "goals": ["adjust_scope"],
+                                "occupations": [{"name": "车工", "levels": [4], "change": "修改", "changed": ["levels"]},
+                                                {"name": "电工", "levels": [5], "change": "修改"}]})
+    text = render_documents(answers, kb)["checklist.md"].decode()
+    assert "修改（级别，已涂黄）" in text and "修改【待补充：改了哪几格" in text
