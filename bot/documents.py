@@ -130,8 +130,9 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _lines_needed(text: str, width: float) -> int:
-    usable = max(width - 1.5, 2)
+def _lines_needed(text: str, width: float, size: float = 11.0) -> int:
+    """Lines a wrapped cell needs: column units are about one 11 pt Latin character wide."""
+    usable = max(width - 1.5, 2) * 11.0 / size
     return sum(max(1, -(-_display_width(line) // int(usable))) for line in str(text).split("\n"))
 
 
@@ -151,16 +152,14 @@ def _fit_rows(ws, first: int, last: int, line_pt: float = 15.0) -> None:
     for rng in ws.merged_cells.ranges:
         merged[(rng.min_row, rng.min_col)] = sum(widths.get(c, 9) for c in range(rng.min_col, rng.max_col + 1))
     for r in range(first, last + 1):
-        lines = 1
-        size = 11.0
+        height = 0.0
         for cell in ws[r]:
             if cell.value in (None, ""):
                 continue
+            size = float(cell.font.sz) if cell.font and cell.font.sz else 11.0
             width = merged.get((r, cell.column), widths.get(cell.column, 9))
-            lines = max(lines, _lines_needed(str(cell.value), width))
-            if cell.font and cell.font.sz:
-                size = max(size, float(cell.font.sz))
-        ws.row_dimensions[r].height = round(lines * size * 1.4 + 6, 1)
+            height = max(height, _lines_needed(str(cell.value), width, size) * size * 1.35 + 5)
+        ws.row_dimensions[r].height = round(max(height, line_pt + 3), 1)
 
 
 def render_att3(answers: dict, result: dict | None = None, kb: KnowledgeBase | None = None) -> bytes:
@@ -227,9 +226,10 @@ def render_att3(answers: dict, result: dict | None = None, kb: KnowledgeBase | N
         last = occ_row + max(len(rows), 1) - 1
     if notes_row is not None and kb is not None:
         last = _write_notes(ws, notes_row, kb, Font, Alignment)
-    ws.row_dimensions[1].height = 36  # the title (16 pt) whole
     _fit_rows(ws, 2, last)
-    ws.row_dimensions[1].height = 36
+    ws.row_dimensions[1].height = 36  # the title (16 pt) whole
+    ws.page_margins.left = ws.page_margins.right = 0.5  # inches: the table and its notes on one page
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

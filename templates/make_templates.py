@@ -42,7 +42,7 @@ def _doc() -> Document:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     sec = doc.sections[0]
     sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-    sec.left_margin = sec.right_margin = Cm(2.2)
+    sec.left_margin = sec.right_margin = Cm(2.0)  # 17 cm of table: a code such as 6-31-01-03 on one line
     sec.top_margin = sec.bottom_margin = Cm(2.2)
     return doc
 
@@ -101,7 +101,7 @@ def make_att1(path: Path) -> None:
         _cell(t.cell(r, 1), ta)
         _cell(t.cell(r, 2), b)
         _cell(t.cell(r, 3), tb)
-    _widths(t, (3.6, 4.7, 2.6, 5.7))
+    _widths(t, (3.6, 4.9, 2.6, 5.9))
 
     t2 = doc.add_table(rows=5, cols=7)
     t2.style = "Table Grid"
@@ -117,7 +117,7 @@ def make_att1(path: Path) -> None:
                              "{{ o.experience }}", "{{ o.assessed_count }}", "{{ o.levels }}")):
         _cell(t2.cell(3, c), tag, size=10)
     _cell(t2.cell(4, 0), "{%tr endfor %}")
-    _widths(t2, (1.1, 3.3, 2.3, 2.6, 2.5, 1.9, 2.9))
+    _widths(t2, (1.1, 3.4, 2.7, 2.7, 2.5, 1.9, 2.7))
 
     t3 = doc.add_table(rows=7, cols=1)
     t3.style = "Table Grid"

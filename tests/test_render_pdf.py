@@ -107,6 +107,11 @@ def test_att1_has_every_field_the_work_type_and_the_notes(rendered, kb):
     for n in ("4", "5", "6"):  # the blank numbered rows of the form, then "..."
         assert re.search(rf"^\s*{n}\s*$", texts[ATT1], re.M), n
     assert "..." in texts[ATT1]
+    lines = [line.strip() for line in texts[ATT1].splitlines()]
+    # headers break only where the notice breaks them; codes and the 工种 on one line
+    for piece in ("职业（工种）名称", "有无职业标准", "或评价规范", "评价经历", "评价人数", "评价等级",
+                  "6-31-01-03", "6-18-01-01", "2018年至今", "5、4、3"):
+        assert any(piece in squash(line) for line in lines), piece
 
 
 def test_att2_one_line_per_occupation(rendered):
@@ -125,3 +130,4 @@ def test_att3_every_field_and_all_seven_notes_uncut(rendered, kb):
     for note in att3_notes(kb):
         assert squash(note) in flat, note
     assert "=1+1" in flat and "数控车工" in flat and "4、3" in flat
+    assert "评价机构信息与认定范围清单" in [line.strip() for line in texts[ATT3].splitlines()]
