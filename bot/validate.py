@@ -52,7 +52,7 @@ def phone(value: str) -> str:
         area, number = m.group(1), m.group(2)
         return f"{area}-{number}" + (f"-{m.group(3)}" if m.group(3) else "")
     raise ValueError("电话应为带区号的座机（如 0531-86914920）或11位手机号 "
-                     "(a landline with area code such as 0531-86914920, or an 11-digit mobile number)")
+                     "(not a phone number: give a landline with area code such as 0531-86914920, or an 11-digit mobile number)")
 
 
 def email(value: str) -> str:
@@ -68,7 +68,7 @@ def occupation_code(value: str) -> str:
         v = f"{v[0]}-{v[1:3]}-{v[3:5]}-{v[5:7]}"
     if not re.fullmatch(r"\d-\d{2}-\d{2}-\d{2}", v):
         raise ValueError("职业编码按《职业分类大典》格式填写，如 6-31-01-03 "
-                         "(occupation code in the classification's form, e.g. 6-31-01-03)")
+                         "(write the occupation code in the classification's form, e.g. 6-31-01-03)")
     return v
 
 
