@@ -1,0 +1,52 @@
+"""Accuracy on every labelled set, in process: full-correct in scope, verdict accuracy on yes/no
+questions, abstention on questions the notice does not answer, and per-tag figures.
+
+    python benchmarks/score_sets.py [FILE.jsonl ...] [-v]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+SETS = ["tests/data/questions.jsonl", "tests/data/holdout.jsonl", "tests/data/holdout2.jsonl",
+        "tests/data/holdout3.jsonl", "tests/data/holdout4.jsonl", "tests/data/holdout5.jsonl",
+        "tests/data/cases.jsonl", "../shared/eval/dev-questions.jsonl"]
+
+
+def main():
+    warnings.filterwarnings("ignore")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("-v", action="store_true", help="list the failures")
+    a = ap.parse_args()
+    from bot.app import App
+    from scoring import score
+
+    engine = App.from_config().engine
+    print("| set | questions | full-correct in scope | verdicts right | out-of-scope abstained |")
+    print("|---|---|---|---|---|")
+    fails = []
+    for name in a.files or SETS:
+        p = (ROOT / name) if not Path(name).is_absolute() else Path(name)
+        if not p.exists():
+            continue
+        rows = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+        r = score(engine, rows)
+        print(f"| `{name}` | {len(rows)} | {r['full']:.1%} ({r['full_n']}/{r['n_in']}) | "
+              f"{r['verdict_ok']}/{r['verdict_n']} ({r['verdict']:.1%}) | {r['oos']:.1%} ({r['oos_n']}/{r['n_oos']}) |")
+        tags = ", ".join(f"{t} {ok}/{n}" for t, (ok, n) in r["tags"].items())
+        print(f"|   per tag | {tags} | | | |")
+        fails += [(name, *f) for f in r["failures"]]
+    if a.v:
+        for f in fails:
+            print("FAIL", *f)
+
+
+if __name__ == "__main__":
+    main()
