@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from . import rules
+from . import frame, rules
 from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
-from .text import (MAX_QUESTION_CHARS, clause_refs, clean, detect_lang, facts_in, groups_in, is_followup_form,
-                   is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup)
+from .text import (MAX_QUESTION_CHARS, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
+                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -117,10 +117,18 @@ class Engine:
         slots = {
             "levels": levels_in(m.norm, lang),
             "groups": groups_in(m.norm, lang),
-            "facts": facts_in(text, self.kb.lexicon),
+            "facts": facts_in(text, self.kb.lexicon, m.norm),
             "refs": clause_refs(m.norm),
         }
         yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
+        texts = [m.norm, text.lower()]
+        if not explicit_followup or len(m.tokens) > 3:
+            compound = self._compound(qid, raw, core, lang, state, profile, notes)
+            if compound is not None:
+                return compound
+        ask = frame.unsupplied_ask(self.kb.asks, texts)
+        if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
+            return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
@@ -172,7 +180,111 @@ class Engine:
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
                           state={**state, "lang": lang})
         facts = {**profile, **slots["facts"]}  # what the question says about the school counts too
+        if yes_no:
+            special = self._frame_answer(qid, raw, lang, texts, slots, facts, score, notes, new_state, intent)
+            if isinstance(special, Answer):
+                return special
+            if isinstance(special, Intent):
+                intent = special
+                new_state["intent"] = intent.name
         return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
+
+    # ------------------------------------------------------------ the frame: what the question states and asks
+
+    def _is_question(self, seg: str) -> bool:
+        lang = detect_lang(seg)
+        if lang == "en":
+            return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
+        return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
+
+    def _compound(self, qid, raw, core, lang, state, profile, notes) -> Answer | None:
+        """"哪天发的，依据哪些文件": each question answered, the first asked first."""
+        parts = frame.split_questions(core, lang, self._is_question)
+        if len(parts) < 2 or len(parts) > 4:
+            return None
+        answers, st = [], state
+        for p in parts:
+            a = self.answer(p, state=st, profile=profile)
+            st = a.state
+            answers.append(a)
+        covered = [a for a in answers if a.clauses]
+        if len(covered) < 2 or len({tuple(a.clauses[:1]) for a in covered}) < 2:
+            return None
+        clauses: list[str] = []
+        for a in covered:
+            clauses += [c for c in a.clauses if c not in clauses]
+        texts = []
+        for p, a in zip(parts, answers):
+            head = f"【{p}】" if lang == "zh" else f"[{p}]"
+            texts.append(head + "\n" + (a.text if a.clauses else a.text.split("\n\n")[0]))
+        first = covered[0]
+        verdict = next((a.verdict for a in answers if a.verdict), None)
+        return Answer(qid, raw, lang, first.intent, first.score, clauses, verdict, "\n\n".join(notes + texts),
+                      state={**covered[-1].state, "lang": lang})
+
+    def _intent_for_clause(self, cid: str) -> Intent | None:
+        for it in self.kb.intents.values():
+            if it.clauses and it.clauses[0] == cid and not it.out_of_scope:
+                return it
+        return None
+
+    def _frame_answer(self, qid, raw, lang, texts, slots, facts, score, notes, new_state, intent: Intent):
+        """Yes/no questions answered from the frame: a statement of the notice, who asks about whom,
+        the registered training level. Returns an Answer, or the intent to answer from, or None."""
+        st = frame.statement_for(self.kb.statements, texts)
+        if st is not None:
+            target = self._intent_for_clause(st.clause) or intent
+            head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
+            return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
+        w = frame.who_and_what(texts, slots["groups"])
+        if w.action == "serve":
+            social = facts.get("social_org_qualified")
+            verdict = "yes" if social is True else "no" if social is False else "conditional"
+            entrust = bool(frame.ENTRUST.search(texts[0]) or frame.ENTRUST.search(texts[1]))
+            clauses = ["3.3"] if w.about in ("other_teachers", "trainees") else (["3.1", "3.3"] if entrust else ["3.3", "3.1"])
+            target = self._intent_for_clause(clauses[0]) or intent
+            return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, "serve_" + verdict),
+                                 facts, slots, notes, new_state)
+        if w.action == "elsewhere":
+            clauses = ["3.3", "3.1"] if w.about == "own_teachers" else ["3.1", "3.3"]
+            target = self._intent_for_clause(clauses[0]) or intent
+            return self._compose(qid, raw, lang, target, score, clauses, "yes", self.reply(lang, "elsewhere_yes"),
+                                 facts, slots, notes, new_state)
+        if w.action == "entrust":
+            if frame.third_party_unqualified(texts):
+                target = self._intent_for_clause("3.1") or intent
+                return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
+                                     facts, slots, notes, new_state)
+            if intent.rule != "entrust_students" and "teacher" not in slots["groups"]:
+                return self.kb.intents.get("entrust_certification", intent)
+        if w.action == "self" and w.about == "own_students" and intent.rule == "entrust_students":
+            return self.kb.intents.get("student_levels", intent)
+        if intent.rule == "certify_students" or (intent.clauses and intent.clauses[0] == "1.1"):
+            reg, asked = frame.registered_level(texts[0])
+            if reg and asked and reg != asked:
+                names = {l["n"]: l[lang] for l in self.kb.facts["level"]}
+                training = {l["n"]: l["training"] or l[lang] for l in self.kb.facts["level"]}
+                head = self.reply(lang, "level_mismatch", reg=training[reg], reg_level=names[reg], asked_level=names[asked])
+                return self._compose(qid, raw, lang, intent, score, ["1.1"], "no", head, facts, slots, notes, new_state)
+            if reg:
+                key = {3: "runs_senior_class", 2: "runs_prep_technician_class"}.get(reg)
+                if key:
+                    facts.setdefault(key, True)  # registered at that level: the school runs that class
+                if not slots["levels"]:
+                    slots["levels"] = [reg]
+        return None
+
+    def _compose(self, qid, raw, lang, intent: Intent, score, clauses, verdict, head, facts, slots, notes, new_state) -> Answer:
+        clauses = list(clauses) + [c for c in intent.clauses if c not in clauses]
+        body = self._body(intent, lang, facts, slots, None)
+        parts = notes + [head, body] + [self.quote(c, lang) for c in clauses[:self.settings["quote_clauses"]]]
+        return Answer(qid, raw, lang, intent.name, score, clauses, verdict, "\n\n".join(p for p in parts if p),
+                      state={**new_state, "intent": intent.name})
+
+    def _body(self, intent: Intent, lang, facts, slots, context) -> str:
+        ctx = {"profile": facts, "slots": slots, "context": context, "lang": lang,
+               "agency_zh": self.agency(facts, "zh"), "agency_en": self.agency(facts, "en")}
+        return self.render(intent.answer_zh if lang == "zh" else intent.answer_en, **ctx)
 
     def _adjust(self, ranking: list[tuple[str, float]], slots: dict, norm: str) -> list[tuple[str, float]]:
         """Prefer topics about the group the question names (教师, 学生 …) and demote topics about
@@ -248,13 +360,18 @@ class Engine:
         sep = "，" if lang == "zh" else ", "
         return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool))
 
-    def _not_covered(self, qid, raw, lang, m: Match, notes, state) -> Answer:
+    def _not_covered(self, qid, raw, lang, m: Match, notes, state, ask: frame.Ask | None = None) -> Answer:
         suggestions = [n for n, s in m.ranking
                        if s >= self.settings["suggest_above"] and not self.kb.intents[n].out_of_scope
                        and not self.kb.intents[n].smalltalk][:3]
         if not suggestions:
             suggestions = ["apply_social_org", "teacher_certification", "student_levels"]
         parts = notes + [self.reply(lang, "not_covered")]
+        if ask is not None:
+            parts.append(ask.zh if lang == "zh" else ask.en)
+            if ask.context in self.kb.clauses:
+                c = self.kb.clauses[ask.context]
+                parts.append(self.reply(lang, "related", id=ask.context, title=c["title_zh"] if lang == "zh" else c["title_en"]))
         parts.append(self.reply(lang, "did_you_mean") + "\n" +
                      "\n".join(f"{i}. {self.topic(n, lang)}" for i, n in enumerate(suggestions, 1)))
         parts.append(self.contacts_text(lang))

@@ -15,9 +15,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .frame import Ask, Statement, compile_asks, compile_statements
 from .text import Lexicon, Tokens, normalize_en, normalize_zh
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIN_ZH_PHRASINGS = 8
 MIN_EN_PHRASINGS = 3
 COMMON_WORDS = 20000  # general words from jieba's dictionary added to the domain dictionary
@@ -56,6 +57,8 @@ class KnowledgeBase:
     actions: dict
     dictionary: str
     lexicon: Lexicon
+    statements: list[Statement] = field(default_factory=list)  # knowledge/statements.toml
+    asks: list[Ask] = field(default_factory=list)  # knowledge/asks.toml
     _tokens: Tokens | None = None
 
     @property
@@ -128,9 +131,15 @@ def read_sources(root: Path) -> dict:
         for cid in a.get("clauses", []) + [p["clause"] for p in a.get("proofs", [])]:
             if cid not in clauses:
                 raise KBError(f"{k / 'actions.toml'}: {name} cites unknown clause `{cid}`")
+    statements = _read_toml(k / "statements.toml")
+    _check_statements(statements, clauses, k / "statements.toml")
+    asks = _read_toml(k / "asks.toml")
+    _check_asks(asks, clauses, k / "asks.toml")
     return {
         "clauses": clauses,
         "intents": intents,
+        "statements": statements,
+        "asks": asks,
         "facts": _read_toml(k / "facts.toml"),
         "glossary": _read_toml(k / "glossary.toml"),
         "rules": rules_text,
@@ -138,6 +147,53 @@ def read_sources(root: Path) -> dict:
         "replies": _read_toml(k / "replies.toml"),
         "actions": actions,
     }
+
+
+def _pattern(path: Path, where: str, pattern) -> None:
+    if not isinstance(pattern, str) or not pattern:
+        raise KBError(f"{path}: {where}: a pattern must be a non-empty string")
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        raise KBError(f"{path}: {where}: bad pattern {pattern!r}: {e}") from None
+
+
+def _check_statements(data: dict, clauses: dict, path: Path) -> None:
+    """Every statement cites a known clause, has a yes/no verdict and patterns that compile."""
+    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en"}
+    for i, st in enumerate(data.get("statement", []), 1):
+        where = f"statement {i}"
+        if set(st) - known:
+            raise KBError(f"{path}: {where}: unknown field(s) {sorted(set(st) - known)}")
+        if st.get("clause") not in clauses:
+            raise KBError(f"{path}: {where}: clause `{st.get('clause')}` is not in knowledge/notice.toml")
+        if st.get("verdict") not in ("yes", "no"):
+            raise KBError(f"{path}: {where}: verdict must be yes or no, not {st.get('verdict')!r}")
+        if not isinstance(st.get("when"), list) or not st["when"]:
+            raise KBError(f"{path}: {where}: `when` must be a non-empty list of patterns")
+        for p in st["when"] + list(st.get("unless", [])):
+            _pattern(path, where, p)
+
+
+def _check_asks(data: dict, clauses: dict, path: Path) -> None:
+    """Every asked element has a kind, patterns that compile and known clauses."""
+    known = {"kind", "when", "supplied", "context", "zh", "en"}
+    for i, a in enumerate(data.get("ask", []), 1):
+        where = f"ask {i} ({a.get('kind', '?')})"
+        if set(a) - known:
+            raise KBError(f"{path}: {where}: unknown field(s) {sorted(set(a) - known)}")
+        if not a.get("kind") or not a.get("zh") or not a.get("en"):
+            raise KBError(f"{path}: {where}: needs `kind`, `zh` and `en`")
+        if not isinstance(a.get("when"), list) or not a["when"]:
+            raise KBError(f"{path}: {where}: `when` must be a non-empty list of patterns")
+        for p in a["when"]:
+            _pattern(path, where, p)
+        for x in a.get("supplied", []):
+            if not isinstance(x, dict) or x.get("clause") not in clauses:
+                raise KBError(f"{path}: {where}: `supplied` entries need a known `clause`: {x!r}")
+            _pattern(path, where, x.get("if"))
+        if a.get("context") and a["context"] not in clauses:
+            raise KBError(f"{path}: {where}: context clause `{a['context']}` is not in knowledge/notice.toml")
 
 
 QUESTION_TYPES = {"longtext", "choice", "multi", "yesno", "text", "credit_code", "phone", "email", "occupation_code", "levels",
@@ -248,7 +304,7 @@ def build(root: Path, db_path: Path) -> dict:
     meta = {
         "schema": SCHEMA_VERSION, "facts": src["facts"], "glossary": src["glossary"],
         "rules": src["rules"], "questionnaire": src["questionnaire"], "replies": src["replies"],
-        "actions": src["actions"], "dictionary": dictionary,
+        "actions": src["actions"], "dictionary": dictionary, "statements": src["statements"], "asks": src["asks"],
     }
     db["meta"].insert_all(({"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()), pk="key")
     db.conn.commit()
@@ -300,4 +356,5 @@ def _read(db_path: Path) -> KnowledgeBase:
         conn.close()
     glossary = meta["glossary"]
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
-                         meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary))
+                         meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary),
+                         compile_statements(meta["statements"]), compile_asks(meta["asks"]))

@@ -265,14 +265,64 @@ def is_followup_form(text: str, lang: str) -> bool:
 A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不具备|有无")
 
 
-def facts_in(text: str, lex: Lexicon) -> dict:
-    """School facts stated in the question itself ("我们还没有认定资格" …)."""
+THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|一家|兄弟|另一|另外|该|找|去|委托|给|the other|another|other)[^，,。；;？?]{0,8}$")
+THIRD_PARTY_AFTER = re.compile(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
+
+
+def _third_party(text: str, m: re.Match) -> bool:
+    """"委托有社评资质的机构", "人家没社评资质": the fact is about another party, not the asker's school.
+    A description at the start of the question ("没资格的技校能…") is the asker's own case."""
+    before = text[:m.start()]
+    if THIRD_PARTY_BEFORE.search(before):
+        return True
+    return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有")))
+
+
+def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
+    """School facts stated in the question itself ("我们还没有认定资格" …), read from the question
+    and from its normalised form (社评 → 社会培训评价组织 …); facts about another party are left out."""
     facts: dict = {}
-    text = A_NOT_A.sub("", text)  # "有没有资格" asks, it does not say "没有资格"
+    texts = [A_NOT_A.sub("", text)]  # "有没有资格" asks, it does not say "没有资格"
+    if norm is not None and norm != text:
+        texts.append(A_NOT_A.sub("", norm))
     for pattern, key, value in lex.fact_patterns:
-        if key not in facts and pattern.search(text):
-            facts[key] = value
+        if key in facts:
+            continue
+        for t in texts:
+            m = next((m for m in pattern.finditer(t) if not _third_party(t, m)), None)
+            if m is not None:
+                facts[key] = value
+                break
+    if norm is not None:
+        for key, value in class_facts(A_NOT_A.sub("", norm)).items():
+            facts.setdefault(key, value)
     return facts
+
+
+_CLASS = r"(?:预备技师班|高级技工班)"
+_CLASS_LIST = rf"((?:{_CLASS}(?:[、，,和及与/]|以及|还有)?)+)"
+_ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
+_CLASS_AFTER = re.compile(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|有|开办|开设|办了|办着|开|招)")
+_CLASS_BEFORE = re.compile(r"(没有?|未|不|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
+_CLASS_ONLY = re.compile(r"只(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+_CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
+
+
+def class_facts(norm: str) -> dict:
+    """"高技班和预备技师班都没开", "预备技师班、高级技工班都有在办", "只办了中级工班"."""
+    out: dict = {}
+    for rx in (_CLASS_AFTER, _CLASS_BEFORE):
+        for m in rx.finditer(norm):
+            verb = m.group(2) if rx is _CLASS_AFTER else m.group(1)
+            names = m.group(1) if rx is _CLASS_AFTER else m.group(2)
+            value = not verb.startswith(("没", "未", "不"))
+            for name, key in _CLASS_KEY.items():
+                if name in names:
+                    out.setdefault(key, value)
+    if _CLASS_ONLY.search(norm):  # 只办了中级工班: no other class
+        for key in _CLASS_KEY.values():
+            out.setdefault(key, False)
+    return out
 
 
 # ---------------------------------------------------------------- tokens

@@ -1,0 +1,169 @@
+"""Reading a question into a frame: what it states and what it asks.
+
+Pure functions over the compiled tables of knowledge/statements.toml and knowledge/asks.toml
+and the normalised question; no I/O. The engine uses the frame to
+- say "not covered" when the question asks for an element (a date, an amount, a minimum, a
+  website, another province, an equivalence …) that no clause supplies (`unsupplied_ask`);
+- give a yes/no question about one of the notice's statements its verdict (`statement_for`);
+- tell who is asking about whom (own or another school's students and teachers, trainees) and
+  what they want to do (certify themselves, entrust, be entrusted) (`who_and_what`);
+- read the training level a student is registered at (`registered_level`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Statement:
+    clause: str
+    verdict: str
+    when: list[re.Pattern]
+    unless: list[re.Pattern] = field(default_factory=list)
+    say_zh: str = ""
+    say_en: str = ""
+
+
+@dataclass
+class Ask:
+    kind: str
+    when: list[re.Pattern]
+    supplied: list[tuple[re.Pattern, str]]
+    context: str = ""
+    zh: str = ""
+    en: str = ""
+
+
+def compile_statements(data: dict) -> list[Statement]:
+    out = []
+    for s in data.get("statement", []):
+        out.append(Statement(s["clause"], s["verdict"], [re.compile(p, re.I) for p in s["when"]],
+                             [re.compile(p, re.I) for p in s.get("unless", [])], s.get("say_zh", ""),
+                             s.get("say_en", "")))
+    return out
+
+
+def compile_asks(data: dict) -> list[Ask]:
+    out = []
+    for a in data.get("ask", []):
+        out.append(Ask(a["kind"], [re.compile(p, re.I) for p in a["when"]],
+                       [(re.compile(x["if"], re.I), x["clause"]) for x in a.get("supplied", [])],
+                       a.get("context", ""), a.get("zh", ""), a.get("en", "")))
+    return out
+
+
+def _any(patterns, texts) -> bool:
+    return any(p.search(t) for p in patterns for t in texts)
+
+
+def unsupplied_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
+    """The first element the question asks for that the notice does not supply for its subject."""
+    for a in asks:
+        if _any(a.when, texts) and not any(p.search(t) for p, _ in a.supplied for t in texts):
+            return a
+    return None
+
+
+def statement_for(statements: list[Statement], texts: list[str], clauses: set[str] | None = None) -> Statement | None:
+    """The first statement whose patterns all match (and none of its `unless`); with `clauses`,
+    only statements of those clauses."""
+    for s in statements:
+        if clauses is not None and s.clause not in clauses:
+            continue
+        if all(_any([p], texts) for p in s.when) and not _any(s.unless, texts):
+            return s
+    return None
+
+
+# ---------------------------------------------------------------- who asks about whom
+
+OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|他们(的)?(学生|教师)|"
+                          r"技工院校(的)?委托|委托我们|接.{0,4}委托|another (technical )?school|other (technical )?schools|"
+                          r"their (students|teachers)|asked us")
+TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
+ENTRUST = re.compile(r"委托|找别的|找其他|帮我们(做|认定)|代为|entrust|outsource|someone else")
+GO_ELSEWHERE = re.compile(r"(去|到|找|在)(有|具备)?.{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)")
+SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
+
+
+@dataclass
+class Who:
+    about: str = ""  # own_students | own_teachers | other_students | other_teachers | trainees
+    action: str = ""  # self | entrust | serve | elsewhere
+
+
+def who_and_what(texts: list[str], groups: list[str]) -> Who:
+    w = Who()
+    other = _any([OTHER_SCHOOL], texts)
+    if other:
+        w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
+        w.action = "serve"
+    elif _any([TRAINEES], texts) and "teacher" not in groups:
+        w.about, w.action = "trainees", "serve"
+    elif _any([GO_ELSEWHERE], texts):
+        w.about = "own_teachers" if "teacher" in groups else "own_students"
+        w.action = "elsewhere"
+    elif _any([ENTRUST], texts):
+        w.about, w.action = "own_students", "entrust"
+    elif _any([SELF], texts):
+        w.about, w.action = ("own_teachers" if "teacher" in groups else "own_students"), "self"
+    return w
+
+
+# ---------------------------------------------------------------- the registered training level (1.1)
+
+TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1}
+_T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
+REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?({_T})|({_T})(工)?(培养)?(层次|班)(的)?(学生)?|registered (at|for) (the )?(junior|intermediate|senior|preparatory)")
+ASKED = re.compile(rf"(认定|认|评|考|certify|certified)(到|为|成)?({_T})")
+EN_TRAINING = {"junior": 5, "intermediate": 4, "senior": 3, "preparatory": 2}
+
+
+def registered_level(norm: str) -> tuple[int | None, int | None]:
+    """(the level the student is registered at, the level asked about), or None for either."""
+    reg = asked = None
+    m = REGISTERED.search(norm)
+    if m:
+        word = m.group(3) or m.group(4) or m.group(7)
+        reg = TRAINING.get(word) or EN_TRAINING.get(word or "")
+    for a in ASKED.finditer(norm):
+        if m is None or a.start() >= m.end() or a.end() <= m.start():
+            asked = TRAINING.get(a.group(3))
+    return reg, asked
+
+
+THIRD_NO_SOCIAL = re.compile(
+    r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
+    r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(也)?(没有?|无|不具备)(社会培训评价组织)|"
+    r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
+
+
+def third_party_unqualified(texts: list[str]) -> bool:
+    """"委托给一家没有社评资质的公司", "人家没社评资质": the entrusted party lacks the qualification."""
+    return _any([THIRD_NO_SOCIAL], texts)
+
+
+_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))")
+_SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
+
+
+def split_questions(text: str, lang: str, is_question) -> list[str]:
+    """"哪天发的，依据哪些文件" → its questions; statements before a question stay with it."""
+    segs = [s.strip() for s in (_SPLIT_EN if lang == "en" else _SPLIT_ZH).split(text) if s and s.strip()]
+    if len(segs) < 2:
+        return [text]
+    groups: list[str] = []
+    pending: list[str] = []
+    sep = ", " if lang == "en" else "，"
+    for seg in segs:
+        pending.append(seg)
+        if is_question(seg):
+            groups.append(sep.join(pending))
+            pending = []
+    if pending:
+        if groups:
+            groups[-1] = groups[-1] + sep + sep.join(pending)
+        else:
+            return [text]
+    return groups
