@@ -83,7 +83,7 @@ OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|�
                           r"their (students|teachers)|asked us")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
 ENTRUST = re.compile(r"委托|找别的|找其他|帮我们(做|认定)|代为|entrust|outsource|someone else")
-GO_ELSEWHERE = re.compile(r"(去|到|找|在)(有|具备)?.{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)")
+GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
