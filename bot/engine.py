@@ -27,7 +27,8 @@ DEFAULT_SETTINGS = {
     "group_penalty": 0.12,  # the question names another group than the topic's
     "keyword_bonus": 0.12,  # the question contains one of the topic's keywords
     "reference_bonus": 0.3,  # the question names the clause ("附件1注4", "第二条第3项")
-    "smalltalk_below": 0.7,  # greetings, thanks … need a close match; a weak one is "not covered"
+    "smalltalk_below": 0.7,
+    "question_part_margin": 0.15,  # the question's own clause may score this much under the whole text  # greetings, thanks … need a close match; a weak one is "not covered"
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
 
@@ -130,6 +131,14 @@ class Engine:
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
+        asked = frame.question_part(core, lang, self._is_question)
+        if asked:  # "我们只有学生认定资格，没申报社评，本校老师能认定吗": the facts stated are not the question
+            m2 = self.matcher.match(asked, lang)
+            ranking2 = self._adjust(m2.ranking, slots, m.norm)
+            if ranking2 and ranking2[0][1] >= self.settings["abstain_below"] \
+                    and not self.kb.intents[ranking2[0][0]].out_of_scope \
+                    and ranking2[0][1] >= (ranking[0][1] if ranking else 0.0) - self.settings["question_part_margin"]:
+                ranking = ranking2
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
 
@@ -145,8 +154,9 @@ class Engine:
             elif has_slots and (explicit_followup or (short and (score < self.settings["followup_below"]
                                                                    or intent_name == prev.name))) \
                     and not prev.name == "submit_where":
-                if not yes_no and state.get("yes_no"):
-                    yes_no = True
+                if not yes_no and (state.get("yes_no") or (slots["levels"] and prev.rule in rules.RULES
+                                                           and explicit_followup)):
+                    yes_no = True  # "那一级呢" after a rule topic asks whether that level is possible
                 if not slots["levels"]:
                     slots["levels"] = list(prev_slots.get("levels", []))
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
@@ -323,6 +333,8 @@ class Engine:
             if known and verdict != "conditional":
                 headline = self.reply(lang, "for_profile", profile_text=known) + headline
             head.append(headline + (" " if lang == "en" and headline and reason else "") + reason)
+            if verdict == "no" and extra:  # the clause that says why not leads ("尚未取得资格…" 3.1)
+                clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
             if outcome.needs:
                 words = self.kb.rules_text["facts"]
                 sep = "；" if lang == "zh" else "; "
@@ -336,7 +348,10 @@ class Engine:
                 if reason:
                     head.append(self.reply(lang, "for_profile", profile_text=known)
                                 + (" " if lang == "en" else "") + reason)
-                    clauses += [c for c in extra if c not in clauses]
+                    if rules.verdict(outcome) == "no" and extra:
+                        clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
+                    else:
+                        clauses += [c for c in extra if c not in clauses]
         elif yes_no and intent.verdicts:
             for v in intent.verdicts:
                 if "if" not in v or _search(v["if"], m.norm):

@@ -167,3 +167,21 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
         else:
             return [text]
     return groups
+
+
+_SEG = re.compile(r"[，,；;。\s]+")
+
+
+def question_part(text: str, lang: str, is_question) -> str:
+    """"我们只有学生认定资格，没申报社评，本校老师能认定吗" → "本校老师能认定吗": the segment that
+    asks, when statements come before it ("" when the question is one segment)."""
+    if lang == "en":
+        segs = [s for s in re.split(r"(?<=[.!?])\s+|[;,]\s*", text) if s.strip()]
+    else:
+        segs = [s for s in _SEG.split(text) if s.strip()]
+    if len(segs) < 2:
+        return ""
+    for seg in reversed(segs):
+        if is_question(seg):
+            return seg if seg != segs[0] or len(segs) > 1 and len(seg) >= 4 else ""
+    return ""

@@ -195,14 +195,20 @@ def is_yes_no(text: str, lang: str) -> bool:
         if YESNO_TAIL_EN.search(text):
             return True
         # "We are not qualified, can someone else …?": look at each clause
-        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:]", text))
+        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*", text))
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
+    if TAG_QUESTION_ZH.search(text):
+        return True  # "一个工种占一行对吧", "认定初级没问题吧"
+    segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
+    if len(segs) > 1 and any(ENDS_MA.search(s) and not STRONG_WH_ZH.search(s) for s in segs):
+        return True  # "场地那一项要附权属证明吗？房产证那种"
     if WH_ZH.search(text):
         return False
     return bool(YESNO_ZH.search(text))
 
 
+TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$")
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
 
