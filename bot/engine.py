@@ -132,13 +132,20 @@ class Engine:
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
         asked = frame.question_part(core, lang, self._is_question)
-        if asked:  # "我们只有学生认定资格，没申报社评，本校老师能认定吗": the facts stated are not the question
+        if asked and slots["facts"]:  # "我们只有学生认定资格，没申报社评，本校老师能认定吗": the facts stated are not the question
             m2 = self.matcher.match(asked, lang)
             ranking2 = self._adjust(m2.ranking, slots, m.norm)
             if ranking2 and ranking2[0][1] >= self.settings["abstain_below"] \
                     and not self.kb.intents[ranking2[0][0]].out_of_scope \
+                    and not self.kb.intents[ranking2[0][0]].smalltalk \
                     and ranking2[0][1] >= (ranking[0][1] if ranking else 0.0) - self.settings["question_part_margin"]:
                 ranking = ranking2
+        reg, _ = frame.registered_level(m.norm)
+        if reg and "teacher" not in slots["groups"] and "student_levels" in self.kb.intents:
+            # "注册的是高级工层次…": a registered training level is about students (1.1)
+            top = ranking[0][1] if ranking else 0.0
+            ranking = [("student_levels", max(top, self.settings["abstain_below"]))] + \
+                [(n, sc) for n, sc in ranking if n != "student_levels"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
 
@@ -149,7 +156,13 @@ class Engine:
             prev_slots = state.get("slots") or {}
             short = len(m.tokens) <= 3
             has_slots = bool(slots["levels"] or slots["groups"] or slots["facts"])
-            if intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
+            if short and not has_slots and intent_name != prev.name and frame.GENERIC_FOLLOWUP.search(text):
+                # "需要啥条件", "so what can it do?": the same topic, another side of it
+                intent_name, score = prev.name, max(score, self.settings["followup_below"])
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                slots["groups"] = list(prev_slots.get("groups", []))
+                slots["levels"] = list(prev_slots.get("levels", []))
+            elif intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
                 context, score = prev.name, max(score, self.settings["abstain_below"])
             elif has_slots and (explicit_followup or (short and (score < self.settings["followup_below"]
                                                                    or intent_name == prev.name))) \
@@ -179,7 +192,7 @@ class Engine:
         covered = (intent_name is not None and score >= self.settings["abstain_below"]
                    and not self.kb.intents[intent_name].out_of_scope
                    and not (best_oos > best_in + self.settings["out_of_scope_margin"] and context is None
-                            and intent_name == ranking[0][0]))
+                            and bool(ranking) and intent_name == ranking[0][0]))
         if not covered:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
@@ -218,8 +231,12 @@ class Engine:
             st = a.state
             answers.append(a)
         covered = [a for a in answers if a.clauses]
-        if len(covered) < 2 or len({tuple(a.clauses[:1]) for a in covered}) < 2:
+        if len(covered) < 2:
             return None
+        if len({tuple(a.clauses[:1]) for a in covered}) < 2:
+            if len({a.intent for a in covered}) < 2:
+                return None  # one topic asked twice: the whole question answers it
+            covered = [covered[0]] + [a for a in covered[1:] if a.intent != covered[0].intent]
         clauses: list[str] = []
         for a in covered:
             clauses += [c for c in a.clauses if c not in clauses]

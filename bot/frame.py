@@ -169,6 +169,9 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
     return groups
 
 
+GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
+                              r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$",
+                              re.I)
 _SEG = re.compile(r"[，,；;。\s]+")
 
 
