@@ -145,11 +145,18 @@ def third_party_unqualified(texts: list[str]) -> bool:
 
 
 _SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))")
+_BOTH_ZH = re.compile(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
+_AND_ZH = re.compile(r"(?:和|以及|及|还有)")
 _SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
 
 
 def split_questions(text: str, lang: str, is_question) -> list[str]:
     """"哪天发的，依据哪些文件" → its questions; statements before a question stay with it."""
+    m = _BOTH_ZH.search(text) if lang == "zh" else None
+    if m and len(_AND_ZH.split(text[:m.start()])) == 2:  # "发文日期和联系人电话分别是什么"
+        a, b = _AND_ZH.split(text[:m.start()])
+        if len(a) >= 2 and len(b) >= 2:
+            return [a + m.group(0), b + m.group(0)]
     segs = [s.strip() for s in (_SPLIT_EN if lang == "en" else _SPLIT_ZH).split(text) if s and s.strip()]
     if len(segs) < 2:
         return [text]

@@ -310,7 +310,7 @@ _CLASS_LIST = rf"((?:{_CLASS}(?:[、，,和及与/]|以及|还有)?)+)"
 _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
 _CLASS_AFTER = re.compile(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|有|开办|开设|办了|办着|开|招)")
 _CLASS_BEFORE = re.compile(r"(没有?|未|不|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
-_CLASS_ONLY = re.compile(r"只(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+_CLASS_ONLY = re.compile(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 
 
