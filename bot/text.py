@@ -317,6 +317,7 @@ _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班"
 def class_facts(norm: str) -> dict:
     """"高技班和预备技师班都没开", "预备技师班、高级技工班都有在办", "只办了中级工班"."""
     out: dict = {}
+    norm = A_NOT_A.sub("", norm)  # "有没有高级技工班" asks
     for rx in (_CLASS_AFTER, _CLASS_BEFORE):
         for m in rx.finditer(norm):
             verb = m.group(2) if rx is _CLASS_AFTER else m.group(1)

@@ -101,3 +101,30 @@ def test_a_broken_questionnaire_is_refused(tmp_path, old, new, message):
     p.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(KBError, match=message):
         build(root, tmp_path / "kb.sqlite")
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("statements.toml", 'clause = "att3.n5"', 'clause = "att3.n9"', r"statements\.toml.*att3\.n9"),
+    ("statements.toml", 'verdict = "no"', 'verdict = "maybe"', r"statements\.toml.*verdict must be yes or no"),
+    ("statements.toml", 'when = ["合并', 'when = ["(合并', r"statements\.toml.*bad pattern"),
+    ("statements.toml", 'say_zh = "不需要。附件3注6', 'sayzh = "不需要。附件3注6', r"statements\.toml.*unknown field"),
+    ("asks.toml", 'context = "1.1"', 'context = "4.4"', r"asks\.toml.*4\.4"),
+    ("asks.toml", 'clause = "meta" }', 'clause = "9.1" }', r"asks\.toml.*known `clause`"),
+    ("asks.toml", 'kind = "province"\nwhen = ["', 'kind = "province"\nwhen = ["[', r"asks\.toml.*bad pattern"),
+])
+def test_statements_and_asks_are_checked_with_the_file_named(tmp_path, name, old, new, message):
+    root = _copy_sources(tmp_path)
+    p = root / "knowledge" / name
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(KBError, match=message):
+        build(root, tmp_path / "kb.sqlite")
+    assert not (tmp_path / "kb.sqlite").exists()
+
+
+def test_statements_and_asks_are_compiled_into_the_knowledge_base(kb):
+    assert len(kb.statements) >= 25 and {s.verdict for s in kb.statements} == {"yes", "no"}
+    assert all(s.clause in kb.clauses for s in kb.statements)
+    kinds = {a.kind for a in kb.asks}
+    assert {"when", "duration", "amount", "minimum", "website", "province", "equivalence", "definition"} <= kinds

@@ -1,0 +1,119 @@
+"""Reading a question into a frame: stated facts, asked elements, statements, who asks about whom."""
+import pytest
+
+from bot import frame
+from bot.text import class_facts, facts_in, normalize_zh
+
+
+def norm(kb, text):
+    return normalize_zh(text, kb.lexicon)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("咱学校社评资质拿到了，可是只办了中级工班，高技班和预备技师班都没开",
+     {"social_org_qualified": True, "runs_prep_technician_class": False, "runs_senior_class": False}),
+    ("我校已是社评组织，预备技师班、高级技工班都有在办",
+     {"social_org_qualified": True, "runs_prep_technician_class": True, "runs_senior_class": True}),
+    ("我们只有学生认定资格，没申报社评", {"student_cert_qualified": True, "social_org_qualified": False}),
+    ("我们学生认定已经搞了两年了", {"student_cert_qualified": True}),
+    ("我们这边条件一直达不到标准", {"student_cert_qualified": False}),
+    ("社评资质有，可学校就办了中级班", {"social_org_qualified": True, "runs_prep_technician_class": False,
+                                   "runs_senior_class": False}),
+])
+def test_facts_stated_in_a_question(kb, text, expected):
+    facts = facts_in(text, kb.lexicon, norm(kb, text))
+    assert {k: facts.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("text, key", [
+    ("想委托一家培训公司给我们学生认定，人家没社评资质", "social_org_qualified"),
+    ("我们技校没认定资格，本校老师想认定，能去有社评资质的技校认定吗", "social_org_qualified"),
+    ("委托给一家没有社评资质的公司行吗", "social_org_qualified"),
+])
+def test_facts_about_another_party_are_not_the_askers(kb, text, key):
+    assert key not in facts_in(text, kb.lexicon, norm(kb, text))
+
+
+def test_asking_whether_is_not_stating():
+    assert class_facts("有没有高级技工班") == {}
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("申报截止到哪天", "when"), ("批下来要多久", "duration"), ("注册资金最低多少", "amount"),
+    ("一个工种最少要多少学生", "minimum"), ("在哪个网站上报", "website"), ("江苏是怎么规定的", "province"),
+    ("二级能对应职称吗", "equivalence"), ("什么是职业技能等级认定", "definition"), ("帮我写个总结", "writing"),
+])
+def test_asked_elements_the_notice_does_not_supply(kb, text, kind):
+    ask = frame.unsupplied_ask(kb.asks, [norm(kb, text), text.lower()])
+    assert ask is not None and ask.kind == kind
+
+
+@pytest.mark.parametrize("text", ["这个通知是哪天发的", "3+2的学生什么时候参加认定", "人社职司便函〔2019〕52号是什么文件",
+                                  "网址那栏能空着吗", "老师最高能认定几级"])
+def test_asked_elements_the_notice_does_supply(kb, text):
+    assert frame.unsupplied_ask(kb.asks, [norm(kb, text), text.lower()]) is None
+
+
+@pytest.mark.parametrize("text, clause, verdict", [
+    ("场地那栏不附权属证明行不行", "att1.n3", "no"), ("场地设备要附权属证明吗", "att1.n3", "yes"),
+    ("级别之间能用逗号吗", "att3.n5", "no"), ("同一职业的几行要合并单元格吗", "att3.n6", "no"),
+    ("换了联系人要不要重新报附件3", "att3.n7", "yes"), ("改过的单元格能标红吗", "att3.n7", "no"),
+    ("工作方案能加模板以外的内容吗", "att2", "yes"), ("搞人才评价能以营利为目的吗", "att1.pledge", "no"),
+    ("金蓝领学员可以优先认定吗", None, None),
+])
+def test_statements_of_the_notice(kb, text, clause, verdict):
+    st = frame.statement_for(kb.statements, [norm(kb, text), text.lower()])
+    assert (st.clause, st.verdict) == (clause, verdict) if clause else st is None
+
+
+@pytest.mark.parametrize("text, about, action", [
+    ("我们有社评资质，能给别的技校的学生认定吗", "other_students", "serve"),
+    ("我们学校有社评资质，能给别的技校的老师认定吗", "other_teachers", "serve"),
+    ("能给金蓝领培训的学员认定吗", "trainees", "serve"),
+    ("本校老师能去有社评资质的技校认定吗", "own_teachers", "elsewhere"),
+    ("学生认定能委托别的学校吗", "own_students", "entrust"),
+    ("能自己给本校学生搞认定吗", "own_students", "self"),
+    ("学生能直接在本校认定吗", "", ""),
+])
+def test_who_asks_about_whom(kb, text, about, action):
+    n = norm(kb, text)
+    groups = [g for w, g in (("教师", "teacher"), ("学生", "student")) if w in n]
+    w = frame.who_and_what([n, text.lower()], groups)
+    assert (w.about, w.action) == (about, action)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("注册的是中级工层次的学生，能直接认定高级工吗", (4, 3)), ("学生注册的预备技师层次，直接认定预备技师级别可以不", (2, 2)),
+    ("初级班的教学计划读完了，认定初级没问题吧", (5, 5)), ("学生能认定几级", (None, None)),
+])
+def test_registered_training_level(kb, text, expected):
+    assert frame.registered_level(norm(kb, text)) == expected
+
+
+def test_compound_questions_are_split_statements_kept_with_their_question(engine):
+    split = lambda t: frame.split_questions(t, "zh", engine._is_question)
+    assert split("哪天发的，依据哪些文件") == ["哪天发的", "依据哪些文件"]
+    assert split("我们有社评资质，只办了高级技工班，老师能认定三级吗") == ["我们有社评资质，只办了高级技工班，老师能认定三级吗"]
+    assert split("发文日期和联系人电话分别是什么") == ["发文日期分别是什么", "联系人电话分别是什么"]
+
+
+def test_compound_answer_cites_both_parts_first_asked_first(engine):
+    a = engine.answer("这文啥时候发的？根据的哪些文件？")
+    assert a.clauses[:2] == ["meta", "preamble"] and "2021" in a.text and "90号" in a.text
+
+
+def test_not_covered_names_the_missing_element_and_the_related_clause_only_as_context(engine):
+    a = engine.answer("申报社评资质截止到什么时候")
+    assert a.clauses == [] and a.verdict is None and a.intent is None
+    assert "没有规定" in a.text and "仅供参考" in a.text
+
+
+def test_a_verdict_the_unknown_facts_cannot_change_is_definite(engine):
+    a = engine.answer("没有社评资质能给社会人员认定吗")
+    assert a.verdict == "no" and a.clauses[0] == "2.1"
+
+
+def test_short_followup_that_matches_nothing_does_not_crash(engine):
+    first = engine.answer("学生能认定几级")
+    a = engine.answer("省属", state=first.state)
+    assert a.text
