@@ -272,6 +272,13 @@ class Engine:
             target = self._intent_for_clause(clauses[0]) or intent
             return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, "serve_" + verdict),
                                  facts, slots, notes, new_state)
+        if w.action == "elsewhere" and w.about == "own_students":
+            # another school certifying our students is entrusting (3.1): it depends on our qualification
+            if frame.third_party_unqualified(texts):
+                target = self._intent_for_clause("3.1") or intent
+                return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
+                                     facts, slots, notes, new_state)
+            return self.kb.intents.get("entrust_certification", intent)
         if w.action == "elsewhere":
             clauses = ["3.3", "3.1"] if w.about == "own_teachers" else ["3.1", "3.3"]
             target = self._intent_for_clause(clauses[0]) or intent

@@ -79,11 +79,14 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|他们(的)?(学生|教师)|"
-                          r"技工院校(的)?委托|委托我们|接.{0,4}委托|another (technical )?school|other (technical )?schools|"
-                          r"their (students|teachers)|asked us")
+                          r"技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|"
+                          r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
-ENTRUST = re.compile(r"委托|找别的|找其他|帮我们(做|认定)|代为|entrust|outsource|someone else")
-GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)")
+ENTRUST = re.compile(r"委托|找别的|找其他|帮我们(做|认定)|代为|entrust|outsource|someone else|"
+                     r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
+GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
+                          r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
+                          r"(another|other) (technical )?(school|body|institution)s? .{0,12}(certify|assess) our")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
