@@ -43,7 +43,7 @@ def child_engine(rows):
     engine = app.engine
     engine.answer("预热")  # first call loads the tokenizer
     load = time.perf_counter() - t0
-    sessions, lat, top1, full, n_in, oos_ok, n_oos = {}, [], 0, 0, 0, 0, 0
+    sessions, lat, top1, full, n_in, oos_ok, n_oos, v_ok, v_n = {}, [], 0, 0, 0, 0, 0, 0, 0
     for r in rows:
         st = sessions.get(r.get("session"), {}) if r.get("session") else {}
         t = time.perf_counter()
@@ -61,7 +61,11 @@ def child_engine(rows):
         m = all(any(k.lower() in a.text.lower() for k in g) for g in r.get("must") or [])
         top1 += c
         full += c and v and m
-    return {"load_s": load, "lat": lat, "top1": top1 / n_in, "full": full / n_in, "oos": oos_ok / n_oos}
+        if r.get("verdict"):
+            v_n += 1
+            v_ok += v
+    return {"load_s": load, "lat": lat, "top1": top1 / n_in, "full": full / n_in, "oos": oos_ok / n_oos,
+            "verdict_ok": v_ok, "verdict_n": v_n}
 
 
 def child_bm25(rows):
@@ -118,7 +122,7 @@ def run_child(kind: str, questions: str) -> dict:
 
 
 def one_shot(runs: int) -> dict:
-    exe = shutil.which("skillcert") or shutil.which("skillcert", path=str(Path(sys.executable).parent))
+    exe = shutil.which("skillcert", path=str(Path(sys.executable).parent)) or shutil.which("skillcert")
     walls, rss = [], []
     for _ in range(runs):
         t = time.perf_counter()
@@ -134,6 +138,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--questions", default=str(ROOT / "tests" / "data" / "questions.jsonl"))
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--also", nargs="*", default=[str(ROOT / "tests" / "data" / "holdout5.jsonl")],
+                    help="further labelled sets: full-correct and verdict accuracy of the engine")
     ap.add_argument("--child")
     a = ap.parse_args()
     rows = [json.loads(x) for x in Path(a.questions).read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -142,7 +148,8 @@ def main():
         out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(out))
         return
-    subprocess.run([shutil.which("skillcert") or "skillcert", "kb", "build"], cwd=ROOT, capture_output=True)
+    exe = shutil.which("skillcert", path=str(Path(sys.executable).parent)) or shutil.which("skillcert") or "skillcert"
+    subprocess.run([exe, "kb", "build"], cwd=ROOT, capture_output=True)
     shot = one_shot(a.runs)
     res = {k: run_child(k, a.questions) for k in ("engine", "bm25")}
     print(f"questions: {len(rows)} from {os.path.relpath(a.questions, ROOT)}; machine: {os.cpu_count()} cores\n")
@@ -152,6 +159,14 @@ def main():
         r = res[name]
         print(f"| {label} | {r['top1']:.1%} | {r['full']:.1%} | {r['oos']:.1%} | {statistics.median(r['lat']) * 1000:.3f} "
               f"| {percentile(r['lat'], 99) * 1000:.3f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} |")
+    e = res["engine"]
+    print(f"\nverdict accuracy (yes/no questions, skillcert engine): {e['verdict_ok']}/{e['verdict_n']} "
+          f"({e['verdict_ok'] / max(e['verdict_n'], 1):.1%}); BM25 gives no verdicts")
+    for extra in a.also:
+        r = run_child("engine", extra)
+        print(f"{os.path.relpath(extra, ROOT)}: full-correct {r['full']:.1%}, verdicts {r['verdict_ok']}/{r['verdict_n']} "
+              f"({r['verdict_ok'] / max(r['verdict_n'], 1):.1%}), out-of-scope abstained {r['oos']:.1%}, "
+              f"median {statistics.median(r['lat']) * 1000:.3f} ms/question")
     print(f"\none-shot `skillcert ask` process: median {shot['median_s']:.3f} s, max {shot['max_s']:.3f} s "
           f"over {a.runs} runs, peak RSS {shot['peak_rss_mb']:.0f} MB")
 

@@ -122,7 +122,7 @@ class Engine:
             "refs": clause_refs(m.norm),
         }
         yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
-        texts = [m.norm, text.lower()]
+        texts = [m.norm] if lang == "zh" else [m.norm, text.lower()]  # patterns are written for the normalised text
         if not explicit_followup or len(m.tokens) > 3:
             compound = self._compound(qid, raw, core, lang, state, profile, notes)
             if compound is not None:
@@ -267,7 +267,7 @@ class Engine:
         if w.action == "serve":
             social = facts.get("social_org_qualified")
             verdict = "yes" if social is True else "no" if social is False else "conditional"
-            entrust = bool(frame.ENTRUST.search(texts[0]) or frame.ENTRUST.search(texts[1]))
+            entrust = any(frame.ENTRUST.search(t) for t in texts)
             clauses = ["3.3"] if w.about in ("other_teachers", "trainees") else (["3.1", "3.3"] if entrust else ["3.3", "3.1"])
             target = self._intent_for_clause(clauses[0]) or intent
             return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, "serve_" + verdict),

@@ -11,16 +11,23 @@ and the normalised question; no I/O. The engine uses the frame to
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+
+
+@functools.lru_cache(maxsize=1024)
+def rx(pattern: str) -> re.Pattern:
+    """Patterns are compiled when first needed: a one-shot question compiles only the few it meets."""
+    return pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.I)
 
 
 @dataclass
 class Statement:
     clause: str
     verdict: str
-    when: list[re.Pattern]
-    unless: list[re.Pattern] = field(default_factory=list)
+    when: list[str]
+    unless: list[str] = field(default_factory=list)
     say_zh: str = ""
     say_en: str = ""
 
@@ -28,39 +35,31 @@ class Statement:
 @dataclass
 class Ask:
     kind: str
-    when: list[re.Pattern]
-    supplied: list[tuple[re.Pattern, str]]
+    when: list[str]
+    supplied: list[tuple[str, str]]
     context: str = ""
     zh: str = ""
     en: str = ""
 
 
 def compile_statements(data: dict) -> list[Statement]:
-    out = []
-    for s in data.get("statement", []):
-        out.append(Statement(s["clause"], s["verdict"], [re.compile(p, re.I) for p in s["when"]],
-                             [re.compile(p, re.I) for p in s.get("unless", [])], s.get("say_zh", ""),
-                             s.get("say_en", "")))
-    return out
+    return [Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
+                      s.get("say_en", "")) for s in data.get("statement", [])]
 
 
 def compile_asks(data: dict) -> list[Ask]:
-    out = []
-    for a in data.get("ask", []):
-        out.append(Ask(a["kind"], [re.compile(p, re.I) for p in a["when"]],
-                       [(re.compile(x["if"], re.I), x["clause"]) for x in a.get("supplied", [])],
-                       a.get("context", ""), a.get("zh", ""), a.get("en", "")))
-    return out
+    return [Ask(a["kind"], list(a["when"]), [(x["if"], x["clause"]) for x in a.get("supplied", [])],
+                a.get("context", ""), a.get("zh", ""), a.get("en", "")) for a in data.get("ask", [])]
 
 
 def _any(patterns, texts) -> bool:
-    return any(p.search(t) for p in patterns for t in texts)
+    return any(rx(p).search(t) for p in patterns for t in texts)
 
 
 def unsupplied_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
     """The first element the question asks for that the notice does not supply for its subject."""
     for a in asks:
-        if _any(a.when, texts) and not any(p.search(t) for p, _ in a.supplied for t in texts):
+        if _any(a.when, texts) and not any(rx(p).search(t) for p, _ in a.supplied for t in texts):
             return a
     return None
 
