@@ -52,8 +52,17 @@ def compile_asks(data: dict) -> list[Ask]:
                 a.get("context", ""), a.get("zh", ""), a.get("en", "")) for a in data.get("ask", [])]
 
 
-def _any(patterns, texts) -> bool:
-    return any(rx(p).search(t) for p in patterns for t in texts)
+def _any(patterns, texts, memo: dict | None = None) -> bool:
+    for p in patterns:
+        hit = memo.get(p) if memo is not None else None
+        if hit is None:
+            c = rx(p)
+            hit = any(c.search(t) for t in texts)
+            if memo is not None:
+                memo[p] = hit
+        if hit:
+            return True
+    return False
 
 
 def unsupplied_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
@@ -67,10 +76,11 @@ def unsupplied_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
 def statement_for(statements: list[Statement], texts: list[str], clauses: set[str] | None = None) -> Statement | None:
     """The first statement whose patterns all match (and none of its `unless`); with `clauses`,
     only statements of those clauses."""
+    memo: dict = {}  # statements share patterns ("工作方案|work plan" …): each is searched once
     for s in statements:
         if clauses is not None and s.clause not in clauses:
             continue
-        if all(_any([p], texts) for p in s.when) and not _any(s.unless, texts):
+        if all(_any((p,), texts, memo) for p in s.when) and not _any(s.unless, texts, memo):
             return s
     return None
 

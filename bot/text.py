@@ -295,8 +295,9 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
         if key in facts:
             continue
         for t in texts:
-            m = next((m for m in pattern.finditer(t) if not _third_party(t, m)), None)
-            if m is not None:
+            if pattern.search(t) is None:
+                continue
+            if any(not _third_party(t, m) for m in pattern.finditer(t)):
                 facts[key] = value
                 break
     if norm is not None:
