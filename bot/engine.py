@@ -15,7 +15,8 @@ from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
-                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup)
+                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup,
+                   to_simplified)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -104,7 +105,7 @@ class Engine:
         state = dict(state or {})
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
-        text = clean(raw)
+        text = to_simplified(clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
         lang = detect_lang(text) if text else state.get("lang", "zh")
         if not text or not any(ch.isalnum() for ch in text):
             return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)

@@ -95,8 +95,7 @@ class Lexicon:
                 replace.setdefault(v, canonical)
         for protected in glossary.get("protect", {}).get("words", []):
             replace.setdefault(protected, protected)
-        chars = glossary.get("traditional", {}).get("chars", "")
-        traditional = {chars[i]: chars[i + 1] for i in range(0, len(chars) - 1, 2)}
+        traditional: dict[str, str] = {}  # traditional characters: OpenCC (to_simplified)
         english = {}
         for canonical, variants in glossary.get("english", {}).items():
             for v in variants:
@@ -121,12 +120,27 @@ def detect_lang(text: str) -> str:
     return "en" if latin >= 3 and latin > 2 * cjk else "zh"
 
 
+_T2S = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters with OpenCC's t2s conversion (loaded on first use, ~10 ms)."""
+    global _T2S
+    if text.isascii():
+        return text
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(text)
+
+
 _LEVEL_PAIR = re.compile(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*(?=[一二三四五1-5]\s*级)")
 
 
 def normalize_zh(text: str, lex: Lexicon) -> str:
     text = text.lower()
-    text = "".join(lex.traditional.get(ch, ch) for ch in text)
+    text = to_simplified(text)
     text = _LEVEL_PAIR.sub(lambda m: m.group(1) + "级", text)  # 二三级, 2、3级 → 二级三级
     if lex._fix_re is not None:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)

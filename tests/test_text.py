@@ -105,3 +105,10 @@ def test_clause_references(text, ids):
     from bot.text import clause_refs
 
     assert clause_refs(text) == ids
+
+
+def test_traditional_characters_through_opencc():
+    from bot.text import to_simplified
+
+    assert to_simplified("場地那欄不附權屬證明行不行") == "场地那栏不附权属证明行不行"
+    assert to_simplified("level 2?") == "level 2?"
