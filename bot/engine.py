@@ -15,8 +15,8 @@ from .eligibility import agency_text, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
-                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, strip_courtesy, strip_followup,
-                   to_simplified)
+                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
+                   strip_followup, to_simplified)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -128,11 +128,13 @@ class Engine:
             compound = self._compound(qid, raw, core, lang, state, profile, notes)
             if compound is not None:
                 return compound
-        ask = frame.unsupplied_ask(self.kb.asks, texts)
+        asked = frame.question_part(core, lang, self._is_question)
+        # what is asked for is in the asking segment ("已经开展学生认定好几年了，想申报社评，可以吗")
+        ask_texts = ([self._norm(asked, lang)] + ([asked.lower()] if lang == "en" else [])) if asked else texts
+        ask = frame.unsupplied_ask(self.kb.asks, ask_texts)
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
-        asked = frame.question_part(core, lang, self._is_question)
         if asked and slots["facts"]:  # "我们只有学生认定资格，没申报社评，本校老师能认定吗": the facts stated are not the question
             m2 = self.matcher.match(asked, lang)
             ranking2 = self._adjust(m2.ranking, slots, m.norm)
@@ -249,6 +251,9 @@ class Engine:
         verdict = next((a.verdict for a in answers if a.verdict), None)
         return Answer(qid, raw, lang, first.intent, first.score, clauses, verdict, "\n\n".join(notes + texts),
                       state={**covered[-1].state, "lang": lang})
+
+    def _norm(self, text: str, lang: str) -> str:
+        return normalize_zh(text, self.kb.lexicon) if lang == "zh" else normalize_en(text, self.kb.lexicon)
 
     def _intent_for_clause(self, cid: str) -> Intent | None:
         for it in self.kb.intents.values():

@@ -217,11 +217,14 @@ def is_yes_no(text: str, lang: str) -> bool:
     segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
     if len(segs) > 1 and any(ENDS_MA.search(s) and not STRONG_WH_ZH.search(s) for s in segs):
         return True  # "场地那一项要附权属证明吗？房产证那种"
+    if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
+        return True  # "附件1能不能多加几页": 几 here is "a few"
     if WH_ZH.search(text):
         return False
     return bool(YESNO_ZH.search(text))
 
 
+A_NOT_A_ASK = re.compile(r"能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有")
 TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$")
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
@@ -326,6 +329,7 @@ _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
 _CLASS_AFTER = re.compile(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|有|开办|开设|办了|办着|开|招)")
 _CLASS_BEFORE = re.compile(r"(没有?|未|不|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = re.compile(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+_BOTH_CLASSES = re.compile(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 
 
@@ -341,6 +345,10 @@ def class_facts(norm: str) -> dict:
             for name, key in _CLASS_KEY.items():
                 if name in names:
                     out.setdefault(key, value)
+    m = _BOTH_CLASSES.search(norm)  # "两个班都没办"
+    if m:
+        for key in _CLASS_KEY.values():
+            out.setdefault(key, not m.group(1).startswith(("没", "未", "不")))
     if _CLASS_ONLY.search(norm):  # 只办了中级工班: no other class
         for key in _CLASS_KEY.values():
             out.setdefault(key, False)
