@@ -76,12 +76,24 @@ def unsupplied_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
 def statement_for(statements: list[Statement], texts: list[str], clauses: set[str] | None = None) -> Statement | None:
     """The first statement whose patterns all match (and none of its `unless`); with `clauses`,
     only statements of those clauses."""
-    memo: dict = {}  # statements share patterns ("工作方案|work plan" …): each is searched once
+    memo: dict[str, bool] = {}  # statements share patterns ("工作方案|work plan" …): each is searched once
+
+    def hit(p: str) -> bool:
+        h = memo.get(p)
+        if h is None:
+            c = rx(p)
+            h = memo[p] = any(c.search(t) for t in texts)
+        return h
+
     for s in statements:
         if clauses is not None and s.clause not in clauses:
             continue
-        if all(_any((p,), texts, memo) for p in s.when) and not _any(s.unless, texts, memo):
-            return s
+        for p in s.when:
+            if not hit(p):
+                break
+        else:
+            if not any(hit(p) for p in s.unless):
+                return s
     return None
 
 
