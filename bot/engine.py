@@ -358,9 +358,6 @@ class Engine:
         if yes_no and intent.rule in rules.RULES:
             outcome = rules.evaluate(intent.rule, facts, level)
             verdict = rules.verdict(outcome)
-            if verdict == "conditional":
-                outcome = self._settled(intent.rule, facts, level) or outcome
-                verdict = rules.verdict(outcome)
             reason, extra = self.reason(outcome, facts, lang)
             headline = self.reply(lang, verdict)
             if known and verdict != "conditional":
@@ -402,23 +399,6 @@ class Engine:
             parts.append(self.reply(lang, "see_also", ids="、".join(clauses[n_quote:]) if lang == "zh" else ", ".join(clauses[n_quote:])))
         return Answer(qid, raw, lang, intent.name, score, clauses, verdict, "\n\n".join(p for p in parts if p),
                       state=new_state)
-
-    @staticmethod
-    def _settled(rule: str, facts: dict, level) -> rules.Outcome | None:
-        """A verdict the unknown facts cannot change: "没有社评资质能给社会人员认定吗" is no whether
-        or not the school certifies students. Returns the outcome with the unknowns taken as true."""
-        unknown = [k for k in PROFILE_KEYS if not isinstance(facts.get(k), bool)]
-        if not unknown or len(unknown) == len(PROFILE_KEYS):
-            return None
-        verdicts, first = set(), None
-        for bits in range(2 ** len(unknown)):
-            combo = {**facts, **{k: not (bits >> i) & 1 for i, k in enumerate(unknown)}}
-            out = rules.evaluate(rule, combo, level)
-            first = first or out
-            verdicts.add(rules.verdict(out))
-            if len(verdicts) > 1:
-                return None
-        return first if verdicts != {"conditional"} else None
 
     def _profile_text(self, facts: dict, lang: str) -> str:
         words = self.kb.replies[lang]["profile_words"]
