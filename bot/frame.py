@@ -103,7 +103,7 @@ OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|�
                           r"技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
-ENTRUST = re.compile(r"委托|找别的|找其他|帮我们(做|认定)|代为|entrust|outsource|someone else|"
+ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
@@ -160,6 +160,7 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
 THIRD_NO_SOCIAL = re.compile(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
     r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(也)?(没有?|无|不具备)(社会培训评价组织)|"
+    r"(没有?|无|不具备)资质的(公司|机构|单位|企业|培训机构)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
 
 
