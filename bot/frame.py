@@ -137,11 +137,12 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
 
 # ---------------------------------------------------------------- the registered training level (1.1)
 
-TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1}
+TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1,
+            "junior": 5, "intermediate": 4, "senior": 3, "preparatory": 2}
 _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
-REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?({_T})|({_T})(工)?(培养)?(层次|班)(的)?(学生)?|registered (at|for) (the )?(junior|intermediate|senior|preparatory)")
-ASKED = re.compile(rf"(认定|认|评|考|certify|certified)(到|为|成)?({_T})")
-EN_TRAINING = {"junior": 5, "intermediate": 4, "senior": 3, "preparatory": 2}
+REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(工)?(培养)?(层次|班)(的)?(学生)?|"
+                        r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)", re.I)
+ASKED = re.compile(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])", re.I)
 
 
 def registered_level(norm: str) -> tuple[int | None, int | None]:
@@ -149,11 +150,10 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
     reg = asked = None
     m = REGISTERED.search(norm)
     if m:
-        word = m.group(3) or m.group(4) or m.group(7)
-        reg = TRAINING.get(word) or EN_TRAINING.get(word or "")
+        reg = TRAINING.get((m.group("a") or m.group("b") or m.group("c") or "").lower())
     for a in ASKED.finditer(norm):
         if m is None or a.start() >= m.end() or a.end() <= m.start():
-            asked = TRAINING.get(a.group(3))
+            asked = int(a.group("n")) if a.group("n") else TRAINING.get(a.group("a"))
     return reg, asked
 
 

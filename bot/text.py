@@ -320,7 +320,64 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     if norm is not None:
         for key, value in class_facts(A_NOT_A.sub("", norm)).items():
             facts.setdefault(key, value)
+        for key, value in segment_facts(A_NOT_A.sub("", norm)).items():
+            facts.setdefault(key, value)
     return facts
+
+
+# A fact's subject, and the words around it that say whether the asker's school has it.
+_SUBJECTS = [
+    ("social_org_qualified", r"社会培训评价组织(的)?(资质|资格)?|social_org( status| qualification)?|social[- ]org( status| qualification)?"),
+    ("student_cert_qualified", r"(学生)?(职业技能等级)?认定资格|学生(职业技能等级)?认定|student (certification )?qualification|"
+                               r"certify(ing)? (our|its) (own )?students?"),
+    ("runs_prep_technician_class", r"预备技师班|preparatory( technician)? class(es)?|preparatory"),
+    ("runs_senior_class", r"高级技工班|senior( technician| worker)? class(es)?|senior"),
+]
+_SUBJECT_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _SUBJECTS), re.I)
+_NEG = re.compile(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
+_POS = re.compile(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
+                  r"we're|we are|certify", re.I)
+_QUESTION_SEG = re.compile(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
+_OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去|委托|the other|another|other", re.I)
+_SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
+
+
+def segment_facts(norm: str) -> dict:
+    """Facts in the statements of a question, whatever the word order: "社评资质刚批下来",
+    "学生认定资格早就有了", "run no senior or preparatory technician classes". Question segments
+    ("能申报社评吗") state nothing."""
+    out: dict = {}
+    for seg in _SEG_SPLIT.split(norm):
+        if not seg or _QUESTION_SEG.search(seg):
+            continue
+        subs = list(_SUBJECT_RE.finditer(seg))
+        for i, m in enumerate(subs):
+            key = m.lastgroup
+            before = seg[subs[i - 1].end() if i else 0:m.start()]
+            after = seg[m.end():subs[i + 1].start() if i + 1 < len(subs) else len(seg)]
+            if _OTHER_PARTY.search(before) or (m.start() > 2 and THIRD_PARTY_AFTER.search(seg[m.end():])):
+                continue
+            value = None
+            for window in (before, after):
+                if _NEG.search(window):
+                    value = False
+                elif _POS.search(window):
+                    value = True
+                if value is not None:
+                    break
+            if value is None and i + 1 < len(subs) and not after.strip():
+                continue  # "预备技师班、高级技工班都有": the list shares the words after it
+            if value is not None:
+                out.setdefault(key, value)
+        # a list of subjects shares the words after the last one
+        if subs:
+            tail = seg[subs[-1].end():]
+            shared = False if _NEG.search(tail) else True if _POS.search(tail) else None
+            if shared is not None:
+                for m in subs:
+                    if not _OTHER_PARTY.search(seg[:m.start()][-8:]):
+                        out.setdefault(m.lastgroup, shared)
+    return out
 
 
 _CLASS = r"(?:预备技师班|高级技工班)"

@@ -117,3 +117,26 @@ def test_short_followup_that_matches_nothing_does_not_crash(engine):
     first = engine.answer("学生能认定几级")
     a = engine.answer("省属", state=first.state)
     assert a.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我们社评资质刚批下来，高级技工班一直有", {"social_org_qualified": True, "runs_senior_class": True}),
+    ("学校有预备技师班，但社评资质还在审批", {"runs_prep_technician_class": True, "social_org_qualified": False}),
+    ("我校学生认定资格尚未取得", {"student_cert_qualified": False}),
+])
+def test_facts_in_any_word_order(kb, text, expected):
+    facts = facts_in(text, kb.lexicon, norm(kb, text))
+    assert {k: facts.get(k) for k in expected} == expected
+
+
+def test_facts_in_english_statements(kb):
+    from bot.text import normalize_en
+
+    text = "We hold the social org qualification but run no senior or preparatory technician classes."
+    facts = facts_in(text, kb.lexicon, normalize_en(text, kb.lexicon))
+    assert (facts["social_org_qualified"], facts["runs_senior_class"], facts["runs_prep_technician_class"]) == \
+        (True, False, False)
+
+
+def test_a_question_segment_states_no_fact(kb):
+    assert "social_org_qualified" not in facts_in("我们能申报社评吗", kb.lexicon, norm(kb, "我们能申报社评吗"))
