@@ -196,6 +196,13 @@ class Engine:
                    and not self.kb.intents[intent_name].out_of_scope
                    and not (best_oos > best_in + self.settings["out_of_scope_margin"] and context is None
                             and bool(ranking) and intent_name == ranking[0][0]))
+        if yes_no and (not covered or self.kb.intents[intent_name].smalltalk) \
+                and not (ranking and self.kb.intents[ranking[0][0]].out_of_scope):
+            # a yes/no question that one of the notice's statements answers is covered, however it is worded
+            st = frame.statement_for(self.kb.statements, texts)
+            target = self._intent_for_clause(st.clause) if st is not None else None
+            if target is not None:
+                intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
         if not covered:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
