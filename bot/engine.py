@@ -159,7 +159,13 @@ class Engine:
             prev_slots = state.get("slots") or {}
             short = len(m.tokens) <= 3
             has_slots = bool(slots["levels"] or slots["groups"] or slots["facts"])
-            if short and not has_slots and intent_name != prev.name and frame.GENERIC_FOLLOWUP.search(text):
+            if slots["facts"] and prev.rule in rules.RULES and state.get("yes_no") and not self._is_question(text):
+                # "我们有社评资质，两个班都开了" after a conditional answer: the same question, now with the facts
+                intent_name, score, yes_no = prev.name, max(score, self.settings["followup_below"]), True
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                slots["groups"] = slots["groups"] or list(prev_slots.get("groups", []))
+                slots["levels"] = slots["levels"] or list(prev_slots.get("levels", []))
+            elif short and not has_slots and intent_name != prev.name and frame.GENERIC_FOLLOWUP.search(text):
                 # "需要啥条件", "so what can it do?": the same topic, another side of it
                 intent_name, score = prev.name, max(score, self.settings["followup_below"])
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
