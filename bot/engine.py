@@ -120,7 +120,7 @@ class Engine:
             "levels": levels_in(m.norm, lang),
             "groups": groups_in(m.norm, lang),
             "facts": facts_in(text, self.kb.lexicon, m.norm),
-            "refs": clause_refs(m.norm),
+            "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }
         yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
         texts = [m.norm] if lang == "zh" else [m.norm, text.lower()]  # patterns are written for the normalised text
@@ -265,6 +265,15 @@ class Engine:
         return Answer(qid, raw, lang, first.intent, first.score, clauses, verdict, "\n\n".join(notes + texts),
                       state={**covered[-1].state, "lang": lang})
 
+    def _document_refs(self, norm: str) -> list[str]:
+        """"鲁人社字〔2020〕50号是什么文件": a document the notice cites points to the clause citing it."""
+        out = []
+        for d in self.kb.facts.get("document", []):
+            num = re.search(r"\d+号", d["code"])
+            if num and num.group(0) in norm and d["clause"] not in out:
+                out.append(d["clause"])
+        return out
+
     def _norm(self, text: str, lang: str) -> str:
         return normalize_zh(text, self.kb.lexicon) if lang == "zh" else normalize_en(text, self.kb.lexicon)
 
@@ -356,7 +365,15 @@ class Engine:
             if intent.clauses and intent.clauses[0] in slots.get("refs", ()):
                 sc += self.settings["reference_bonus"]  # the question names the clause outright
             out.append((name, sc))
-        return sorted(out, key=lambda kv: kv[1], reverse=True)
+        out.sort(key=lambda kv: kv[1], reverse=True)
+        refs = slots.get("refs") or ()
+        if refs and out:  # "附件3注释第6条说的啥": the clause named outright leads, even if no phrasing is close
+            named = [n for n, it in self.kb.intents.items() if it.clauses and it.clauses[0] == refs[0]
+                     and not it.out_of_scope]
+            if named and out[0][0] != named[0]:
+                top = out[0][1]
+                out = [(named[0], top + 0.01)] + [(n, sc) for n, sc in out if n != named[0]]
+        return out
 
     def _topic_answer(self, qid, raw, lang, intent: Intent, score, slots, yes_no, facts, context,
                       notes, new_state, m: Match) -> Answer:
