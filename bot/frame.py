@@ -202,6 +202,7 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
 
 
 GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
+                              r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$",
                               re.I)
 _SEG = re.compile(r"[，,；;。\s]+")
