@@ -28,8 +28,8 @@ DEFAULT_SETTINGS = {
     "group_penalty": 0.12,  # the question names another group than the topic's
     "keyword_bonus": 0.12,  # the question contains one of the topic's keywords
     "reference_bonus": 0.3,  # the question names the clause ("附件1注4", "第二条第3项")
-    "smalltalk_below": 0.7,
-    "question_part_margin": 0.15,  # the question's own clause may score this much under the whole text  # greetings, thanks … need a close match; a weak one is "not covered"
+    "smalltalk_below": 0.7,  # greetings, thanks … need a close match; a weak one is "not covered"
+    "question_part_margin": 0.15,  # the asking segment's topic may score this much under the whole text's
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
 
