@@ -151,6 +151,10 @@ class Engine:
                 [(n, sc) for n, sc in ranking if n != "student_levels"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
+        if intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
+                and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
+            # "申报社评是交给省厅还是市局": where to file, for that topic
+            context, intent_name = intent_name, "submit_where"
 
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
         prev_name = state.get("intent")

@@ -205,6 +205,10 @@ GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(啥|什么|哪些)?(
                               r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$",
                               re.I)
+WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|"
+                           r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
+                           r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)", re.I)
+FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes")
 _SEG = re.compile(r"[，,；;。\s]+")
 
 
