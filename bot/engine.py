@@ -223,14 +223,23 @@ class Engine:
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
                           state={**state, "lang": lang})
         facts = {**profile, **slots["facts"]}  # what the question says about the school counts too
+        ans = None
         if yes_no:
             special = self._frame_answer(qid, raw, lang, texts, slots, facts, score, notes, new_state, intent)
             if isinstance(special, Answer):
-                return special
-            if isinstance(special, Intent):
+                ans = special
+            elif isinstance(special, Intent):
                 intent = special
                 new_state["intent"] = intent.name
-        return self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
+        if ans is None:
+            ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
+        if yes_no and ans.verdict in ("yes", "no") and lang == "zh":
+            st = frame.statement_for(self.kb.statements, texts)
+            consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []
+            if frame.negated_confirmation(m.norm, consumed):  # "不用合并单元格对吧": right, no need
+                ans.verdict = "yes" if ans.verdict == "no" else "no"
+                ans.text = self.reply(lang, "confirm_" + ans.verdict) + ans.text
+        return ans
 
     # ------------------------------------------------------------ the frame: what the question states and asks
 

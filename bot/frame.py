@@ -209,6 +209,20 @@ WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)", re.I)
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes")
+CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
+MODAL_NEG = re.compile(r"不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
+
+
+def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
+    """"同一职业的工种不用合并单元格对吧": a confirmation of a negated proposition, so the verdict on
+    the notice's statement ("merge? no") is turned round ("right: no need"). A negation that the
+    statement's own patterns read ("不附权属证明行不行") is not counted."""
+    if not CONFIRM.search(text):
+        return False
+    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
+    return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG.finditer(text))
+
+
 _SEG = re.compile(r"[，,；;。\s]+")
 
 

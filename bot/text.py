@@ -225,7 +225,7 @@ def is_yes_no(text: str, lang: str) -> bool:
 
 
 A_NOT_A_ASK = re.compile(r"能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有")
-TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$")
+TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
 

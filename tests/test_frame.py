@@ -140,3 +140,11 @@ def test_facts_in_english_statements(kb):
 
 def test_a_question_segment_states_no_fact(kb):
     assert "social_org_qualified" not in facts_in("我们能申报社评吗", kb.lexicon, norm(kb, "我们能申报社评吗"))
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("同一职业的工种不用合并单元格对吧", "yes"), ("附件3不用涂黄吧", "no"), ("附件1的第四项不需要附权属证明吧", "no"),
+    ("是不是不能给老师认定一级", "yes"), ("同一职业的工种要合并单元格吗", "no"),
+])
+def test_confirmations_of_negated_propositions(engine, text, verdict):
+    assert engine.answer(text).verdict == verdict
