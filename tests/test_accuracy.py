@@ -28,7 +28,7 @@ def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # holdout4 is 30 near-domain questions the notice does not answer: the hardest abstentions
     result = score(engine, load_jsonl(DATA / name))
     assert result["full"] >= 0.90, result["failures"]
-    assert result["oos"] >= oos_bar, result["failures"]
+    assert result["oos"] >= oos_bar or not result["n_oos"], result["failures"]
     if name == "holdout5.jsonl":  # 73 yes/no questions: facts stated, the asker's side, the documents
         assert result["verdict"] >= 0.95, result["failures"]
 
