@@ -151,7 +151,9 @@ class Engine:
                 [(n, sc) for n, sc in ranking if n != "student_levels"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
-        if intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
+        if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
+            context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
+        elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # "申报社评是交给省厅还是市局": where to file, for that topic
             context, intent_name = intent_name, "submit_where"
