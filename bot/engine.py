@@ -336,6 +336,10 @@ class Engine:
                 return self.kb.intents.get("entrust_certification", intent)
         if w.action == "self" and w.about == "own_students" and intent.rule == "entrust_students":
             return self.kb.intents.get("student_levels", intent)
+        if facts.get("institution_type") not in (None, rules.TECHNICAL_SCHOOL) and intent.rule not in rules.RULES \
+                and any(re.search(r"申报|申请|apply", t) for t in texts):
+            # "我们是行业协会，能用这个通知申报吗": the rule for that kind of body answers
+            return self.kb.intents.get("apply_social_org", intent)
         if intent.rule == "certify_students" or (intent.clauses and intent.clauses[0] == "1.1"):
             reg, asked = frame.registered_level(texts[0])
             if reg and asked and reg != asked:
