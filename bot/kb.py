@@ -18,7 +18,7 @@ from pathlib import Path
 from .frame import Ask, Statement, compile_asks, compile_statements
 from .text import Lexicon, Tokens, normalize_en, normalize_zh
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MIN_ZH_PHRASINGS = 8
 MIN_EN_PHRASINGS = 3
 COMMON_WORDS = 20000  # general words from jieba's dictionary added to the domain dictionary
