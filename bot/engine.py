@@ -152,6 +152,12 @@ class Engine:
                 [(n, sc) for n, sc in ranking if n != "student_levels"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
+        if not yes_no and score >= self.settings["abstain_below"] and frame.OTHER_SCHOOL.search(texts[0]):
+            # "外校学生来我校认定，我们需要有什么资质": certifying for other schools is 3.3 (and 3.1)
+            target = self._intent_for_clause("3.3")
+            if target is not None and intent_name in ("student_levels", "teacher_certification", "certify_social_persons",
+                                                      "apply_social_org"):
+                intent_name = target.name
         if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
             context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
