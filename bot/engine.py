@@ -29,6 +29,7 @@ DEFAULT_SETTINGS = {
     "keyword_bonus": 0.12,  # the question contains one of the topic's keywords
     "reference_bonus": 0.3,  # the question names the clause ("附件1注4", "第二条第3项")
     "smalltalk_below": 0.7,  # greetings, thanks … need a close match; a weak one is "not covered"
+    "question_part_sure": 0.75,  # without facts stated, the asking segment decides only when it matches this well
     "question_part_margin": 0.15,  # the asking segment's topic may score this much under the whole text's
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
@@ -136,13 +137,15 @@ class Engine:
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
-        if asked and slots["facts"]:  # "我们只有学生认定资格，没申报社评，本校老师能认定吗": the facts stated are not the question
+        if asked:  # "我们只有学生认定资格，没申报社评，本校老师能认定吗": the facts stated are not the question
             m2 = self.matcher.match(asked, lang)
             ranking2 = self._adjust(m2.ranking, slots, m.norm)
+            top = ranking[0][1] if ranking else 0.0
             if ranking2 and ranking2[0][1] >= self.settings["abstain_below"] \
                     and not self.kb.intents[ranking2[0][0]].out_of_scope \
                     and not self.kb.intents[ranking2[0][0]].smalltalk \
-                    and ranking2[0][1] >= (ranking[0][1] if ranking else 0.0) - self.settings["question_part_margin"]:
+                    and ((slots["facts"] and ranking2[0][1] >= top - self.settings["question_part_margin"])
+                         or ranking2[0][1] >= max(top - 0.05, self.settings["question_part_sure"])):
                 ranking = ranking2
         reg, _ = frame.registered_level(m.norm)
         if reg and "teacher" not in slots["groups"] and "student_levels" in self.kb.intents:
