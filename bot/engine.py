@@ -259,6 +259,7 @@ class Engine:
         lang = detect_lang(seg)
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
+        seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
         return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
 
     def _compound(self, qid, raw, core, lang, state, profile, notes) -> Answer | None:
@@ -272,9 +273,9 @@ class Engine:
             st = a.state
             answers.append(a)
         covered = [a for a in answers if a.clauses]
-        if len(covered) < 2:
-            return None
-        if len({tuple(a.clauses[:1]) for a in covered}) < 2:
+        if not covered or (len(covered) < 2 and len(answers) - len(covered) != 1):
+            return None  # nothing covered, or one part among several: the whole question decides
+        if len(covered) >= 2 and len({tuple(a.clauses[:1]) for a in covered}) < 2:
             if len({a.intent for a in covered}) < 2:
                 return None  # one topic asked twice: the whole question answers it
             covered = [covered[0]] + [a for a in covered[1:] if a.intent != covered[0].intent]
