@@ -6,6 +6,8 @@ import json
 import sys
 import warnings
 
+from .text import scrub
+
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
 
 
@@ -35,36 +37,89 @@ def cmd_ask(args) -> int:
     return 0
 
 
+MAX_LINE_BYTES = 1 << 20  # a batch line longer than this (1 MB) gets an error line, unread
+
+
+def read_lines(stream, limit: int = MAX_LINE_BYTES):
+    """Lines of a binary stream as (bytes or None if over `limit`), never holding more than
+    `limit` bytes of one line in memory."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the line, bounded chunks
+                line = stream.readline(limit)
+            yield None
+            continue
+        yield line
+
+
+def _strict_id(value):
+    """The id as it can be echoed in strict JSON, or ValueError."""
+    if isinstance(value, str):
+        return scrub(value)
+    json.dumps(value, allow_nan=False)  # NaN, Infinity (also nested) raise ValueError
+    return value
+
+
 def ask_jsonl(app, stdin, stdout) -> int:
-    """One JSON object per line in, one per line out, in order; a bad line gets an `error` line."""
+    """One JSON object per line in, one per line out, in order; a bad line gets an error line
+    {"id": …, "error": "line N: …"} and never stops the batch. Reads bytes (any encoding damage
+    is one line's error), writes strict JSON in UTF-8."""
     from .answers import AnswersError, validate_answers
 
+    src = getattr(stdin, "buffer", stdin)
+    dst = getattr(stdout, "buffer", None)
     sessions: dict[str, dict] = {}
-    for lineno, line in enumerate(stdin, 1):
-        if not line.strip():
-            continue
-        item = None
+    for lineno, raw in enumerate(read_lines(src), 1):
+        qid = None
         try:
-            item = json.loads(line)
+            if raw is None:
+                raise ValueError(f"line too long (over {MAX_LINE_BYTES} bytes)")
+            try:
+                line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            except UnicodeDecodeError as e:
+                raise ValueError(f"not valid UTF-8 (byte {e.start + 1})") from None
+            if not line.strip():
+                raise ValueError("empty line")
+            try:
+                item = json.loads(line)
+            except RecursionError:
+                raise ValueError("JSON nested too deeply") from None
             if not isinstance(item, dict):
                 raise ValueError("not a JSON object")
+            try:
+                qid = _strict_id(item.get("id"))
+            except (ValueError, TypeError):
+                raise ValueError("`id` must be a string or a finite number") from None
             question = item.get("question")
             if not isinstance(question, str):
                 raise ValueError("`question` must be a string")
+            question = scrub(question)
             profile = item.get("profile") or {}
             if not isinstance(profile, dict):
                 raise ValueError("`profile` must be an object")
             profile = validate_answers(profile, partial=True)
             session = item.get("session")
-            state = sessions.get(str(session), {}) if session is not None else {}
-            ans = app.engine.answer(question, state=state, profile=profile, qid=item.get("id"))
-            if session is not None:
-                sessions[str(session)] = ans.state
+            key = scrub(str(session)) if session is not None else None
+            state = sessions.get(key, {}) if key is not None else {}
+            ans = app.engine.answer(question, state=state, profile=profile, qid=qid)
+            if key is not None:
+                sessions[key] = ans.state
             out = ans.to_json()
-        except (ValueError, AnswersError) as e:  # json.JSONDecodeError is a ValueError
-            out = {"id": item.get("id") if isinstance(item, dict) else None, "error": f"line {lineno}: {e}"}
-        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        stdout.flush()
+        except (ValueError, AnswersError, RecursionError) as e:  # json.JSONDecodeError is a ValueError
+            out = {"id": qid, "error": scrub(f"line {lineno}: {e}")}
+        try:
+            data = json.dumps(out, ensure_ascii=False, allow_nan=False)
+        except ValueError as e:
+            data = json.dumps({"id": None, "error": f"line {lineno}: {e}"})
+        if dst is not None:
+            dst.write(data.encode("utf-8") + b"\n")
+            dst.flush()
+        else:
+            stdout.write(data + "\n")
+            stdout.flush()
     return 0
 
 

@@ -114,6 +114,21 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def scrub(text) -> str:
+    """The edge of every channel: a str with no lone surrogates (they cannot be encoded, stored or
+    printed); anything that is not a str becomes "". Cheap when there is nothing to remove."""
+    if not isinstance(text, str):
+        return ""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("", text)
+
+
 def detect_lang(text: str) -> str:
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))

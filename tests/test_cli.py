@@ -46,12 +46,13 @@ def test_jsonl_keeps_order_sessions_profiles_and_reports_bad_lines(env):
     p = run_cli(["ask", "--jsonl"], env, stdin="\n".join(lines) + "\n")
     assert p.returncode == 0, p.stderr
     outs = [json.loads(x) for x in p.stdout.splitlines()]
-    assert [o.get("id") for o in outs] == ["a", None, "b", "c", "d", "e", None, "f"]
+    assert [o.get("id") for o in outs] == ["a", None, "b", "c", "d", "e", None, None, "f"]
     assert outs[0]["verdict"] == "conditional" and outs[2]["verdict"] == "no"
     assert "line 2" in outs[1]["error"] and "question" in outs[3]["error"]
     assert outs[4]["verdict"] == "yes"
     assert "student_cert_qualified" in outs[5]["error"]
-    assert outs[7]["clauses"] == [] and outs[7]["answer"]
+    assert "empty line" in outs[7]["error"]  # one line out per line in, blank ones too
+    assert outs[8]["clauses"] == [] and outs[8]["answer"]
 
 
 def test_kb_build_and_misses(env, tmp_path):
