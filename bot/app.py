@@ -1,12 +1,16 @@
 """Wiring: configuration, knowledge base, engine and state store, built once per process."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .config import Config, load_config
 from .engine import Answer, Engine
 from .kb import KnowledgeBase, load
+from .text import scrub
+
+STORE_ERRORS = (sqlite3.Error, OSError)
 
 LOW_CONFIDENCE_BAND = 0.1  # answered, but within this of the abstain threshold: logged as a miss too
 
@@ -40,15 +44,26 @@ class App:
             state: dict | None = None) -> Answer:
         """Answer and log; with `remember`, the conversation state (read here unless the caller
         already has it) is kept for follow-ups."""
+        from .store import warn
+
+        question = scrub(question)
         full = (state if state is not None else self.store.get_state(user)) if remember else {}
+        store_ok = True
         if profile is None:
-            profile = self.store.get_profile(user)
+            try:
+                profile = self.store.get_profile(user)
+            except STORE_ERRORS as e:  # the answer does not depend on the log: answer without a profile
+                warn(self.config.state_db, "read the school profile from", e)
+                profile, store_ok = {}, False
         ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile)
         if remember:
             full["topic"] = ans.state
             self.store.set_state(user, full)
-        if question and question.strip():
+        if store_ok and question and question.strip():
             low = ans.covered and ans.intent and ans.clauses and \
                 ans.score < self.engine.settings["abstain_below"] + LOW_CONFIDENCE_BAND
-            self.store.log_question(user, question, ans.lang, ans.intent, ans.score, ans.covered, bool(low))
+            try:
+                self.store.log_question(user, question, ans.lang, ans.intent, ans.score, ans.covered, bool(low))
+            except STORE_ERRORS as e:  # a full disk or a read-only file must not cost the user the answer
+                warn(self.config.state_db, "log the question in", e)
         return ans

@@ -26,7 +26,11 @@ def cmd_ask(args) -> int:
     if args.jsonl:
         return ask_jsonl(app, sys.stdin, sys.stdout)
     question = " ".join(args.question)
-    if not question.strip():
+    if scrub(question) != question:  # argv bytes that are not UTF-8 arrive as lone surrogates
+        raise BadInput("question: not valid UTF-8; type it again in UTF-8")
+    from .text import clean
+
+    if not clean(question):  # whitespace and invisible characters (zero-width spaces …) alike
         raise BadInput("question: empty; usage: skillcert ask \"问题\"")
     profile = load_answers(args.profile, partial=True) if args.profile else None
     ans = app.ask("cli", question, profile=profile, remember=False)

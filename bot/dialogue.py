@@ -20,7 +20,7 @@ from . import userfiles
 from .answers import AnswersError
 from .app import App
 from .eligibility import check, check_text
-from .text import clean, detect_lang, is_yes_no
+from .text import clean, detect_lang, is_yes_no, scrub
 
 MAX_INPUT_CHARS = 4000
 EDIT_RE = re.compile(r"^\s*(?:改|修改|edit|change)\s*第?\s*(\d{1,3})\s*项?\s*$", re.I)
@@ -117,6 +117,18 @@ class Dialogue:
     # ------------------------------------------------------------ entry points
 
     def handle_text(self, user: str, text, lang_hint: str | None = None) -> list[Reply]:
+        """One step: the text is cleaned of what no channel can carry (lone surrogates), and the state
+        is read and written back in one transaction, so concurrent steps of a user never interleave."""
+        user, text = scrub(user), scrub(text)
+        with self.app.store.transaction():
+            return self._handle_text(user, text, lang_hint)
+
+    def handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
+        user, data = scrub(user), scrub(data)
+        with self.app.store.transaction():
+            return self._handle_button(user, data, lang_hint)
+
+    def _handle_text(self, user: str, text, lang_hint: str | None = None) -> list[Reply]:
         raw = text if isinstance(text, str) else ""
         state = self.app.store.get_state(user)
         lang = self._lang(raw, state, lang_hint)
@@ -135,6 +147,12 @@ class Dialogue:
 
     def handle_file(self, user: str, name: str, data: bytes, lang_hint: str | None = None) -> list[Reply]:
         """A file sent by the user (any channel): a filled 附件3 .xlsx becomes the occupation list."""
+        user, name = scrub(user), scrub(name)
+        self.app.prune_if_due()
+        with self.app.store.transaction():
+            return self._handle_file(user, name, data, lang_hint)
+
+    def _handle_file(self, user: str, name: str, data: bytes, lang_hint: str | None = None) -> list[Reply]:
         from .occupation_sheet import SheetError, read_occupations
 
         state = self.app.store.get_state(user)
@@ -167,7 +185,7 @@ class Dialogue:
         self.app.store.set_profile(user, profile)
         return [read, Reply(self.t(lang, "upload_saved"))]
 
-    def handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
+    def _handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
         state = self.app.store.get_state(user)
         lang = (state.get("q") or {}).get("lang") or state.get("lang") or lang_hint or "zh"
         data = data if isinstance(data, str) else ""

@@ -2,14 +2,25 @@
 
 Plain `sqlite3` (standard library) so that a one-shot `skillcert ask` starts fast; every write
 is committed at once, so a killed process loses nothing it had acknowledged.
+
+Several processes may share one file (the web channel's workers, a Telegram bot and a terminal):
+`transaction()` makes a dialogue step atomic — one `BEGIN IMMEDIATE` … `COMMIT` around reading
+the state and writing it back, so two steps of one user never interleave.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import logging
+import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
+
+log = logging.getLogger("skillcert.store")
+DAY = 86400.0
 
 SCHEMA = """
 create table if not exists sessions (user text primary key, state text not null, updated real not null);
@@ -28,8 +39,57 @@ create table if not exists feedback (
   id integer primary key, user text not null, time real not null, intent text, value integer not null
 );
 create index if not exists feedback_user on feedback(user);
+create table if not exists files (id integer primary key, user text not null, time real not null, path text not null);
+create index if not exists files_user on files(user);
+create table if not exists seen (key text primary key, time real not null);
+create table if not exists meta (key text primary key, value text not null);
 """
-USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback")
+USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "files")
+AGED_TABLES = ("questions", "misses", "feedback", "seen")  # deleted after [privacy] keep_days
+
+# SQLite's primary result codes, in plain words
+_SQLITE_WORDS = {5: "locked by another process", 6: "locked by another process", 8: "read-only (no permission to write)",
+                 10: "disk I/O error (the disk may be full or failing)", 11: "the file is damaged",
+                 13: "disk full", 14: "cannot open the file (missing folder or no permission)",
+                 23: "no permission", 26: "not an SQLite database"}
+_ERRNO_WORDS = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EACCES: "no permission",
+                errno.EPERM: "no permission", errno.EROFS: "read-only file system",
+                errno.ENOTDIR: "a file is in the way of its folder", errno.EISDIR: "it is a folder, not a file",
+                errno.EEXIST: "a file is in the way of its folder"}
+
+
+def describe_error(e: BaseException) -> str:
+    """A storage error in plain words: "disk full" rather than "disk I/O error"."""
+    if isinstance(e, sqlite3.Error):
+        code = getattr(e, "sqlite_errorcode", None)
+        if code is not None and (code & 0xFF) in _SQLITE_WORDS:
+            if code & 0xFF == 10 and _disk_full(e):
+                return "disk full"
+            return _SQLITE_WORDS[code & 0xFF]
+        return str(e)
+    if isinstance(e, OSError) and e.errno in _ERRNO_WORDS:
+        return _ERRNO_WORDS[e.errno]
+    return str(e) or type(e).__name__
+
+
+def _disk_full(e) -> bool:
+    path = getattr(e, "_skillcert_path", None)
+    try:
+        st = os.statvfs(Path(path).parent) if path else None
+        return bool(st) and st.f_bavail * st.f_frsize < 1 << 20
+    except OSError:
+        return False
+
+
+class StoreError(Exception):
+    """The state database failed; the message names the file and the cause in plain words."""
+
+
+def warn(path, what: str, e: BaseException) -> None:
+    if isinstance(e, (sqlite3.Error, OSError)):
+        e._skillcert_path = str(path)  # type: ignore[attr-defined]
+    log.warning("skillcert: warning: could not %s %s: %s", what, path, describe_error(e))
+
 MAX_LOGGED_CHARS = 2000
 
 
@@ -38,22 +98,51 @@ class Store:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-        self.conn.execute("pragma journal_mode=wal")
-        self.conn.execute("pragma synchronous=normal")
-        self.conn.executescript(SCHEMA)
-        self.conn.commit()
+        self._lock = threading.RLock()  # one connection per Store; a transaction holds it
+        self._depth = 0
+        # autocommit mode: statements outside `transaction()` commit at once
+        self.conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+        try:
+            self.conn.execute("pragma journal_mode=wal")
+            self.conn.execute("pragma synchronous=normal")
+            self.conn.execute("pragma secure_delete=on")  # deleted rows are overwritten, not left on disk
+            self.conn.executescript(SCHEMA)
+        except BaseException:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         with self._lock:
             self.conn.close()
 
+    @contextlib.contextmanager
+    def transaction(self):
+        """One atomic step: `BEGIN IMMEDIATE` (waits for other writers, up to 30 s) … `COMMIT`;
+        nested uses join the outer one; an exception rolls it back."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("begin immediate")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                if self.conn.in_transaction:
+                    self.conn.rollback()
+                raise
+            self._depth = 0
+            if self.conn.in_transaction:
+                self.conn.commit()
+
     def _write(self, sql: str, args=()) -> int:
         with self._lock:
-            cur = self.conn.execute(sql, args)
-            self.conn.commit()
-            return cur.lastrowid
+            return self.conn.execute(sql, args).lastrowid
 
     def _read(self, sql: str, args=()) -> list[tuple]:
         with self._lock:
@@ -83,22 +172,25 @@ class Store:
     def log_question(self, user: str, text: str, lang: str, intent: str | None, score: float, covered: bool,
                      low_confidence: bool = False) -> None:
         text = text[:MAX_LOGGED_CHARS]
-        with self._lock:
+        with self.transaction():
             now = time.time()
             self.conn.execute("insert into questions(user, time, text, lang, intent, score, covered) values(?,?,?,?,?,?,?)",
                               (user, now, text, lang, intent, score, int(covered)))
             if not covered or low_confidence:
                 self.conn.execute("insert into misses(user, time, text, best_guess, score) values(?,?,?,?,?)",
                                   (user, now, text, intent, score))
-            self.conn.commit()
 
     def misses(self, limit: int = 500) -> list[dict]:
         rows = self._read("select time, text, best_guess, score from misses order by id desc limit ?", (limit,))
         return [{"time": t, "text": x, "best_guess": g, "score": s} for t, x, g, s in rows]
 
-    def add_feedback(self, user: str, intent: str | None, value: int) -> None:
-        self._write("insert into feedback(user, time, intent, value) values(?,?,?,?)",
-                    (user, time.time(), intent, 1 if value > 0 else -1))
+    def add_feedback(self, user: str, intent: str | None, value: int) -> bool:
+        """One rating per user and answer (topic): a second tap replaces the first. True if new."""
+        with self.transaction():
+            old = self.conn.execute("delete from feedback where user = ? and intent is ?", (user, intent)).rowcount
+            self.conn.execute("insert into feedback(user, time, intent, value) values(?,?,?,?)",
+                              (user, time.time(), intent, 1 if value > 0 else -1))
+        return not old
 
     def stats(self) -> dict:
         total = self._read("select count(*) from questions")[0][0]
@@ -111,13 +203,98 @@ class Store:
                 "feedback": [(i, int(u or 0), int(d or 0)) for i, u, d in fb]}
 
     def forget(self, user: str) -> int:
-        """Erase every row about this user. Returns how many rows went."""
+        """Erase every row about this user and the files made for them; the WAL is checkpointed and
+        truncated so that nothing of it stays on disk (secure_delete overwrites the pages).
+        Returns how many rows went."""
         n = 0
-        with self._lock:
+        with self.transaction():
+            paths = [p for (p,) in self.conn.execute("select path from files where user = ?", (user,))]
             for table in USER_TABLES:
                 n += self.conn.execute(f"delete from {table} where user = ?", (user,)).rowcount
-            self.conn.commit()
+        for p in paths:
+            _remove(p)
+        self.checkpoint()
+        return n
+
+    def checkpoint(self) -> None:
+        with self._lock:
+            try:
+                self.conn.execute("pragma wal_checkpoint(truncate)").fetchall()
+            except sqlite3.Error as e:  # another process is reading: the next checkpoint will do
+                log.info("wal checkpoint skipped: %s", e)
+
+    # generated files (documents), so that /forget and retention remove them too
+    def add_file(self, user: str, path: str | Path) -> None:
+        self._write("insert into files(user, time, path) values(?,?,?)", (user, time.time(), str(path)))
+
+    def files_of(self, user: str) -> list[str]:
+        return [p for (p,) in self._read("select path from files where user = ? order by id", (user,))]
+
+    # updates already handled (a messenger delivering one twice)
+    def first_time(self, key: str) -> bool:
+        """Record `key`; False if it was recorded before."""
+        return self._write_count("insert or ignore into seen(key, time) values(?, ?)", (key, time.time())) == 1
+
+    def _write_count(self, sql: str, args=()) -> int:
+        with self._lock:
+            return self.conn.execute(sql, args).rowcount
+
+    # small settings kept between runs (the terminal's last chat)
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("select value from meta where key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("insert into meta(key, value) values(?, ?) on conflict(key) do update set value = excluded.value",
+                    (key, value))
+
+    # retention ([privacy] keep_days)
+    def prune(self, keep_days: float, now: float | None = None) -> int:
+        """Delete logged questions, misses, feedback, handled-update ids and generated files older than
+        `keep_days`. Returns the number of rows deleted."""
+        if not keep_days or keep_days <= 0:
+            return 0
+        cutoff = (now or time.time()) - keep_days * DAY
+        n = 0
+        with self.transaction():
+            paths = [p for (p,) in self.conn.execute("select path from files where time < ?", (cutoff,))]
+            for table in AGED_TABLES + ("files",):
+                n += self.conn.execute(f"delete from {table} where time < ?", (cutoff,)).rowcount
+        for p in paths:
+            _remove(p)
+        if n:
+            self.checkpoint()
         return n
 
     def count_rows(self, user: str) -> int:
         return sum(self._read(f"select count(*) from {t} where user = ?", (user,))[0][0] for t in USER_TABLES)
+
+
+def _remove(path: str) -> None:
+    p = Path(path)
+    try:
+        p.unlink(missing_ok=True)
+        if p.parent.is_dir() and not any(p.parent.iterdir()):
+            p.parent.rmdir()  # the per-run folder, once empty
+    except OSError as e:
+        log.warning("could not delete %s: %s", p, describe_error(e))
+
+
+def prune_dir(folder: str | Path, keep_days: float, now: float | None = None) -> int:
+    """Delete files older than `keep_days` under `folder` (a channel's generated files), and the
+    folders left empty. Returns the number of files deleted."""
+    folder = Path(folder)
+    if not keep_days or keep_days <= 0 or not folder.is_dir():
+        return 0
+    cutoff = (now or time.time()) - keep_days * DAY
+    n = 0
+    for p in sorted(folder.rglob("*"), key=lambda x: len(x.parts), reverse=True):
+        try:
+            if p.is_file() and p.stat().st_mtime < cutoff:
+                p.unlink()
+                n += 1
+            elif p.is_dir() and not any(p.iterdir()):
+                p.rmdir()
+        except OSError as e:
+            log.warning("could not delete %s: %s", p, describe_error(e))
+    return n

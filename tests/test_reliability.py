@@ -103,3 +103,95 @@ def test_jsonl_a_huge_line_gets_an_error_and_little_memory(env):
     assert "too long" in outs[0]["error"] and outs[1]["id"] == "after" and outs[1]["clauses"]
     peak_mb = int(p.stderr.decode().strip().splitlines()[-1]) / 1024
     assert peak_mb < 200, peak_mb
+
+
+# ---------------------------------------------------------------- 3. the answer whatever the log does
+
+def test_ask_answers_when_the_state_db_is_not_a_database(env, tmp_path):
+    from conftest import run_cli
+
+    bad = tmp_path / "state.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    p = run_cli(["ask", "我们能给老师认定二级吗？"], dict(env, SKILLCERT_DB=str(bad)))
+    assert p.returncode == 0 and "〔2.3〕" in p.stdout
+    assert str(bad) in p.stderr and "not an SQLite database" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_ask_answers_when_the_state_db_cannot_be_created(env, tmp_path):
+    from conftest import run_cli
+
+    blocker = tmp_path / "var"
+    blocker.write_text("a file where the folder should be")
+    for target in (blocker / "state.sqlite", tmp_path):  # under a file; a folder in place of the file
+        p = run_cli(["ask", "--json", "能给老师认定二级吗"], dict(env, SKILLCERT_DB=str(target)))
+        assert p.returncode == 0 and json.loads(p.stdout)["clauses"][0] == "2.3"
+        assert str(target) in p.stderr and "warning" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_full_disk_is_named_and_the_answer_still_comes(app, caplog):
+    store = app.store
+    store.log_question("x", "warm up", "zh", None, 0.0, False)
+    pages = store.conn.execute("pragma page_count").fetchone()[0]
+    store.conn.execute(f"pragma max_page_count = {pages}")
+    with caplog.at_level("WARNING"):
+        for i in range(200):  # fill the last pages
+            ans = app.ask("cli", "我们能给老师认定二级吗？" + "很长的问题" * 100, remember=False)
+            assert "〔2.3〕" in ans.text
+    assert any("disk full" in r.getMessage() and str(store.path) in r.getMessage() for r in caplog.records)
+
+
+def test_ask_with_undecodable_argv_is_bad_input(env):
+    import subprocess
+
+    from conftest import ROOT, skillcert_cmd
+
+    p = subprocess.run(skillcert_cmd() + [b"ask", b"\xff\xfe\xe8\x80"], capture_output=True, env=env, cwd=ROOT)
+    assert p.returncode == 2 and b"UTF-8" in p.stderr and p.stdout == b""
+
+
+@pytest.mark.parametrize("q", ["\u200b", "\u200b\u200c\ufeff", " \u2060 ", "\t"])
+def test_ask_invisible_only_input_is_bad_input_like_whitespace(env, q):
+    from conftest import run_cli
+
+    p = run_cli(["ask", q], env)
+    assert p.returncode == 2 and "question" in p.stderr and p.stdout == ""
+
+
+@pytest.mark.parametrize("text", ["\ud800", "能给老师认定二级吗\udfff", "\udcff\udcfe", "a\ud83d"])
+def test_lone_surrogates_are_cleaned_at_the_dialogue(app, text):
+    d = Dialogue(app)
+    for replies in (d.handle_text("sur", text), d.handle_button("sur", text), d.handle_text("sur", "/check"),
+                    d.handle_text("sur", text)):
+        assert replies and all(r.text.encode("utf-8") for r in replies)
+    app.store.conn.execute("select text from questions").fetchall()
+
+
+def test_ask_on_a_really_full_disk(env, tmp_path):
+    """A tiny real file system (tmpfs) filled up; skipped where mounting is not allowed."""
+    import subprocess
+
+    from conftest import run_cli
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        db = mnt / "state.sqlite"
+        e = dict(env, SKILLCERT_DB=str(db))
+        assert run_cli(["ask", "你好"], e).returncode == 0  # the database exists
+        import os
+
+        fd = os.open(mnt / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass  # the disk is full
+        finally:
+            os.close(fd)
+        p = run_cli(["ask", "我们能给老师认定二级吗？" + "长" * 1500], e)
+        assert p.returncode == 0 and "〔2.3〕" in p.stdout
+        assert "disk full" in p.stderr and str(db) in p.stderr, p.stderr
+    finally:
+        subprocess.run(["umount", str(mnt)])
