@@ -195,3 +195,41 @@ def test_ask_on_a_really_full_disk(env, tmp_path):
         assert "disk full" in p.stderr and str(db) in p.stderr, p.stderr
     finally:
         subprocess.run(["umount", str(mnt)])
+
+
+# ---------------------------------------------------------------- 7. state under concurrency
+
+def test_two_processes_on_one_state_db_keep_every_answer_in_its_field(env, tmp_path):
+    """One process answers the questionnaire for many users while another asks questions for the
+    same users (a web page's two workers): each profile is exactly what its user typed."""
+    import subprocess
+    import sys
+
+    from bot.app import App
+    from conftest import ROOT
+    from test_dialogue import FLOW
+
+    users = [f"w{i}" for i in range(4)]
+    stop = tmp_path / "stop"
+    worker = str(ROOT / "tests" / "concurrency_worker.py")
+    noises = [subprocess.Popen([sys.executable, worker, "noise", str(stop)] + users[i:] + users[:i], env=env,
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in (0, 1)]
+    form = subprocess.run([sys.executable, worker, "form", str(stop)] + users, env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    stop.touch()
+    for noise in noises:
+        n_out, n_err = noise.communicate(timeout=120)
+        assert noise.returncode == 0 and n_out.startswith("ok"), n_err
+        assert int(n_out.split()[1]) > 0, n_out
+    assert form.returncode == 0 and form.stdout.startswith("ok"), form.stdout + form.stderr
+    typed = [v for k, v in FLOW if k == "text"]
+    app = App.from_config()
+    for u in users:
+        p = app.store.get_profile(u)
+        assert p.get("org") and p.get("occupations"), (u, p)
+        org, occ = p["org"], p["occupations"][0]
+        assert (org["name"], org["address"], org["credit_code"], org["registrar"], org["legal_rep"],
+                org["contact"], org["title"], org["phone"], org["email"]) == tuple(typed[:9]), (u, p)
+        assert (occ["name"], occ["code"], occ["levels"], occ["experience"], occ["assessed_count"]) == \
+            ("电工", "6-31-01-03", [5, 4, 3], "2018年至今", 120)
+        assert not org.get("capital") and not org.get("short_name")
