@@ -25,6 +25,7 @@ class Config:
     state_db: Path
     matching: dict = field(default_factory=dict)
     telegram: dict = field(default_factory=dict)
+    privacy: dict = field(default_factory=dict)  # keep_days (retention), log_texts
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -48,4 +49,5 @@ def load_config(path: str | Path | None = None) -> Config:
         state_db=resolve(paths.get("state_db", "var/skillcert.sqlite"), "SKILLCERT_DB"),
         matching=data.get("matching", {}),
         telegram=data.get("telegram", {}),
+        privacy={"keep_days": 180, "log_texts": False, **data.get("privacy", {})},
     )

@@ -4,6 +4,12 @@ It speaks what python-telegram-bot uses: POST {base}{token}/{method} with url-en
 multipart bodies (JSON-encoded values for non-strings), answers {"ok": true, "result": …},
 holds getUpdates open until an update arrives or `timeout` passes, and records every call.
 Tests push updates (`send_text`, `press`) and read what the bot sent (`calls`, `messages_to`).
+
+Fault injection: `fail(method, status, times, retry_after)` answers the next calls of a method
+with an error (500, 429 with `parameters.retry_after` …); `outage()` / `recover()` make every new
+request fail with 502 while a getUpdates already open stays open and still delivers updates
+(an outage during a long poll); `redeliver(update_id)` sends an update again whatever the offset
+(as Telegram does when a bot restarts before confirming it). Failed calls are in `failed`.
 """
 from __future__ import annotations
 
@@ -38,6 +44,12 @@ class FakeBotAPI:
         self.msg_ids = itertools.count(1000)
         self.fail_methods: dict[str, int] = {}  # method → HTTP status to answer with (once)
         self.files: dict[str, bytes] = {}  # file_path → content, for getFile and downloads
+        self.faults: dict[str, list[tuple[int, int | None]]] = {}  # method → queue of (status, retry_after)
+        self.down = False  # an outage: every new request fails with 502
+        self.failed: list[tuple[str, dict, int]] = []  # (method, params, status) of the calls answered with an error
+        self.again: list[dict] = []  # updates to deliver once more, whatever the offset
+        self.delivered: dict[int, dict] = {}
+        self.owner_of: dict[tuple[int, int], int] = {}  # (chat, message id) → the user who wrote it
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,7 +85,20 @@ class FakeBotAPI:
                 params = server.parse(self.headers.get("Content-Type", ""), body)
                 status = server.fail_methods.pop(method, None)
                 if status:
+                    server.failed.append((method, params, status))
                     return self._send(status, {"ok": False, "error_code": status, "description": "Bad Request: test"})
+                if server.down:
+                    server.failed.append((method, params, 502))
+                    return self._send(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+                queue = server.faults.get(method)
+                if queue:
+                    status, retry_after = queue.pop(0)
+                    server.failed.append((method, params, status))
+                    body = {"ok": False, "error_code": status,
+                            "description": "Too Many Requests: retry later" if status == 429 else "Internal Server Error"}
+                    if retry_after is not None:
+                        body["parameters"] = {"retry_after": retry_after}
+                    return self._send(status, body)
                 result = server.handle(method, params)
                 self._send(200, {"ok": True, "result": result})
 
@@ -141,8 +166,14 @@ class FakeBotAPI:
             with self.cond:
                 while True:
                     ready = [u for u in self.updates if u["update_id"] >= offset]
+                    if self.again:
+                        again, self.again = self.again, []
+                        self.updates = ready
+                        return again + ready[:100]
                     if ready or time.monotonic() >= deadline:
                         self.updates = ready
+                        for u in ready[:100]:
+                            self.delivered[u["update_id"]] = u
                         return ready[:100]
                     self.cond.wait(max(0.0, deadline - time.monotonic()))
         if method in ("sendMessage", "editMessageText"):
@@ -164,6 +195,25 @@ class FakeBotAPI:
 
     # ------------------------------------------------------------ test side
 
+    def fail(self, method: str, status: int = 500, times: int = 1, retry_after: int | None = None) -> None:
+        self.faults.setdefault(method, []).extend([(status, retry_after)] * times)
+
+    def outage(self) -> None:
+        self.down = True
+
+    def recover(self) -> None:
+        self.down = False
+
+    def redeliver(self, update_id: int) -> None:
+        import copy
+
+        with self.cond:
+            self.again.append(copy.deepcopy(self.delivered[update_id]))
+            self.cond.notify_all()
+
+    def failures(self, method: str | None = None) -> list[tuple[str, dict, int]]:
+        return [f for f in list(self.failed) if method is None or f[0] == method]
+
     def push(self, update: dict) -> int:
         with self.cond:
             update["update_id"] = next(self.ids)
@@ -179,6 +229,7 @@ class FakeBotAPI:
                   lang: str = "zh", reply_to_bot: bool = False, edited: bool = False) -> int:
         msg = {"message_id": next(self.msg_ids), "date": int(time.time()),
                "chat": {"id": chat_id or uid, "type": chat_type}, "from": self._user(uid, lang), "text": text}
+        self.owner_of[(chat_id or uid, msg["message_id"])] = uid
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         at = text.find("@" + BOT["username"])
@@ -206,6 +257,22 @@ class FakeBotAPI:
                               "chat": {"id": uid, "type": "private"}, "from": BOT, "text": "…"}
         return self.push({"callback_query": {"id": str(next(self.ids)), "from": self._user(uid),
                                              "chat_instance": "ci", "data": data, "message": message}})
+
+    def sent_message(self, params: dict) -> dict:
+        """The Message a sendMessage call produced, as a callback query carries it (with the message
+        it replied to, when it did)."""
+        chat_id = int(params.get("chat_id", 0) or 0)
+        msg = {"message_id": next(self.msg_ids), "date": int(time.time()),
+               "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}, "from": BOT,
+               "text": params.get("text", ""), "reply_markup": params.get("reply_markup") or {}}
+        reply = params.get("reply_parameters") or {}
+        to = reply.get("message_id") if isinstance(reply, dict) else None
+        to = to or params.get("reply_to_message_id")
+        if to:
+            owner = self.owner_of.get((chat_id, int(to)))
+            msg["reply_to_message"] = {"message_id": int(to), "date": int(time.time()), "chat": msg["chat"],
+                                       "from": self._user(owner) if owner else BOT, "text": "…"}
+        return msg
 
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[dict]:
         return [p for m, p, _ in list(self.calls)

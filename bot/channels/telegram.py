@@ -36,10 +36,14 @@ COMMANDS = [
 ]
 TEXTS = {
     "zh": {"slow": "您发得太快了，请 {s} 秒后再发。", "not_text": "我只能处理文字消息：请直接输入问题，或 /help 查看用法。",
-           "sorry": "抱歉，处理您的消息时出错了，请再试一次。问题已记录。"},
+           "sorry": "抱歉，处理您的消息时出错了，请再试一次。问题已记录。",
+           "not_yours": "这是其他用户的对话，请发送 /check@{bot} 开始您自己的。",
+           "misses_private": "未答好的问题已私信发给您。"},
     "en": {"slow": "You're sending messages too fast; please wait {s} seconds.",
            "not_text": "I can only read text messages: type your question, or /help.",
-           "sorry": "Sorry, something went wrong with your message; please try again. It has been logged."},
+           "sorry": "Sorry, something went wrong with your message; please try again. It has been logged.",
+           "not_yours": "This is someone else's conversation; send /check@{bot} to start your own.",
+           "misses_private": "I sent you the unanswered questions in a private chat."},
 }
 
 
@@ -122,6 +126,9 @@ class TelegramChannel:
         self.limit = int(self.settings.get("max_message_chars", 4000))
         self.rate = RateLimit(int(self.settings.get("rate_limit_per_minute", 20)))
         self.locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.retry_seconds = float(self.settings.get("send_retry_seconds", 120))
+        self.retry_first = float(self.settings.get("send_retry_first", 1.0))
+        self.log_texts = bool(app.config.privacy.get("log_texts", False))
 
     # ------------------------------------------------------------ helpers
 
@@ -143,19 +150,55 @@ class TelegramChannel:
                          InlineKeyboardButton("👎", callback_data=f"f:-:{reply.intent}")])
         return InlineKeyboardMarkup(rows) if rows else None
 
+    async def call(self, what: str, make):
+        """Run one Bot API call (`make()` returns the coroutine), retrying network errors and 5xx
+        with exponential backoff and 429 after its `retry_after`, for at most `send_retry_seconds`;
+        then log and give up (a 4xx other than 429 is not retried). Returns the result or None."""
+        from telegram.error import BadRequest, NetworkError, RetryAfter
+
+        deadline = time.monotonic() + self.retry_seconds
+        delay, attempt = self.retry_first, 0
+        while True:
+            attempt += 1
+            try:
+                return await make()
+            except RetryAfter as e:
+                ra = getattr(e, "_retry_after", None)
+                wait = ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra or 1)
+                error = e
+            except BadRequest as e:
+                log.error("%s refused by Telegram: %s", what, e)
+                return None
+            except NetworkError as e:  # 5xx, timeouts, connection refused
+                wait, delay = delay, min(delay * 2, 30.0)
+                error = e
+            if time.monotonic() + wait > deadline:
+                log.error("%s: gave up after %d attempts in %.0f s: %s", what, attempt,
+                          self.retry_seconds - max(0.0, deadline - time.monotonic()), error)
+                return None
+            log.warning("%s failed (%s); retry %d in %.1f s", what, error, attempt, wait)
+            await asyncio.sleep(wait)
+
     async def send(self, bot, chat_id: int, replies: list[Reply], reply_to: int | None = None) -> None:
+        """Send replies in order; in a group every reply answers `reply_to` (the user's message), so
+        that its buttons belong to that user."""
+        from telegram import ReplyParameters
+
         for reply in replies:
             chunks = split_text(reply.text, self.limit) if reply.text else []
             for i, chunk in enumerate(chunks):
                 last = i == len(chunks) - 1
-                await bot.send_message(chat_id, html.escape(chunk), parse_mode="HTML",
-                                       reply_markup=self._markup(reply, True) if last else None,
-                                       reply_to_message_id=reply_to if i == 0 else None)
-                reply_to = None
+                params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None
+                await self.call(f"sendMessage to {chat_id}", lambda: bot.send_message(
+                    chat_id, html.escape(chunk), parse_mode="HTML",
+                    reply_markup=self._markup(reply, True) if last else None, reply_parameters=params))
             for name, data in reply.files:
-                buf = io.BytesIO(data)
-                buf.seek(0)
-                await bot.send_document(chat_id, document=buf, filename=name)
+                def upload(name=name, data=data):
+                    buf = io.BytesIO(data)
+                    buf.seek(0)
+                    return bot.send_document(chat_id, document=buf, filename=name)
+
+                await self.call(f"sendDocument to {chat_id}", upload)
 
     def _limited(self, user_key: str) -> int:
         return self.rate.check(user_key)
@@ -177,9 +220,21 @@ class TelegramChannel:
         msg = update.message
         if msg is None or msg.text is None or msg.from_user is None:
             return
-        command = msg.text.split()[0].split("@")[0].lower()
+        head = msg.text.split()[0] if msg.text.split() else ""
+        command, _, addressee = head.partition("@")
+        if addressee and addressee.lower() != (context.bot.username or "").lower():
+            return  # /forget@other_bot is another bot's command
+        command = command.lower()
         if command in ("/stats", "/misses") and msg.from_user.id in self.admins:
-            await self.send(context.bot, msg.chat_id, [Reply(self.admin_text(command))])
+            if self._limited(self.user_key(msg.from_user)):
+                return
+            text = self.admin_text(command)
+            if msg.chat.type != "private":  # the questions users asked stay out of the group
+                await self.send(context.bot, msg.from_user.id, [Reply(text)])
+                await self.send(context.bot, msg.chat_id, [Reply(TEXTS[self.lang_hint(msg.from_user)]
+                                                                 ["misses_private"])], reply_to=msg.message_id)
+                return
+            await self.send(context.bot, msg.chat_id, [Reply(text)])
             return
         await self._dialogue_text(update, context, msg.text)
 
@@ -189,8 +244,13 @@ class TelegramChannel:
         lang = self.lang_hint(msg.from_user)
         wait = self._limited(user)
         if wait:
-            await context.bot.send_message(msg.chat_id, TEXTS[lang]["slow"].format(s=wait))
+            await self.call("slow-down notice", lambda: context.bot.send_message(
+                msg.chat_id, TEXTS[lang]["slow"].format(s=wait)))
             return
+        if self.log_texts:
+            log.debug("update %s from %s: %r", update.update_id, user, text)
+        else:
+            log.debug("update %s from %s: %d characters", update.update_id, user, len(text))
         async with self.locks[user]:
             replies = self.dialogue.handle_text(user, text, lang_hint=lang)
             await self.send(context.bot, msg.chat_id, replies,
@@ -202,25 +262,41 @@ class TelegramChannel:
             return
         user = self.user_key(query.from_user)
         lang = self.lang_hint(query.from_user)
-        await query.answer()
+        message = query.message
+        wait = self._limited(user)  # taps count like messages
+        if wait:
+            await self.call("slow-down notice", lambda: query.answer(TEXTS[lang]["slow"].format(s=wait)))
+            return
+        reply_to = None
+        if message is not None and getattr(message.chat, "type", "private") != "private":
+            # in a group a prompt belongs to the user whose message it answers: nobody else's tap counts
+            asked = getattr(message, "reply_to_message", None)
+            owner = asked.from_user.id if asked is not None and asked.from_user is not None else None
+            if owner != query.from_user.id:
+                bot_name = context.bot.username or "bot"
+                await self.call("not-yours notice", lambda: query.answer(TEXTS[lang]["not_yours"].format(bot=bot_name),
+                                                                           show_alert=True))
+                return
+            reply_to = asked.message_id
+        await self.call("answerCallbackQuery", lambda: query.answer())
         data = query.data or ""
         async with self.locks[user]:
             replies = self.dialogue.handle_button(user, data, lang_hint=lang)
-            message = query.message
             chat_id = message.chat.id if message else query.from_user.id
             kind = data.split(":", 1)[0]
             if message is not None and kind in ("a", "d", "c", "m") and not _is_notice(replies):
                 label = _label_of(message, data)
                 if kind == "m" and len(replies) == 1 and replies[0].buttons:
                     # a multi-choice toggle: redraw the same message with the new ticks
-                    await context.bot.edit_message_text(html.escape(replies[0].text), chat_id, message.message_id,
-                                                        parse_mode="HTML", reply_markup=self._markup(replies[0], False))
+                    await self.call("editMessageText", lambda: context.bot.edit_message_text(
+                        html.escape(replies[0].text), chat_id, message.message_id, parse_mode="HTML",
+                        reply_markup=self._markup(replies[0], False)))
                     return
                 text = getattr(message, "text", None) or ""
                 if text:  # keep the question, show the answer, remove the buttons
-                    await context.bot.edit_message_text(html.escape(f"{text}\n\n→ {label}"), chat_id,
-                                                        message.message_id, parse_mode="HTML")
-            await self.send(context.bot, chat_id, replies)
+                    await self.call("editMessageText", lambda: context.bot.edit_message_text(
+                        html.escape(f"{text}\n\n→ {label}"), chat_id, message.message_id, parse_mode="HTML"))
+            await self.send(context.bot, chat_id, replies, reply_to=reply_to)
 
     async def on_document(self, update, context) -> None:
         """A file sent in a private chat (a filled 附件3 .xlsx): its bytes go to the dialogue."""
@@ -246,7 +322,7 @@ class TelegramChannel:
         if msg is None or msg.from_user is None or msg.chat.type != "private":
             return
         lang = self.lang_hint(msg.from_user)
-        await context.bot.send_message(msg.chat_id, TEXTS[lang]["not_text"])
+        await self.call("not-text notice", lambda: context.bot.send_message(msg.chat_id, TEXTS[lang]["not_text"]))
 
     async def on_error(self, update, context) -> None:
         uid = getattr(update, "update_id", None)
@@ -258,6 +334,23 @@ class TelegramChannel:
                 await context.bot.send_message(chat.id, TEXTS[self.lang_hint(user) if user else "zh"]["sorry"])
             except Exception:  # the apology itself failed (network): the log has it
                 log.warning("could not send the apology for update %s", uid)
+
+    async def on_any(self, update, context) -> None:
+        """First of all handlers: an update seen before (Telegram delivering it again after a restart,
+        a webhook retried) is dropped, so an answer never lands twice or in the next field."""
+        from telegram.ext import ApplicationHandlerStop
+
+        uid = getattr(update, "update_id", None)
+        if uid is None:
+            return
+        try:
+            first = self.app.store.first_time(f"tg:{uid}")
+        except Exception as e:  # the store is broken: better to answer than to drop
+            log.warning("could not record update %s: %s", uid, e)
+            return
+        if not first:
+            log.info("update %s seen before: ignored", uid)
+            raise ApplicationHandlerStop
 
     # ------------------------------------------------------------ admin
 
@@ -308,8 +401,9 @@ def _label_of(message, data: str) -> str:
 def build_application(app: App, token: str, base_url: str | None = None, settings: dict | None = None,
                       poll_interval: float = 0.0):
     """The python-telegram-bot Application: handlers wired to a TelegramChannel."""
+    from telegram import Update
     from telegram.ext import (AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
-                              MessageHandler, filters)
+                              MessageHandler, TypeHandler, filters)
 
     settings = settings if settings is not None else app.config.telegram
     channel = TelegramChannel(app, settings)
@@ -332,6 +426,7 @@ def build_application(app: App, token: str, base_url: str | None = None, setting
     builder = builder.post_init(post_init)
     application = builder.build()
     new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, channel.on_any), group=-1)
     application.add_handler(CommandHandler([c for c, _ in COMMANDS] + ["stats", "misses", "back"],
                                            channel.on_command, filters=new_messages))
     application.add_handler(MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, channel.on_text))
