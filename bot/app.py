@@ -32,13 +32,35 @@ class App:
     def engine(self) -> Engine:
         return Engine(self.kb, self.config.matching)
 
+    _last_prune: float = field(default=0.0, repr=False)
+
     @property
     def store(self):
         if self._store is None:
             from .store import Store
 
             self._store = Store(self.config.state_db)
+            self.prune()  # retention at start
         return self._store
+
+    def prune(self) -> None:
+        """Delete what is older than [privacy] keep_days (logs, misses, feedback, generated files)."""
+        import time
+
+        from .store import warn
+
+        self._last_prune = time.monotonic()
+        try:
+            self.store.prune(float(self.config.privacy.get("keep_days", 180) or 0))
+        except STORE_ERRORS as e:
+            warn(self.config.state_db, "delete old records from", e)
+
+    def prune_if_due(self) -> None:
+        """Retention once a day in long-running processes (the messenger, the web page)."""
+        import time
+
+        if time.monotonic() - self._last_prune >= 86400:
+            self.prune()
 
     def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True,
             state: dict | None = None) -> Answer:

@@ -208,7 +208,7 @@ def cmd_kb(args) -> int:
 def cmd_chat(args) -> int:
     from .channels.terminal import run_chat
 
-    return run_chat(_app(args), sys.stdin, sys.stdout)
+    return run_chat(_app(args), sys.stdin, sys.stdout, resume=getattr(args, "resume", False))
 
 
 def cmd_telegram(args) -> int:
@@ -222,6 +222,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="path of config.toml (default: the project's)")
     sub = p.add_subparsers(dest="command")
     c = sub.add_parser("chat", help="chat in the terminal (default)")
+    c.add_argument("--resume", action="store_true", help="continue the last chat (its questionnaire) instead of a new one")
     c.set_defaults(func=cmd_chat)
     a = sub.add_parser("ask", help="answer one question")
     a.add_argument("question", nargs="*")

@@ -120,11 +120,13 @@ class Dialogue:
         """One step: the text is cleaned of what no channel can carry (lone surrogates), and the state
         is read and written back in one transaction, so concurrent steps of a user never interleave."""
         user, text = scrub(user), scrub(text)
+        self.app.prune_if_due()
         with self.app.store.transaction():
             return self._handle_text(user, text, lang_hint)
 
     def handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
         user, data = scrub(user), scrub(data)
+        self.app.prune_if_due()
         with self.app.store.transaction():
             return self._handle_button(user, data, lang_hint)
 

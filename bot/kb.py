@@ -264,6 +264,7 @@ def build(root: Path, db_path: Path) -> dict:
     dictionary = _dictionary(src, lex)
     tokens = Tokens(dictionary, lex)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_tmp(db_path)
     tmp = db_path.with_suffix(f".tmp{os.getpid()}")
     if tmp.exists():
         tmp.unlink()
@@ -321,7 +322,31 @@ def is_stale(root: Path, db_path: Path) -> bool:
     return any(p.stat().st_mtime > built for p in source_files(root))
 
 
+def clean_stale_tmp(db_path: Path) -> None:
+    """Remove `kb.tmp<pid>` files left by a `kb build` that was killed (its process is gone)."""
+    try:
+        for tmp in Path(db_path).parent.glob(Path(db_path).stem + ".tmp*"):
+            pid = tmp.name.rsplit(".tmp", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                tmp.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only folder: nothing to clean, nothing to fear
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, not ours
+    return True
+
+
 def load(root: Path, db_path: Path, rebuild: bool = True) -> KnowledgeBase:
+    clean_stale_tmp(db_path)
     if rebuild and is_stale(root, db_path):
         build(root, db_path)
     try:

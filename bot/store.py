@@ -45,7 +45,8 @@ create table if not exists seen (key text primary key, time real not null);
 create table if not exists meta (key text primary key, value text not null);
 """
 USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "files")
-AGED_TABLES = ("questions", "misses", "feedback", "seen")  # deleted after [privacy] keep_days
+AGED_TABLES = ("questions", "misses", "feedback")  # deleted after [privacy] keep_days
+SEEN_DAYS = 1.0  # handled update ids are kept a day (Telegram may restart its numbering after a quiet week)
 
 # SQLite's primary result codes, in plain words
 _SQLITE_WORDS = {5: "locked by another process", 6: "locked by another process", 8: "read-only (no permission to write)",
@@ -100,6 +101,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()  # one connection per Store; a transaction holds it
         self._depth = 0
+        self._after_commit: list = []  # work that must wait for the outermost COMMIT (file deletion, checkpoint)
         # autocommit mode: statements outside `transaction()` commit at once
         self.conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
         try:
@@ -133,12 +135,24 @@ class Store:
                 yield self
             except BaseException:
                 self._depth = 0
+                self._after_commit.clear()
                 if self.conn.in_transaction:
                     self.conn.rollback()
                 raise
             self._depth = 0
             if self.conn.in_transaction:
                 self.conn.commit()
+            todo, self._after_commit = self._after_commit, []
+            for job in todo:
+                job()
+
+    def after_commit(self, job) -> None:
+        """Run `job` once the current transaction has committed (at once outside one)."""
+        with self._lock:
+            if self._depth:
+                self._after_commit.append(job)
+                return
+        job()
 
     def _write(self, sql: str, args=()) -> int:
         with self._lock:
@@ -211,9 +225,13 @@ class Store:
             paths = [p for (p,) in self.conn.execute("select path from files where user = ?", (user,))]
             for table in USER_TABLES:
                 n += self.conn.execute(f"delete from {table} where user = ?", (user,)).rowcount
-        for p in paths:
-            _remove(p)
-        self.checkpoint()
+
+        def cleanup():
+            for p in paths:
+                _remove(p)
+            self.checkpoint()
+
+        self.after_commit(cleanup)
         return n
 
     def checkpoint(self) -> None:
@@ -260,10 +278,15 @@ class Store:
             paths = [p for (p,) in self.conn.execute("select path from files where time < ?", (cutoff,))]
             for table in AGED_TABLES + ("files",):
                 n += self.conn.execute(f"delete from {table} where time < ?", (cutoff,)).rowcount
-        for p in paths:
-            _remove(p)
-        if n:
-            self.checkpoint()
+            self.conn.execute("delete from seen where time < ?", ((now or time.time()) - SEEN_DAYS * DAY,))
+
+        def cleanup():
+            for p in paths:
+                _remove(p)
+            if n:
+                self.checkpoint()
+
+        self.after_commit(cleanup)
         return n
 
     def count_rows(self, user: str) -> int:

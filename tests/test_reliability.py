@@ -233,3 +233,159 @@ def test_two_processes_on_one_state_db_keep_every_answer_in_its_field(env, tmp_p
         assert (occ["name"], occ["code"], occ["levels"], occ["experience"], occ["assessed_count"]) == \
             ("电工", "6-31-01-03", [5, 4, 3], "2018年至今", 120)
         assert not org.get("capital") and not org.get("short_name")
+
+
+def test_each_terminal_chat_has_its_own_conversation_unless_resumed(env, tmp_path):
+    from conftest import run_cli
+
+    e = dict(env, SKILLCERT_FILES=str(tmp_path / "files"))
+    first = run_cli(["chat"], e, stdin="/check\n1\n/quit\n")
+    assert "学生职业技能等级认定资格" in first.stdout  # question 2 of the questionnaire
+    resumed = run_cli(["chat", "--resume"], e, stdin="/back\n/quit\n")
+    assert "贵单位属于哪类机构" in resumed.stdout  # the last chat's questionnaire, one step back
+    other = run_cli(["chat"], e, stdin="1\n/quit\n")  # another window: its "1" is not an answer to the first
+    assert "学生职业技能等级认定资格" not in other.stdout and "贵单位属于哪类机构" not in other.stdout
+    assert first.returncode == other.returncode == resumed.returncode == 0
+
+
+def test_a_repeated_update_key_is_ignored(app):
+    assert app.store.first_time("tg:1") and not app.store.first_time("tg:1") and app.store.first_time("tg:2")
+
+
+# ---------------------------------------------------------------- 8. privacy
+
+def test_old_logs_feedback_and_files_age_out(app, tmp_path):
+    import os
+    import time
+
+    from bot.store import prune_dir
+
+    store = app.store
+    old = time.time() - 200 * 86400
+    f_old, f_new = tmp_path / "run1" / "old.docx", tmp_path / "run2" / "new.docx"
+    for f in (f_old, f_new):
+        f.parent.mkdir()
+        f.write_bytes(b"PK")
+    for t, f in ((old, f_old), (time.time(), f_new)):
+        store.conn.execute("insert into questions(user, time, text, lang, intent, score, covered) "
+                           "values('u', ?, 'q', 'zh', null, 0, 0)", (t,))
+        store.conn.execute("insert into misses(user, time, text) values('u', ?, 'q')", (t,))
+        store.conn.execute("insert into feedback(user, time, intent, value) values('u', ?, 'x', 1)", (t,))
+        store.conn.execute("insert into files(user, time, path) values('u', ?, ?)", (t, str(f)))
+    assert store.prune(180) == 4
+    for table in ("questions", "misses", "feedback", "files"):
+        assert store.conn.execute(f"select count(*) from {table}").fetchone()[0] == 1
+    assert not f_old.exists() and not f_old.parent.exists() and f_new.exists()
+    stray = tmp_path / "run3" / "stray.xlsx"  # a channel's folder, files not in the database
+    stray.parent.mkdir()
+    stray.write_bytes(b"PK")
+    os.utime(stray, (old, old))
+    assert prune_dir(tmp_path, 180) == 1 and not stray.exists() and f_new.exists()
+
+
+def test_retention_runs_at_start_and_daily(env, tmp_path):
+    import time
+
+    from bot.app import App
+    from bot.store import Store
+
+    s = Store(env["SKILLCERT_DB"])
+    s.conn.execute("insert into questions(user, time, text, lang, intent, score, covered) values('u', ?, 'q', 'zh', null, 0, 0)",
+                   (time.time() - 181 * 86400,))
+    s.close()
+    app = App.from_config()
+    d = Dialogue(app)
+    assert app.store.conn.execute("select count(*) from questions where user = 'u'").fetchone()[0] == 0  # at start
+    app.store.conn.execute("insert into questions(user, time, text, lang, intent, score, covered) values('u', ?, 'q', 'zh', null, 0, 0)",
+                           (time.time() - 181 * 86400,))
+    d.handle_text("v", "你好")
+    assert app.store.conn.execute("select count(*) from questions where user = 'u'").fetchone()[0] == 1
+    app._last_prune -= 86400 + 1  # a day later
+    d.handle_text("v", "你好")
+    assert app.store.conn.execute("select count(*) from questions where user = 'u'").fetchone()[0] == 0
+
+
+def test_forget_leaves_nothing_on_disk(app, tmp_path):
+    from pathlib import Path
+
+    marker = "独一无二的标记问题ZQX"
+    d = Dialogue(app)
+    d.handle_text("gone", marker)
+    f = tmp_path / "made" / "附件1.docx"
+    f.parent.mkdir()
+    f.write_bytes(b"PK")
+    app.store.add_file("gone", f)
+    assert app.store.conn.execute("pragma secure_delete").fetchone()[0] == 1
+    d.handle_text("gone", "/forget")
+    assert not f.exists()
+    db = Path(app.store.path)
+    wal = Path(str(db) + "-wal")
+    data = db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert marker.encode() not in data
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_terminal_files_are_recorded_and_forgotten(env, tmp_path):
+    from conftest import run_cli
+    from test_terminal import SCRIPT
+
+    files = tmp_path / "files"
+    e = dict(env, SKILLCERT_FILES=str(files))
+    p = run_cli(["chat"], e, stdin=SCRIPT.replace("/quit", "/forget\n/quit"), timeout=120)
+    assert p.returncode == 0 and "已删除" in p.stdout
+    assert not [f for f in files.rglob("*") if f.is_file()]  # /forget took the generated documents too
+
+
+def test_debug_logs_carry_no_message_text(env, tmp_path):
+    import subprocess
+
+    from conftest import ROOT, skillcert_cmd
+    from fakebot import FakeBotAPI
+    from test_telegram import TOKEN, stop_process
+
+    marker = "机密问题ZQX学生能认定几级"
+    for log_texts in ("false", "true"):
+        fake = FakeBotAPI(TOKEN).start()
+        config = tmp_path / f"config-{log_texts}.toml"
+        config.write_text((ROOT / "config.toml").read_text(encoding="utf-8")
+                          .replace('log_level = "INFO"', 'log_level = "DEBUG"')
+                          .replace("log_texts = false", f"log_texts = {log_texts}")
+                          .replace('knowledge_db = "var/kb.sqlite"', f'knowledge_db = "{env["SKILLCERT_KB"]}"')
+                          .replace('state_db = "var/skillcert.sqlite"', f'state_db = "{tmp_path / log_texts / "s.sqlite"}"'),
+                          encoding="utf-8")
+        e = dict(env, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=fake.base_url, SKILLCERT_CONFIG=str(config))
+        e.pop("SKILLCERT_DB")
+        e.pop("SKILLCERT_KB")
+        p = subprocess.Popen(skillcert_cmd() + ["telegram"], env=e, cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            assert fake.wait_for(lambda: fake.sent("getUpdates") or p.poll() is not None, timeout=30)
+            assert p.poll() is None, p.communicate()[1]
+            fake.send_text(500, marker)
+            assert fake.wait_for(lambda: fake.texts_to(500), timeout=30)
+        finally:
+            err = stop_process(p)
+            fake.stop()
+        assert "DEBUG" in err
+        assert (marker in err) == (log_texts == "true"), err[-2000:]
+
+
+# ---------------------------------------------------------------- 9. small items
+
+def test_a_stale_kb_tmp_file_is_removed_at_the_next_start(env, tmp_path):
+    import os
+
+    from bot.kb import load
+    from conftest import ROOT
+
+    kb_path = tmp_path / "kb.sqlite"
+    e = dict(env, SKILLCERT_KB=str(kb_path))
+    from conftest import run_cli
+
+    assert run_cli(["kb", "build"], e).returncode == 0
+    stale = tmp_path / "kb.tmp999999"  # what a killed `kb build` leaves (that pid is gone)
+    stale.write_bytes(b"half a database")
+    mine = tmp_path / f"kb.tmp{os.getpid()}"  # a build still running
+    mine.write_bytes(b"in progress")
+    load(ROOT, kb_path)
+    assert not stale.exists() and mine.exists()

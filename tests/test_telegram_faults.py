@@ -144,3 +144,11 @@ def test_a_send_that_keeps_failing_is_given_up_and_logged(app, fake, fast_retry,
             assert "〔1.1〕" in ask(fake, 94, "学生能认定几级")  # the bot goes on
     finally:
         bot.stop()
+
+
+def test_admin_misses_in_a_group_go_to_a_private_chat(running, fake):
+    ask(fake, 8, "认定考试收费标准是多少")
+    group = -3001
+    ask(fake, 42, "/misses@skillcert_test_bot", chat_type="supergroup", chat_id=group, n=1)
+    assert fake.wait_for(lambda: any("收费" in t for t in fake.texts_to(42)))
+    assert not any("收费" in t for t in fake.texts_to(group))

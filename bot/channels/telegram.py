@@ -456,11 +456,17 @@ def run(config_path=None) -> int:
         print("skillcert: TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters, as @BotFather gives it)",
               file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = App.from_config(config_path)
+    level = str(app.config.telegram.get("log_level", "INFO")).upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    app = App.from_config(config_path)
+    if not app.config.privacy.get("log_texts", False):
+        # python-telegram-bot and httpcore log whole updates and request bodies at DEBUG: users' texts
+        for name in ("telegram", "httpcore", "hpack"):
+            logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
     app.kb  # build or load the knowledge base before the first message
     settings = app.config.telegram
     application = build_application(app, token, os.environ.get("TELEGRAM_BASE_URL") or None, settings)

@@ -1,43 +1,48 @@
 """The terminal chat (`skillcert chat`): the same dialogue as the messenger, in a console.
 
 Buttons are shown as numbered choices ([1] 是 [2] 否); typing the number presses the button.
-Generated files are written into this user's folder of bot/userfiles.py (outside the checkout:
-$SKILLCERT_FILES, else $XDG_DATA_HOME/skillcert/files) and their paths shown; /forget deletes them.
+Generated files are written into this chat's folder of bot/userfiles.py (outside the checkout:
+$SKILLCERT_FILES, else $XDG_DATA_HOME/skillcert/files) and their paths shown; they are also recorded
+in the state DB, so /forget and retention ([privacy] keep_days) delete them.
 `/upload PATH` sends a file (a filled 附件3 .xlsx) to the dialogue.
+Each chat is its own conversation (two windows never share a questionnaire); `--resume` continues
+the last one.
 """
 from __future__ import annotations
 
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from .. import userfiles
 from ..dialogue import Dialogue, Reply
 
-USER = "terminal"
+USER = "terminal"  # the prefix of every chat's user key
+LAST_CHAT = "terminal.last_chat"
 QUIT = {"/quit", "/exit", "quit", "exit", "退出"}
 
 
-def files_dir() -> Path:
-    return userfiles.user_dir(USER)
+def files_dir(user: str = USER) -> Path:
+    return userfiles.user_dir(user)
 
 
-def upload(dialogue: Dialogue, arg: str) -> list[Reply]:
+def upload(dialogue: Dialogue, arg: str, user: str = USER) -> list[Reply]:
     """`/upload PATH`: read the file and hand its bytes to the dialogue, like a file sent in a messenger."""
     path = Path(os.path.expanduser(arg.strip().strip('"').strip("'")))
     if not arg.strip():
-        return dialogue.handle_text(USER, "/upload")
+        return dialogue.handle_text(user, "/upload")
     try:
         if path.stat().st_size > 20_000_000:
             return [Reply(f"文件太大：{path} (file too large)")]
         data = path.read_bytes()
     except OSError as e:
         return [Reply(f"读不了文件 {path}：{e.strerror or e} (cannot read the file)")]
-    return dialogue.handle_file(USER, path.name, data)
+    return dialogue.handle_file(user, path.name, data)
 
 
-def show(replies: list[Reply], out) -> list[str]:
+def show(replies: list[Reply], out, store=None, user: str | None = None) -> list[str]:
     """Print replies; return the button data in the order of their numbers."""
     buttons: list[str] = []
     for r in replies:
@@ -50,17 +55,31 @@ def show(replies: list[Reply], out) -> list[str]:
         if labels:
             out.write("  " + "  ".join(labels) + "\n")
         if r.files:
-            folder = files_dir() / time.strftime("%Y%m%d-%H%M%S")
+            folder = files_dir(user or USER) / time.strftime("%Y%m%d-%H%M%S")
             folder.mkdir(parents=True, exist_ok=True)
             for name, data in r.files:
                 (folder / name).write_bytes(data)
+                if store is not None and user:
+                    store.add_file(user, folder / name)
                 out.write(f"  → {folder / name}\n")
         out.write("\n")
     out.flush()
     return buttons
 
 
-def run_chat(app, stdin=None, stdout=None) -> int:
+def chat_key(app, resume: bool) -> str:
+    """A new user key per chat, or the last chat's with `resume`."""
+    store = app.store
+    key = store.get_meta(LAST_CHAT) if resume else None
+    if not key:
+        key = f"{USER}:{uuid.uuid4().hex[:12]}"
+        store.set_meta(LAST_CHAT, key)
+    return key
+
+
+def run_chat(app, stdin=None, stdout=None, resume: bool = False) -> int:
+    from ..store import prune_dir
+
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
@@ -70,7 +89,9 @@ def run_chat(app, stdin=None, stdout=None) -> int:
         except ImportError:
             pass
     dialogue = Dialogue(app)
-    buttons = show(dialogue.handle_text(USER, "/start"), stdout)
+    user = chat_key(app, resume)
+    prune_dir(userfiles.files_root(), float(app.config.privacy.get("keep_days", 180) or 0))
+    buttons = show(dialogue.handle_text(user, "/help" if resume else "/start"), stdout, app.store, user)
     while True:
         try:
             if interactive:
@@ -89,12 +110,12 @@ def run_chat(app, stdin=None, stdout=None) -> int:
             break
         choice = line.strip()
         if choice.lower().startswith("/upload"):
-            buttons = show(upload(dialogue, choice[len("/upload"):]), stdout)
+            buttons = show(upload(dialogue, choice[len("/upload"):], user), stdout, app.store, user)
             continue
         if buttons and choice.isdigit() and 1 <= int(choice) <= len(buttons):
-            replies = dialogue.handle_button(USER, buttons[int(choice) - 1])
+            replies = dialogue.handle_button(user, buttons[int(choice) - 1])
         else:
-            replies = dialogue.handle_text(USER, line)
-        buttons = show(replies, stdout)
+            replies = dialogue.handle_text(user, line)
+        buttons = show(replies, stdout, app.store, user)
     stdout.write("再见！Bye!\n")
     return 0
