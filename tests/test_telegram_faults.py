@@ -152,3 +152,12 @@ def test_admin_misses_in_a_group_go_to_a_private_chat(running, fake):
     ask(fake, 42, "/misses@skillcert_test_bot", chat_type="supergroup", chat_id=group, n=1)
     assert fake.wait_for(lambda: any("收费" in t for t in fake.texts_to(42)))
     assert not any("收费" in t for t in fake.texts_to(group))
+
+
+def test_lone_surrogates_from_telegram_are_cleaned(running, fake, app):
+    assert "〔1.1〕" in ask(fake, 95, "\ud800学生能认定几级\udfff")
+    n = len(fake.texts_to(95))
+    fake.press(95, "a:1:\ud800")
+    assert fake.wait_for(lambda: len(fake.texts_to(95)) > n)  # a notice, not a crash
+    assert "〔1.1〕" in ask(fake, 95, "学生能认定几级")
+    assert all("\ud800" not in t for (t,) in app.store.conn.execute("select text from questions"))
