@@ -234,6 +234,15 @@ class Store:
         self.after_commit(cleanup)
         return n
 
+    def users_like(self, prefix: str) -> list[str]:
+        """User keys equal to `prefix` or starting with `prefix:` (e.g. every terminal chat)."""
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
+        keys: set[str] = set()
+        for table in USER_TABLES:
+            keys.update(u for (u,) in self._read(f"select distinct user from {table} where user = ? "
+                                                 f"or user like ? escape '\\'", (prefix, like)))
+        return sorted(keys)
+
     def checkpoint(self) -> None:
         with self._lock:
             try:

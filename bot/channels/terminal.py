@@ -11,6 +11,7 @@ the last one.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 import uuid
@@ -77,6 +78,22 @@ def chat_key(app, resume: bool) -> str:
     return key
 
 
+def forget_all(app, dialogue: Dialogue, user: str) -> list[Reply]:
+    """`/forget` in the terminal: the person at this machine owns every terminal chat, so every
+    chat's rows and files go (each chat is its own conversation, not its own person)."""
+    store = app.store
+    lang = store.get_state(user).get("lang") or "zh"
+    keys = set(store.users_like(USER)) | {USER, user}
+    with store.transaction():
+        n = sum(store.forget(k) for k in keys)
+    root = userfiles.files_root()
+    f = sum(userfiles.forget(k) for k in keys)
+    for folder in root.glob(USER + "_*") if root.is_dir() else ():  # chats whose rows are already gone
+        f += sum(1 for p in folder.rglob("*") if p.is_file())
+        shutil.rmtree(folder, ignore_errors=True)
+    return [Reply(dialogue.t(lang, "forgot", n=n, f=f))]
+
+
 def run_chat(app, stdin=None, stdout=None, resume: bool = False) -> int:
     from ..store import prune_dir
 
@@ -112,7 +129,9 @@ def run_chat(app, stdin=None, stdout=None, resume: bool = False) -> int:
         if choice.lower().startswith("/upload"):
             buttons = show(upload(dialogue, choice[len("/upload"):], user), stdout, app.store, user)
             continue
-        if buttons and choice.isdigit() and 1 <= int(choice) <= len(buttons):
+        if choice.lower() == "/forget":
+            replies = forget_all(app, dialogue, user)
+        elif buttons and choice.isdigit() and 1 <= int(choice) <= len(buttons):
             replies = dialogue.handle_button(user, buttons[int(choice) - 1])
         else:
             replies = dialogue.handle_text(user, line)
