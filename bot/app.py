@@ -53,7 +53,7 @@ class App:
         try:
             self.store.prune(float(self.config.privacy.get("keep_days", 180) or 0))
         except STORE_ERRORS as e:
-            warn(self.config.state_db, "delete old records from", e)
+            warn(self.config.state_db, "old records not deleted", e)
 
     def prune_if_due(self) -> None:
         """Retention once a day in long-running processes (the messenger, the web page)."""
@@ -75,7 +75,7 @@ class App:
             try:
                 profile = self.store.get_profile(user)
             except STORE_ERRORS as e:  # the answer does not depend on the log: answer without a profile
-                warn(self.config.state_db, "read the school profile from", e)
+                warn(self.config.state_db, "answered without the school profile, question not logged", e)
                 profile, store_ok = {}, False
         ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile)
         if remember:
@@ -87,5 +87,5 @@ class App:
             try:
                 self.store.log_question(user, question, ans.lang, ans.intent, ans.score, ans.covered, bool(low))
             except STORE_ERRORS as e:  # a full disk or a read-only file must not cost the user the answer
-                warn(self.config.state_db, "log the question in", e)
+                warn(self.config.state_db, "question not logged", e)
         return ans

@@ -59,27 +59,39 @@ _ERRNO_WORDS = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", 
                 errno.EEXIST: "a file is in the way of its folder"}
 
 
-def describe_error(e: BaseException) -> str:
-    """A storage error in plain words: "disk full" rather than "disk I/O error"."""
+def describe_error(e: BaseException, path=None) -> str:
+    """A storage error in plain words: "disk full" rather than "disk I/O error". With the file's
+    `path`, vague SQLite errors (cannot open, I/O error, read-only) are told apart by looking at it."""
     if isinstance(e, sqlite3.Error):
         code = getattr(e, "sqlite_errorcode", None)
-        if code is not None and (code & 0xFF) in _SQLITE_WORDS:
-            if code & 0xFF == 10 and _disk_full(e):
-                return "disk full"
-            return _SQLITE_WORDS[code & 0xFF]
+        primary = code & 0xFF if code is not None else None
+        if path is not None and primary in (None, 8, 10, 13, 14):
+            seen = _look_at(Path(path))
+            if seen:
+                return seen
+        if primary in _SQLITE_WORDS:
+            return _SQLITE_WORDS[primary]
         return str(e)
     if isinstance(e, OSError) and e.errno in _ERRNO_WORDS:
         return _ERRNO_WORDS[e.errno]
     return str(e) or type(e).__name__
 
 
-def _disk_full(e) -> bool:
-    path = getattr(e, "_skillcert_path", None)
+def _look_at(path: Path) -> str | None:
     try:
-        st = os.statvfs(Path(path).parent) if path else None
-        return bool(st) and st.f_bavail * st.f_frsize < 1 << 20
+        if path.is_dir():
+            return "it is a folder, not a file"
+        folder = path.parent
+        st = os.statvfs(folder)
+        if st.f_flag & os.ST_RDONLY:
+            return "read-only file system"
+        if st.f_bavail * st.f_frsize < 1 << 20:
+            return "disk full"
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            return "no permission to write"
     except OSError:
-        return False
+        return None
+    return None
 
 
 class StoreError(Exception):
@@ -87,9 +99,7 @@ class StoreError(Exception):
 
 
 def warn(path, what: str, e: BaseException) -> None:
-    if isinstance(e, (sqlite3.Error, OSError)):
-        e._skillcert_path = str(path)  # type: ignore[attr-defined]
-    log.warning("skillcert: warning: could not %s %s: %s", what, path, describe_error(e))
+    log.warning("skillcert: warning: state database %s: %s (%s)", path, describe_error(e, path), what)
 
 MAX_LOGGED_CHARS = 2000
 

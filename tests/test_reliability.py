@@ -140,6 +140,13 @@ def test_a_full_disk_is_named_and_the_answer_still_comes(app, caplog):
     assert any("disk full" in r.getMessage() and str(store.path) in r.getMessage() for r in caplog.records)
 
 
+def test_terminal_input_that_is_not_utf8_gets_an_answer(env, tmp_path):
+    p = run_bytes(["chat"], dict(env, SKILLCERT_FILES=str(tmp_path), LC_ALL="C", LANG="C", PYTHONIOENCODING=""),
+                  b"\xff\xfe\xe5\xad\xa6\xe7\x94\x9f\xe8\x83\xbd\xe8\xae\xa4\xe5\xae\x9a\xe5\x87\xa0\xe7\xba\xa7\n/quit\n")
+    assert p.returncode == 0 and b"Traceback" not in p.stderr
+    assert "〔1.1〕".encode() in p.stdout  # the undecodable bytes dropped, the question answered
+
+
 def test_ask_with_undecodable_argv_is_bad_input(env):
     import subprocess
 
@@ -193,6 +200,10 @@ def test_ask_on_a_really_full_disk(env, tmp_path):
         p = run_cli(["ask", "我们能给老师认定二级吗？" + "长" * 1500], e)
         assert p.returncode == 0 and "〔2.3〕" in p.stdout
         assert "disk full" in p.stderr and str(db) in p.stderr, p.stderr
+        subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)  # now read-only
+        p = run_cli(["ask", "我们能给老师认定二级吗？"], e)
+        assert p.returncode == 0 and "〔2.3〕" in p.stdout
+        assert "read-only" in p.stderr and str(db) in p.stderr, p.stderr
     finally:
         subprocess.run(["umount", str(mnt)])
 
