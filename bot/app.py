@@ -33,6 +33,7 @@ class App:
         return Engine(self.kb, self.config.matching)
 
     _last_prune: float = field(default=0.0, repr=False)
+    _last_sweep: float = field(default=0.0, repr=False)
 
     @property
     def store(self):
@@ -56,11 +57,18 @@ class App:
             warn(self.config.state_db, "old records not deleted", e)
 
     def prune_if_due(self) -> None:
-        """Retention once a day in long-running processes (the messenger, the web page)."""
+        """Retention once a day in long-running processes (the messenger, the web page), and the
+        channels' generated files (bot/userfiles.py) at the first message and once a day."""
         import time
 
         if time.monotonic() - self._last_prune >= 86400:
             self.prune()
+        if not self._last_sweep or time.monotonic() - self._last_sweep >= 86400:
+            from . import userfiles
+            from .store import prune_dir
+
+            self._last_sweep = time.monotonic()
+            prune_dir(userfiles.files_root(), float(self.config.privacy.get("keep_days", 180) or 0))
 
     def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True,
             state: dict | None = None) -> Answer:

@@ -316,27 +316,38 @@ def _remove(path: str) -> None:
     p = Path(path)
     try:
         p.unlink(missing_ok=True)
-        if p.parent.is_dir() and not any(p.parent.iterdir()):
+        if RUN_FOLDER.fullmatch(p.parent.name) and p.parent.is_dir() and not any(p.parent.iterdir()):
             p.parent.rmdir()  # the per-run folder, once empty
     except OSError as e:
         log.warning("could not delete %s: %s", p, describe_error(e))
 
 
+RUN_FOLDER = __import__("re").compile(r"\d{8}-\d{6}")  # the per-run folders channels write into
+
+
 def prune_dir(folder: str | Path, keep_days: float, now: float | None = None) -> int:
-    """Delete files older than `keep_days` under `folder` (a channel's generated files), and the
-    folders left empty. Returns the number of files deleted."""
+    """Delete generated files older than `keep_days` under `folder`: only files inside per-run
+    folders (`<user>/20260101-120000/…`, as channels write them), so a files root pointed at a
+    folder holding other things never loses them; per-run folders left empty go too.
+    Returns the number of files deleted."""
     folder = Path(folder)
     if not keep_days or keep_days <= 0 or not folder.is_dir():
         return 0
     cutoff = (now or time.time()) - keep_days * DAY
     n = 0
-    for p in sorted(folder.rglob("*"), key=lambda x: len(x.parts), reverse=True):
+    for run in folder.glob("*/*"):
+        if not (run.is_dir() and RUN_FOLDER.fullmatch(run.name)):
+            continue
+        for p in run.rglob("*"):
+            try:
+                if p.is_file() and p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    n += 1
+            except OSError as e:
+                log.warning("could not delete %s: %s", p, describe_error(e))
         try:
-            if p.is_file() and p.stat().st_mtime < cutoff:
-                p.unlink()
-                n += 1
-            elif p.is_dir() and not any(p.iterdir()):
-                p.rmdir()
-        except OSError as e:
-            log.warning("could not delete %s: %s", p, describe_error(e))
+            if not any(run.rglob("*")):
+                run.rmdir()
+        except OSError:
+            pass
     return n

@@ -273,7 +273,7 @@ def test_old_logs_feedback_and_files_age_out(app, tmp_path):
 
     store = app.store
     old = time.time() - 200 * 86400
-    f_old, f_new = tmp_path / "run1" / "old.docx", tmp_path / "run2" / "new.docx"
+    f_old, f_new = tmp_path / "20250101-000000" / "old.docx", tmp_path / "20260101-000000" / "new.docx"
     for f in (f_old, f_new):
         f.parent.mkdir()
         f.write_bytes(b"PK")
@@ -287,11 +287,14 @@ def test_old_logs_feedback_and_files_age_out(app, tmp_path):
     for table in ("questions", "misses", "feedback", "files"):
         assert store.conn.execute(f"select count(*) from {table}").fetchone()[0] == 1
     assert not f_old.exists() and not f_old.parent.exists() and f_new.exists()
-    stray = tmp_path / "run3" / "stray.xlsx"  # a channel's folder, files not in the database
-    stray.parent.mkdir()
+    stray = tmp_path / "terminal_x" / "20250102-000000" / "stray.xlsx"  # a channel's run, not in the database
+    stray.parent.mkdir(parents=True)
+    mine = tmp_path / "notes.txt"  # not a channel's run folder: never touched
+    mine.write_text("x")
+    os.utime(mine, (old, old))
     stray.write_bytes(b"PK")
     os.utime(stray, (old, old))
-    assert prune_dir(tmp_path, 180) == 1 and not stray.exists() and f_new.exists()
+    assert prune_dir(tmp_path, 180) == 1 and not stray.exists() and f_new.exists() and mine.exists()
 
 
 def test_retention_runs_at_start_and_daily(env, tmp_path):
@@ -400,3 +403,22 @@ def test_a_stale_kb_tmp_file_is_removed_at_the_next_start(env, tmp_path):
     mine.write_bytes(b"in progress")
     load(ROOT, kb_path)
     assert not stale.exists() and mine.exists()
+
+
+def test_old_generated_files_are_swept_at_the_first_message(env, tmp_path, monkeypatch):
+    import os
+    import time
+
+    from bot import userfiles
+    from bot.app import App
+
+    monkeypatch.setenv("SKILLCERT_FILES", str(tmp_path / "files"))
+    old = userfiles.user_dir("terminal_abc") / "20250101-000000" / "checklist.md"
+    new = userfiles.user_dir("tg_1") / "20260101-000000" / "checklist.md"
+    for f in (old, new):
+        f.parent.mkdir(parents=True)
+        f.write_text("x", encoding="utf-8")
+    t = time.time() - 181 * 86400
+    os.utime(old, (t, t))
+    Dialogue(App.from_config()).handle_text("someone", "你好")
+    assert not old.exists() and not old.parent.exists() and new.exists()

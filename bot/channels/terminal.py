@@ -95,8 +95,6 @@ def forget_all(app, dialogue: Dialogue, user: str) -> list[Reply]:
 
 
 def run_chat(app, stdin=None, stdout=None, resume: bool = False) -> int:
-    from ..store import prune_dir
-
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     interactive = stdin.isatty() and stdout.isatty()
@@ -107,7 +105,6 @@ def run_chat(app, stdin=None, stdout=None, resume: bool = False) -> int:
             pass
     dialogue = Dialogue(app)
     user = chat_key(app, resume)
-    prune_dir(userfiles.files_root(), float(app.config.privacy.get("keep_days", 180) or 0))
     buttons = show(dialogue.handle_text(user, "/help" if resume else "/start"), stdout, app.store, user)
     while True:
         try:
