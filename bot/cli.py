@@ -267,8 +267,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # the last guard: one line, never a traceback for the user
         from .kb import KBError
 
+        import sqlite3
+
         if isinstance(e, KBError):
             print(f"skillcert: knowledge base: {e}", file=sys.stderr)
+        elif isinstance(e, sqlite3.Error):  # the state database: its file and the cause in plain words
+            from .config import load_config
+            from .store import describe_error
+
+            db = load_config(getattr(args, "config", None)).state_db
+            print(f"skillcert: state database {db}: {describe_error(e, db)}", file=sys.stderr)
         else:
             print(f"skillcert: error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

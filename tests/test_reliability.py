@@ -422,3 +422,13 @@ def test_old_generated_files_are_swept_at_the_first_message(env, tmp_path, monke
     os.utime(old, (t, t))
     Dialogue(App.from_config()).handle_text("someone", "你好")
     assert not old.exists() and not old.parent.exists() and new.exists()
+
+
+def test_chat_on_a_broken_state_db_is_one_plain_line(env, tmp_path):
+    from conftest import run_cli
+
+    bad = tmp_path / "state.sqlite"
+    bad.write_bytes(b"not a database" * 100)
+    p = run_cli(["chat"], dict(env, SKILLCERT_DB=str(bad), SKILLCERT_FILES=str(tmp_path)), stdin="你好\n")
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert p.stderr.strip() == f"skillcert: state database {bad}: not an SQLite database"
