@@ -42,10 +42,12 @@ create index if not exists feedback_user on feedback(user);
 create table if not exists files (id integer primary key, user text not null, time real not null, path text not null);
 create index if not exists files_user on files(user);
 create table if not exists seen (key text primary key, time real not null);
+create table if not exists prompts (chat text not null, message text not null, user text not null, time real not null,
+  primary key (chat, message));
 create table if not exists meta (key text primary key, value text not null);
 """
-USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "files")
-AGED_TABLES = ("questions", "misses", "feedback")  # deleted after [privacy] keep_days
+USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "files", "prompts")
+AGED_TABLES = ("questions", "misses", "feedback", "prompts")  # deleted after [privacy] keep_days
 SEEN_DAYS = 1.0  # handled update ids are kept a day (Telegram may restart its numbering after a quiet week)
 
 # SQLite's primary result codes, in plain words
@@ -275,6 +277,15 @@ class Store:
     def _write_count(self, sql: str, args=()) -> int:
         with self._lock:
             return self.conn.execute(sql, args).rowcount
+
+    # who a message with buttons in a group chat was for (only that user's taps count)
+    def set_prompt_owner(self, chat, message, user: str) -> None:
+        self._write("insert or replace into prompts(chat, message, user, time) values(?,?,?,?)",
+                    (str(chat), str(message), user, time.time()))
+
+    def prompt_owner(self, chat, message) -> str | None:
+        rows = self._read("select user from prompts where chat = ? and message = ?", (str(chat), str(message)))
+        return rows[0][0] if rows else None
 
     # small settings kept between runs (the terminal's last chat)
     def get_meta(self, key: str) -> str | None:

@@ -47,6 +47,7 @@ class FakeBotAPI:
         self.faults: dict[str, list[tuple[int, int | None]]] = {}  # method → queue of (status, retry_after)
         self.down = False  # an outage: every new request fails with 502
         self.failed: list[tuple[str, dict, int]] = []  # (method, params, status) of the calls answered with an error
+        self.results: list[tuple[str, dict, object]] = []  # (method, params, result) of the calls answered
         self.again: list[dict] = []  # updates to deliver once more, whatever the offset
         self.delivered: dict[int, dict] = {}
         self.owner_of: dict[tuple[int, int], int] = {}  # (chat, message id) → the user who wrote it
@@ -100,6 +101,7 @@ class FakeBotAPI:
                         body["parameters"] = {"retry_after": retry_after}
                     return self._send(status, body)
                 result = server.handle(method, params)
+                server.results.append((method, params, result))
                 self._send(200, {"ok": True, "result": result})
 
             def _send(self, status, payload):

@@ -161,3 +161,23 @@ def test_lone_surrogates_from_telegram_are_cleaned(running, fake, app):
     assert fake.wait_for(lambda: len(fake.texts_to(95)) > n)  # a notice, not a crash
     assert "〔1.1〕" in ask(fake, 95, "学生能认定几级")
     assert all("\ud800" not in t for (t,) in app.store.conn.execute("select text from questions"))
+
+
+def test_a_tap_on_another_users_prompt_without_reply_info_changes_nothing(running, fake, app):
+    """The prompt's owner is remembered when it is sent, whatever the tapped message carries."""
+    group = -2003
+    ask(fake, 72, "/check@skillcert_test_bot", chat_type="supergroup", chat_id=group, n=2)
+    sent = [p for p in fake.sent("sendMessage", group) if p.get("reply_markup")][-1]
+    results = [r for m, p, r in fake.results if m == "sendMessage" and p is sent]
+    bare = {"message_id": results[0]["message_id"], "date": int(time.time()),
+            "chat": {"id": group, "type": "supergroup"}, "from": {"id": 7000001, "is_bot": True, "first_name": "S"},
+            "text": "question", "reply_markup": sent["reply_markup"]}
+    data = sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    state72 = app.store.get_state("tg:72")
+    edits = len(fake.sent("editMessageText"))
+    fake.press(73, data, bare)
+    assert fake.wait_for(lambda: any("其他用户" in (c.get("text") or "") for c in fake.sent("answerCallbackQuery")))
+    assert app.store.get_state("tg:72") == state72 and not app.store.get_state("tg:73")
+    assert len(fake.sent("editMessageText")) == edits
+    fake.press(72, data, bare)
+    assert fake.wait_for(lambda: app.store.get_state("tg:72") != state72)

@@ -170,7 +170,7 @@ class TelegramChannel:
                 log.error("%s refused by Telegram: %s", what, e)
                 return None
             except NetworkError as e:  # 5xx, timeouts, connection refused
-                wait, delay = delay, min(delay * 2, 30.0)
+                wait, delay = delay, min(delay * 2, 10.0)  # at most 10 s between tries: back soon after an outage
                 error = e
             if time.monotonic() + wait > deadline:
                 log.error("%s: gave up after %d attempts in %.0f s: %s", what, attempt,
@@ -179,9 +179,10 @@ class TelegramChannel:
             log.warning("%s failed (%s); retry %d in %.1f s", what, error, attempt, wait)
             await asyncio.sleep(wait)
 
-    async def send(self, bot, chat_id: int, replies: list[Reply], reply_to: int | None = None) -> None:
-        """Send replies in order; in a group every reply answers `reply_to` (the user's message), so
-        that its buttons belong to that user."""
+    async def send(self, bot, chat_id: int, replies: list[Reply], reply_to: int | None = None,
+                   owner: str | None = None) -> None:
+        """Send replies in order; in a group every reply answers `reply_to` (the user's message), and
+        messages with buttons are recorded as `owner`'s, so that nobody else's tap counts."""
         from telegram import ReplyParameters
 
         for reply in replies:
@@ -189,9 +190,14 @@ class TelegramChannel:
             for i, chunk in enumerate(chunks):
                 last = i == len(chunks) - 1
                 params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None
-                await self.call(f"sendMessage to {chat_id}", lambda: bot.send_message(
-                    chat_id, html.escape(chunk), parse_mode="HTML",
-                    reply_markup=self._markup(reply, True) if last else None, reply_parameters=params))
+                markup = self._markup(reply, True) if last else None
+                sent = await self.call(f"sendMessage to {chat_id}", lambda: bot.send_message(
+                    chat_id, html.escape(chunk), parse_mode="HTML", reply_markup=markup, reply_parameters=params))
+                if owner and markup is not None and getattr(sent, "message_id", None) is not None:
+                    try:
+                        self.app.store.set_prompt_owner(chat_id, sent.message_id, owner)
+                    except Exception as e:  # the store is broken: the reply_to link still tells the owner
+                        log.warning("could not record who message %s is for: %s", sent.message_id, e)
             for name, data in reply.files:
                 def upload(name=name, data=data):
                     buf = io.BytesIO(data)
@@ -253,8 +259,9 @@ class TelegramChannel:
             log.debug("update %s from %s: %d characters", update.update_id, user, len(text))
         async with self.locks[user]:
             replies = self.dialogue.handle_text(user, text, lang_hint=lang)
-            await self.send(context.bot, msg.chat_id, replies,
-                            reply_to=msg.message_id if msg.chat.type != "private" else None)
+            group = msg.chat.type != "private"
+            await self.send(context.bot, msg.chat_id, replies, reply_to=msg.message_id if group else None,
+                            owner=user if group else None)
 
     async def on_button(self, update, context) -> None:
         query = update.callback_query
@@ -267,17 +274,24 @@ class TelegramChannel:
         if wait:
             await self.call("slow-down notice", lambda: query.answer(TEXTS[lang]["slow"].format(s=wait)))
             return
-        reply_to = None
+        reply_to, group_owner = None, None
         if message is not None and getattr(message.chat, "type", "private") != "private":
-            # in a group a prompt belongs to the user whose message it answers: nobody else's tap counts
+            # in a group a prompt belongs to the user it was sent for (recorded when sent, else the user
+            # whose message it answers): nobody else's tap counts
+            try:
+                owner = self.app.store.prompt_owner(message.chat.id, message.message_id)
+            except Exception:
+                owner = None
             asked = getattr(message, "reply_to_message", None)
-            owner = asked.from_user.id if asked is not None and asked.from_user is not None else None
-            if owner != query.from_user.id:
+            if owner is None and asked is not None and asked.from_user is not None and not asked.from_user.is_bot:
+                owner = self.user_key(asked.from_user)
+            if owner is not None and owner != user:
                 bot_name = context.bot.username or "bot"
                 await self.call("not-yours notice", lambda: query.answer(TEXTS[lang]["not_yours"].format(bot=bot_name),
                                                                            show_alert=True))
                 return
-            reply_to = asked.message_id
+            reply_to = asked.message_id if asked is not None else None
+            group_owner = user
         await self.call("answerCallbackQuery", lambda: query.answer())
         data = query.data or ""
         async with self.locks[user]:
@@ -296,7 +310,7 @@ class TelegramChannel:
                 if text:  # keep the question, show the answer, remove the buttons
                     await self.call("editMessageText", lambda: context.bot.edit_message_text(
                         html.escape(f"{text}\n\n→ {label}"), chat_id, message.message_id, parse_mode="HTML"))
-            await self.send(context.bot, chat_id, replies, reply_to=reply_to)
+            await self.send(context.bot, chat_id, replies, reply_to=reply_to, owner=group_owner)
 
     async def on_document(self, update, context) -> None:
         """A file sent in a private chat (a filled 附件3 .xlsx): its bytes go to the dialogue."""
