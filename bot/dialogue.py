@@ -302,6 +302,8 @@ class Dialogue:
 
     def _looks_like_question(self, body: str, prompt: qn.Prompt) -> bool:
         lang = detect_lang(body)
+        if body.rstrip().endswith(("?", "？")) and prompt.kind == "text":
+            return True  # no name, address or number ends with a question mark: answer it, even "not covered"
         if not (body.endswith(("?", "？")) or is_yes_no(body, lang) or re.search(r"吗|呢|怎么|什么|哪", body)):
             return False
         return self.app.engine.answer(body).covered

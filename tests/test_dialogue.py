@@ -109,6 +109,15 @@ def test_a_question_during_the_questionnaire_is_answered_then_the_question_repea
     assert "address" not in app.store.get_state("u8")["q"]["answers"].get("org", {})
 
 
+@pytest.mark.parametrize("text", ["交到哪里？", "这个要填全称吗?", "what is this field?", "今天天气怎么样？"])
+def test_a_question_at_a_text_prompt_is_never_stored_as_the_value(app, text):
+    d = Dialogue(app)
+    run_flow(d, "u81", FLOW[:9])  # now at 单位名称
+    replies = d.handle_text("u81", text)
+    assert "单位名称" in replies[-1].text
+    assert "name" not in app.store.get_state("u81")["q"]["answers"].get("org", {})
+
+
 def test_cancel_and_back(app):
     d = Dialogue(app)
     d.handle_text("u9", "/check")
