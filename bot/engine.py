@@ -153,6 +153,16 @@ class Engine:
             top = ranking[0][1] if ranking else 0.0
             ranking = [("student_levels", max(top, self.settings["abstain_below"]))] + \
                 [(n, sc) for n, sc in ranking if n != "student_levels"]
+        rule_topic = {"teacher": "teacher_certification", "student": "student_levels"}.get(
+            slots["groups"][0] if len(slots["groups"]) == 1 else "")
+        if yes_no and slots["levels"] and rule_topic in self.kb.intents and ranking \
+                and ranking[0][0] in (rule_topic, "level_names") and frame.CERTIFY_VERB.search(texts[-1]):
+            # "老师可以认定五级吗": whether a group may be certified at a level is its rule's question (2.3, 1.1),
+            # not what the level is called: the rule's topic leads and the level names step back
+            sc = max(dict(ranking).get(rule_topic, 0.0), ranking[0][1])
+            ranking = [(rule_topic, sc)] + sorted(
+                ((n, x - (self.settings["group_penalty"] if n == "level_names" else 0.0)) for n, x in ranking
+                 if n != rule_topic), key=lambda kv: kv[1], reverse=True)
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
         if not yes_no and score >= self.settings["abstain_below"] and frame.OTHER_SCHOOL.search(texts[0]):
@@ -160,6 +170,22 @@ class Engine:
             target = self._intent_for_clause("3.3")
             if target is not None and intent_name in ("student_levels", "teacher_certification", "certify_social_persons",
                                                       "apply_social_org"):
+                intent_name = target.name
+        if not yes_no and score >= self.settings["suggest_above"]:
+            # "作为市局，收到调整清单，我们要做什么": a city bureau asking about its own part
+            bc = frame.bureau_clause(texts)
+            target = self._intent_for_clause(bc) if bc else None
+            if target is not None:
+                intent_name, score = target.name, max(score, self.settings["abstain_below"])
+        if intent_name == "apply_social_org" and "application_materials" in self.kb.intents \
+                and any(frame.MATERIALS_ASK.search(t) for t in ask_texts):
+            intent_name = "application_materials"  # "what documents go with an application": 2.2
+        first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
+        form = {"att1": "att1", "att2": "att2", "att3": "att3", "3.2": "att3"}.get(first[0]) if first else None
+        if form:  # "附件3级别咋填", "变更认定范围备注写啥": the note on the field named answers, not the form's overview
+            fc = frame.field_clause(self.kb.facts.get("form_field", []), form, ask_texts)
+            target = self._intent_for_clause(fc) if fc else None
+            if target is not None:
                 intent_name = target.name
         if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
             context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
@@ -272,6 +298,9 @@ class Engine:
             a = self.answer(p, state=st, profile=profile)
             st = a.state
             answers.append(a)
+        for i in range(1, len(parts)):
+            if answers[i].clauses and not answers[i - 1].clauses and frame.DEPENDENT_PART.search(parts[i]):
+                answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
         covered = [a for a in answers if a.clauses]
         if not covered or (len(covered) < 2 and len(answers) - len(covered) != 1):
             return None  # nothing covered, or one part among several: the whole question decides
@@ -328,13 +357,28 @@ class Engine:
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
             return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
+        outside = any(frame.OUTSIDE_ASKER.search(t) for t in texts)
+        if outside and any(frame.STUDENT_ASKER.search(t) for t in texts) and facts.get("student_cert_qualified") is False \
+                and w.action in ("", "self", "elsewhere"):
+            # "我是学生，我们学校没有认定资格，我还能认定吗": yes, through a school that may certify them (3.1, 3.3)
+            target = self._intent_for_clause("3.1") or intent
+            return self._compose(qid, raw, lang, target, score, ["3.1", "3.3"], "yes", self.reply(lang, "student_elsewhere_yes"),
+                                 facts, slots, notes, new_state)
         if w.action == "serve":
             social = facts.get("social_org_qualified")
             verdict = "yes" if social is True else "no" if social is False else "conditional"
             entrust = any(frame.ENTRUST.search(t) for t in texts)
             clauses = ["3.3"] if w.about in ("other_teachers", "trainees") else (["3.1", "3.3"] if entrust else ["3.3", "3.1"])
-            target = self._intent_for_clause(clauses[0]) or intent
-            return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, "serve_" + verdict),
+            key = "serve_" + verdict
+            if w.about == "trainees" and outside and social is None:
+                # "我是企业HR，学徒能到技工院校认定吗": the asker chooses the school, so yes, at one that holds it
+                verdict, key, clauses = "yes", "trainees_outside_yes", ["3.3", "3.5"]
+            elif w.about == "other_students" and verdict == "no" and not entrust and facts.get("student_cert_qualified") is True:
+                # "外校学籍的学生，我们只有学生认定资格": that qualification covers the school's own registered students (1.1)
+                key, clauses = "serve_no_registered", ["1.1", "3.3", "3.1"]
+            target = (self.kb.intents.get("student_levels") if clauses[0] == "1.1" else None) \
+                or self._intent_for_clause(clauses[0]) or intent
+            return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, key),
                                  facts, slots, notes, new_state)
         if w.action == "elsewhere" and w.about == "own_students":
             # another school certifying our students is entrusting (3.1): it depends on our qualification

@@ -214,10 +214,11 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
 
 
 GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
+                              r"^\s*(那)?(要|需要|得|必须)?(先)?(开|办|开办|有|具备|满足|取得)?(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格|条件|要求)?(才行|才可以|才能|才可)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$",
                               re.I)
-WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|"
+WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
                            r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b", re.I)
@@ -254,3 +255,53 @@ def question_part(text: str, lang: str, is_question) -> str:
         if is_question(seg):
             return seg if seg != segs[0] or len(segs) > 1 and len(seg) >= 4 else ""
     return ""
+
+
+# ---------------------------------------------------------------- askers who are not the school
+
+OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|单位|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂|单位)|企业(的)?hr|"
+                           r"i'?m an? (student|apprentice|trainee|employer|hr)|i am an? (student|apprentice|trainee|employer)|"
+                           r"our (company|firm|factory)|as an employer", re.I)
+STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|i'?m an? student|i am an? student", re.I)
+BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
+BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
+                         r"what (do|should|must) (we|it|they) do|(our|its|their) role|responsib", re.I)
+_BUREAU_OVERSIGHT = re.compile(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
+
+
+def bureau_clause(texts: list[str]) -> str | None:
+    """"作为市局，收到学校报来的认定范围调整清单，我们要做什么": a city bureau asking about its own part:
+    reviewing scope changes (3.2), receiving applications (2.2), oversight and trainees (3.5)."""
+    if not (_any([BUREAU], texts) and _any([BUREAU_ROLE], texts)):
+        return None
+    if _any([TRAINEES, _BUREAU_OVERSIGHT], texts):
+        return "3.5"
+    if _any([SCOPE_CHANGE], texts):
+        return "3.2"
+    if _any([r"社会培训评价组织|申报材料|附件1|附件2|social_org"], texts):
+        return "2.2"
+    return None
+
+
+MATERIALS_ASK = re.compile(r"(交|提交|准备|报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
+                           r"what (documents|materials|papers|forms)|which (documents|forms|papers)|"
+                           r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
+                           re.I)
+FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示)|(填|写)(什么|啥|哪些)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
+                      r"how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
+
+
+def field_clause(fields: list[dict], form: str, texts: list[str]) -> str | None:
+    """"附件3级别咋填": the note on the field named, when the question asks how to fill it."""
+    if not _any([FILL_ASK], texts):
+        return None
+    hits = [f["clause"] for f in fields if f.get("form") == form and search(f["when"], texts)]
+    return hits[0] if len(set(hits)) == 1 else None  # several fields named: the form as a whole
+
+
+# "已取消职业资格是否有效？后续工作有哪些？": a part that takes its subject from the part before it
+DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|做|申请|处理|执行)(呢)?[?？]*\s*$|"
+                            r"^\s*(那|那么)?(后续|之后|然后|接下来|下一步)(的)?(工作|要做|该做|怎么|还有|有)|"
+                            r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$", re.I)
+
+CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)

@@ -87,7 +87,8 @@ class Matcher:
         for t in toks:  # English typos: snap an unknown word to a close known one
             if len(t) >= 5 and ("w:" + t) not in idx["idf"]:
                 best = process.extractOne(t, idx["vocab"], scorer=fuzz.ratio, score_cutoff=84)
-                fixed.append(best[0] if best else t)
+                # a typo changes letters, it does not drop a prefix: "exchange" is not "change"
+                fixed.append(best[0] if best and not (best[0] in t and len(t) - len(best[0]) >= 2) else t)
             else:
                 fixed.append(t)
         return norm, fixed
