@@ -207,7 +207,7 @@ class Engine:
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
                 slots["groups"] = slots["groups"] or list(prev_slots.get("groups", []))
                 slots["levels"] = slots["levels"] or list(prev_slots.get("levels", []))
-            elif short and not has_slots and intent_name != prev.name and frame.GENERIC_FOLLOWUP.search(text):
+            elif not has_slots and frame.GENERIC_FOLLOWUP.search(text):
                 # "需要啥条件", "so what can it do?": the same topic, another side of it
                 intent_name, score = prev.name, max(score, self.settings["followup_below"])
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
@@ -298,10 +298,14 @@ class Engine:
             a = self.answer(p, state=st, profile=profile)
             st = a.state
             answers.append(a)
+        dependent = False
         for i in range(1, len(parts)):
             if answers[i].clauses and not answers[i - 1].clauses and frame.DEPENDENT_PART.search(parts[i]):
                 answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
+                dependent = True
         covered = [a for a in answers if a.clauses]
+        if not covered and dependent:  # "个税能抵扣吗？具体怎么操作": neither part is the notice's
+            return self._not_covered(qid, raw, lang, self.matcher.match(core, lang), notes, state)
         if not covered or (len(covered) < 2 and len(answers) - len(covered) != 1):
             return None  # nothing covered, or one part among several: the whole question decides
         if len(covered) >= 2 and len({tuple(a.clauses[:1]) for a in covered}) < 2:
@@ -358,7 +362,7 @@ class Engine:
             return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
         outside = any(frame.OUTSIDE_ASKER.search(t) for t in texts)
-        if outside and any(frame.STUDENT_ASKER.search(t) for t in texts) and facts.get("student_cert_qualified") is False \
+        if any(frame.STUDENT_ASKER.search(t) for t in texts) and facts.get("student_cert_qualified") is False \
                 and w.action in ("", "self", "elsewhere"):
             # "我是学生，我们学校没有认定资格，我还能认定吗": yes, through a school that may certify them (3.1, 3.3)
             target = self._intent_for_clause("3.1") or intent
