@@ -183,7 +183,7 @@ class Engine:
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
         form = {"att1": "att1", "att2": "att2", "att3": "att3", "3.2": "att3"}.get(first[0]) if first else None
         if form:  # "附件3级别咋填", "变更认定范围备注写啥": the note on the field named answers, not the form's overview
-            fc = frame.field_clause(self.kb.facts.get("form_field", []), form, ask_texts)
+            fc = frame.field_clause(self.kb.facts.get("form_field", []), form, ask_texts, strict=first[0] == "3.2")
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
@@ -363,6 +363,7 @@ class Engine:
         w = frame.who_and_what(texts, slots["groups"])
         outside = any(frame.OUTSIDE_ASKER.search(t) for t in texts)
         if any(frame.STUDENT_ASKER.search(t) for t in texts) and facts.get("student_cert_qualified") is False \
+                and not any(frame.SCHOOL_SUBJECT.search(t) for t in texts) \
                 and w.action in ("", "self", "elsewhere"):
             # "我是学生，我们学校没有认定资格，我还能认定吗": yes, through a school that may certify them (3.1, 3.3)
             target = self._intent_for_clause("3.1") or intent

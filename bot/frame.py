@@ -259,10 +259,11 @@ def question_part(text: str, lang: str, is_question) -> str:
 
 # ---------------------------------------------------------------- askers who are not the school
 
-OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|单位|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂|单位)|企业(的)?hr|"
+OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|企业(的)?hr|"
                            r"i'?m an? (student|apprentice|trainee|employer|hr)|i am an? (student|apprentice|trainee|employer)|"
                            r"our (company|firm|factory)|as an employer", re.I)
 STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|i'?m an? student|i am an? student", re.I)
+SCHOOL_SUBJECT = re.compile(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
 BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
 BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
                          r"what (do|should|must) (we|it|they) do|(our|its|their) role|responsib", re.I)
@@ -283,7 +284,7 @@ def bureau_clause(texts: list[str]) -> str | None:
     return None
 
 
-MATERIALS_ASK = re.compile(r"(交|提交|准备|报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
+MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
                            r"what (documents|materials|papers|forms)|which (documents|forms|papers)|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
                            re.I)
@@ -291,9 +292,13 @@ FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示)|(填|写)(什
                       r"how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
 
 
-def field_clause(fields: list[dict], form: str, texts: list[str]) -> str | None:
-    """"附件3级别咋填": the note on the field named, when the question asks how to fill it."""
-    if not _any([FILL_ASK], texts):
+FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
+
+
+def field_clause(fields: list[dict], form: str, texts: list[str], strict: bool = False) -> str | None:
+    """"附件3级别咋填": the note on the field named, when the question asks how to fill it (`strict`: only
+    "how to fill / what to write", not "what requirements", for topics that are not the form itself)."""
+    if not _any([FILL_VERB if strict else FILL_ASK], texts):
         return None
     hits = [f["clause"] for f in fields if f.get("form") == form and search(f["when"], texts)]
     return hits[0] if len(set(hits)) == 1 else None  # several fields named: the form as a whole
