@@ -259,10 +259,10 @@ def question_part(text: str, lang: str, is_question) -> str:
 
 # ---------------------------------------------------------------- askers who are not the school
 
-OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|企业(的)?hr|"
+OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|我(是|在)(一家|一个)?.{0,8}(企业|公司|工厂|厂)|企业(的)?hr|"
                            r"i'?m an? (student|apprentice|trainee|employer|hr)|i am an? (student|apprentice|trainee|employer)|"
                            r"our (company|firm|factory)|as an employer", re.I)
-STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|i'?m an? student|i am an? student", re.I)
+STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
 SCHOOL_SUBJECT = re.compile(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
 BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
 BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
