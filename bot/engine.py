@@ -372,7 +372,8 @@ class Engine:
         if w.action == "serve":
             social = facts.get("social_org_qualified")
             verdict = "yes" if social is True else "no" if social is False else "conditional"
-            entrust = any(frame.ENTRUST.search(t) for t in texts)
+            # the words as written ("students from another school" is not entrusting, whatever the English glossary maps)
+            entrust = bool(frame.ENTRUST.search(texts[-1]))
             clauses = ["3.3"] if w.about in ("other_teachers", "trainees") else (["3.1", "3.3"] if entrust else ["3.3", "3.1"])
             key = "serve_" + verdict
             if w.about == "trainees" and outside and social is None:
