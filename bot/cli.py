@@ -217,6 +217,12 @@ def cmd_telegram(args) -> int:
     return run(getattr(args, "config", None))
 
 
+def cmd_web(args) -> int:
+    from .channels.web.app import run
+
+    return run(getattr(args, "config", None), host=args.host, port=args.port, workers=args.workers)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="skillcert", description="职业技能等级认定 policy assistant for Shandong technical schools")
     p.add_argument("--config", help="path of config.toml (default: the project's)")
@@ -248,6 +254,11 @@ def parser() -> argparse.ArgumentParser:
     kb.set_defaults(func=cmd_kb)
     t = sub.add_parser("telegram", help="run the Telegram bot (token in TELEGRAM_BOT_TOKEN)")
     t.set_defaults(func=cmd_telegram)
+    w = sub.add_parser("web", help="serve the web chat page and the maintainers' console")
+    w.add_argument("--host", help="address to listen on (default from config.toml [web], 127.0.0.1)")
+    w.add_argument("--port", type=int, help="port (default 8000; 0 picks a free one, printed on stderr)")
+    w.add_argument("--workers", type=int, help="worker processes sharing the state database (default 1)")
+    w.set_defaults(func=cmd_web)
     return p
 
 

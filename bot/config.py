@@ -26,6 +26,7 @@ class Config:
     matching: dict = field(default_factory=dict)
     telegram: dict = field(default_factory=dict)
     privacy: dict = field(default_factory=dict)  # keep_days (retention), log_texts
+    web: dict = field(default_factory=dict)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -50,4 +51,5 @@ def load_config(path: str | Path | None = None) -> Config:
         matching=data.get("matching", {}),
         telegram=data.get("telegram", {}),
         privacy={"keep_days": 180, "log_texts": False, **data.get("privacy", {})},
+        web=data.get("web", {}),
     )

@@ -41,6 +41,8 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)  # rows of buttons
     files: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
     intent: str | None = None  # the topic answered (channels may offer 👍/👎 on it)
+    verdict: str | None = None  # yes | no | conditional for a yes/no answer (channels may show it as a badge)
+    progress: tuple[int, int] | None = None  # questionnaire prompt: (step, estimated total)
 
 
 TEXTS = {
@@ -267,7 +269,7 @@ class Dialogue:
         buttons = []
         if ans.suggestions:
             buttons = [[Button(self.app.engine.topic(n, ans.lang)[:40], f"t:{n}")] for n in ans.suggestions]
-        return Reply(ans.text, buttons, intent=ans.intent if ans.clauses else None)
+        return Reply(ans.text, buttons, intent=ans.intent if ans.clauses else None, verdict=ans.verdict)
 
     def _questionnaire_text(self, user: str, state: dict, body: str, lang: str, typed: str | None = None) -> list[Reply]:
         typed = body if typed is None else typed
@@ -429,9 +431,9 @@ class Dialogue:
         if p.kind == "yesno":
             rows = [[Button("是", f"a:{step}:yes"), Button("否", f"a:{step}:no")]]
         elif p.kind == "choice":
-            rows = [[Button(label[:40], f"a:{step}:{i}")] for i, (label, _) in enumerate(p.options)]
+            rows = [[Button(label, f"a:{step}:{i}")] for i, (label, _) in enumerate(p.options)]
         elif p.kind == "multi":
-            rows = [[Button(("✅ " if value in p.selected else "") + label[:38], f"m:{step}:{i}")]
+            rows = [[Button(("✅ " if value in p.selected else "") + label, f"m:{step}:{i}")]
                     for i, (label, value) in enumerate(p.options)]
             rows.append([Button("完成" if q["lang"] == "zh" else "done", f"d:{step}")])
             if p.optional:
@@ -440,7 +442,45 @@ class Dialogue:
             rows = [[Button("确认" if q["lang"] == "zh" else "confirm", f"c:{step}")]]
         elif p.options:  # an optional text field: a skip button
             rows = [[Button(p.options[0][0], f"a:{step}:skip")]]
-        return Reply(p.text, rows)
+        return Reply(p.text, rows, progress=self._progress(q))
+
+    def _progress(self, q: dict) -> tuple[int, int] | None:
+        """(this step, estimated steps in all): answered so far + what may still be asked. A question
+        whose condition depends on an unanswered one counts, so the estimate only shrinks as answers come."""
+        pending = q.get("pending")
+        if pending in (None, "reuse"):
+            return None
+        answers = q.get("answers", {})
+
+        def maybe(item: dict) -> bool:
+            for cond in item.get("when", []):
+                parts = [c.strip() for c in cond.split(" or ")]
+                if not any(self._maybe(c, answers) for c in parts):
+                    return False
+            return True
+
+        done = len(q.get("history", [])) + (1 if pending == "summary" and answers.get("occupations") else 0)
+        left = sum(1 for x in qn.questions(self.kb)
+                   if x["key"] != pending and not qn.has(answers, x["key"]) and maybe(x))
+        if pending != "summary" and self._maybe("documents", answers):
+            draft = q.get("draft", {})
+            if not answers.get("occupations") or draft:
+                left += sum(1 for f in qn.occupation_fields(self.kb) if maybe(f) and "occ." + f["key"] != pending
+                            and f["key"] not in draft and "_skip_" + f["key"] not in draft)
+            left += 0 if pending == "more_occ" else 1  # "another occupation?"
+        if pending != "summary":
+            left += 1  # the summary
+        return done + 1, done + 1 + left
+
+    def _maybe(self, cond: str, answers: dict) -> bool:
+        """False only when the answers given already rule the condition out."""
+        c = cond.strip()
+        key = c[4:] if c.startswith("not ") else c.split("==")[0].strip()
+        if c in ("filing", "documents") or c.startswith("goals has "):
+            key = "goals"
+        if key not in answers and not (key == "goals" and answers.get("institution_type") not in (None, "technical_school")):
+            return True
+        return qn.holds(c, answers, self.kb)
 
     @staticmethod
     def t(lang: str, key: str, **kw) -> str:

@@ -1,0 +1,396 @@
+/* skillcert chat page. Plain JS, no build step, no library.
+   Every text from the user or the server goes into the page with textContent / createTextNode only. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var BASE = root.getAttribute("data-base") || "";
+  var I18N = {
+    zh: {
+      title: "职业技能等级认定 政策助手", subtitle: "依据山东省人社厅 2021-08-12 通知 · 答案注明条款",
+      contacts: "联系人", more: "更多", check: "资格问卷", check_long: "开始资格问卷", checklist: "生成申报材料",
+      help: "使用帮助", clear: "清除我的数据", clear_q: "清除本会话的全部记录和生成的文件？", clear_yes: "清除",
+      cancel: "取消", back: "上一题", cancel_form: "取消问卷", send: "发送",
+      placeholder: "输入您的问题…",
+      hello: "您好！我回答技工院校开展职业技能等级认定的政策问题，每个回答都注明依据的条款并引用原文。",
+      try: "直接提问，或点下面的按钮：",
+      ex1: "我们能给老师认定二级吗？", ex2: "申报社会培训评价组织要交什么材料？", ex3: "“3+2”学生怎么认定？",
+      yes: "可以", no: "不可以", conditional: "有条件", step: "第 {n} / 约 {t} 步", did_you_mean: "您是不是想问：",
+      edit: "修改", edit_cmd: "改 {n}", files: "下载文件（仅本会话可下载，过期失效）：", rate: "有用吗？",
+      thinking: "正在回答…", offline: "连接不上服务器，请稍后再试。", cleared: "已清除。",
+      toggle_on: "已选", lang_other: "EN", useful: "有用", not_useful: "没用"
+    },
+    en: {
+      title: "Policy assistant", subtitle: "Skill-level certification · Shandong notice of 12 Aug 2021 · clauses cited",
+      contacts: "Contacts", more: "More", check: "Questionnaire", check_long: "Start the questionnaire",
+      checklist: "Application documents", help: "Help", clear: "Clear my data",
+      clear_q: "Erase this session's records and generated files?", clear_yes: "Erase", cancel: "Cancel",
+      back: "Back", cancel_form: "Stop", send: "Send", placeholder: "Type your question…",
+      hello: "Hello! I answer technical schools' questions on skill-level certification, citing and quoting the clauses of the notice.",
+      try: "Ask a question, or tap a button:",
+      ex1: "Can we certify teachers at level 2?", ex2: "What do we file to become a social training evaluation organisation?",
+      ex3: "How are 3+2 students certified?",
+      yes: "Yes", no: "No", conditional: "Conditional", step: "Step {n} of about {t}", did_you_mean: "Did you mean:",
+      edit: "Edit", edit_cmd: "edit {n}", files: "Downloads (this session only, they expire):", rate: "Helpful?",
+      thinking: "Answering…", offline: "Cannot reach the server; please try again later.", cleared: "Erased.",
+      toggle_on: "selected", lang_other: "中文", useful: "Useful", not_useful: "Not useful"
+    }
+  };
+  var lang = root.getAttribute("data-lang") || "";
+  try { lang = lang || localStorage.getItem("skillcert-lang") || ""; } catch (e) { /* storage blocked */ }
+  if (lang !== "en") lang = "zh";
+
+  var log = document.getElementById("log");
+  var input = document.getElementById("input");
+  var form = document.getElementById("composer");
+  var sendBtn = document.getElementById("send");
+  var formbar = document.getElementById("formbar");
+  var busy = false;
+
+  function t(key, vars) {
+    var s = (I18N[lang] && I18N[lang][key]) || I18N.zh[key] || key;
+    if (vars) Object.keys(vars).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
+    return s;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function applyLang() {
+    root.setAttribute("lang", lang === "zh" ? "zh-CN" : "en");
+    document.title = t("title");
+    document.querySelectorAll("[data-i18n]").forEach(function (e) { e.textContent = t(e.getAttribute("data-i18n")); });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach(function (e) {
+      e.setAttribute("placeholder", t(e.getAttribute("data-i18n-placeholder")));
+    });
+    document.querySelectorAll("[data-i18n-label]").forEach(function (e) {
+      e.setAttribute("aria-label", t(e.getAttribute("data-i18n-label")));
+    });
+    document.getElementById("btn-lang").textContent = t("lang_other");
+    document.getElementById("btn-lang").setAttribute("lang", lang === "zh" ? "en" : "zh");
+  }
+
+  /* ---------------------------------------------------------------- plain text to elements */
+
+  var PHONE = /(0\d{2,3}-\d{7,8}|1[3-9]\d{9})|(\/(?:checklist|check|contact|help|back|cancel))(?![A-Za-z])/g;
+  var LIST = /^\s*(?:(\d{1,2})[.、)]|[-•·*])\s+/;
+  var CLAUSE = /^(依据〔|Source \[)/;
+
+  function inline(parent, text) {
+    /* text with phone numbers as tap-to-call links */
+    var last = 0, m;
+    PHONE.lastIndex = 0;
+    while ((m = PHONE.exec(text)) !== null) {
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      if (m[1]) {
+        var a = el("a", "tel", m[1]);
+        a.href = "tel:" + m[1].replace(/-/g, "");
+        parent.appendChild(a);
+      } else {  /* a command named in the text: tap to send it */
+        var c = el("button", "cmd", m[2]);
+        c.type = "button";
+        c.setAttribute("data-send", m[2]);
+        parent.appendChild(c);
+      }
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function paragraph(container, para, opts) {
+    var lines = para.split("\n");
+    var p = null, list = null, listKind = null;
+    lines.forEach(function (line) {
+      var m = LIST.exec(line);
+      if (m && opts && opts.labels && opts.labels[line.slice(m[0].length).trim()]) return;  /* shown as a button */
+      if (m) {
+        var kind = m[1] ? "ol" : "ul";
+        if (!list || listKind !== kind) { list = el(kind); listKind = kind; container.appendChild(list); p = null; }
+        var li = el("li");
+        if (m[1] && kind === "ol") li.value = parseInt(m[1], 10);
+        var rest = line.slice(m[0].length);
+        inline(li, rest);
+        if (opts && opts.summary && m[1]) {
+          var b = el("button", "edit", t("edit"));
+          b.type = "button";
+          b.setAttribute("data-text", t("edit_cmd", { n: m[1] }));
+          b.addEventListener("click", function () { send({ text: b.getAttribute("data-text") }); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(b);
+        }
+        list.appendChild(li);
+      } else {
+        list = null;
+        if (!p) { p = el("p"); container.appendChild(p); } else { p.appendChild(el("br")); }
+        inline(p, line);
+      }
+    });
+  }
+
+  function clauseBlock(para, open) {
+    var nl = para.indexOf("\n");
+    var head = nl < 0 ? para : para.slice(0, nl);
+    var body = nl < 0 ? "" : para.slice(nl + 1);
+    var d = el("details", "clause");
+    if (open) d.open = true;
+    d.appendChild(el("summary", null, head));
+    var q = el("blockquote");
+    body.split("\n").forEach(function (line, i) { if (i) q.appendChild(el("br")); q.appendChild(document.createTextNode(line)); });
+    d.appendChild(q);
+    return d;
+  }
+
+  function renderText(container, reply) {
+    var labels = {};
+    (reply.buttons || []).forEach(function (b) { if (b.kind === "choice" || b.kind === "toggle") labels[b.label] = true; });
+    var paras = String(reply.text || "").split(/\n{2,}/);
+    var clauses = 0;
+    paras.forEach(function (para, i) {
+      if (!para.trim()) return;
+      if (CLAUSE.test(para)) {
+        container.appendChild(clauseBlock(para, clauses === 0));
+        clauses += 1;
+      } else if (i === 0 && reply.verdict) {
+        var box = el("div", "verdict v-" + reply.verdict);
+        var p = el("p");
+        p.appendChild(el("span", "badge", t(reply.verdict)));
+        inline(p, para);
+        box.appendChild(p);
+        container.appendChild(box);
+      } else {
+        paragraph(container, para, { summary: reply.summary, labels: labels });
+      }
+    });
+  }
+
+  /* ---------------------------------------------------------------- messages */
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function addUser(text) {
+    var m = el("section", "msg user");
+    var b = el("div", "bubble");
+    text.split("\n").forEach(function (line, i) { if (i) b.appendChild(el("br")); b.appendChild(document.createTextNode(line)); });
+    m.appendChild(b);
+    log.appendChild(m);
+    scrollDown();
+  }
+
+  function addNote(text, cls) {
+    var m = el("section", "msg bot note " + (cls || ""));
+    m.appendChild(el("div", "bubble", text));
+    log.appendChild(m);
+    scrollDown();
+    return m;
+  }
+
+  function disableStale() {
+    document.querySelectorAll(".msg .answer-buttons button").forEach(function (b) { b.disabled = true; });
+    document.querySelectorAll(".msg .edit").forEach(function (b) { b.disabled = true; });
+  }
+
+  function thumb() {
+    /* a thumbs-up drawn as SVG (phones have emoji fonts, many desktops and servers do not);
+       path from Material Icons "thumb_up", Apache License 2.0 */
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
+      "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function buildReply(reply) {
+    var bubble = el("div", "bubble");
+    renderText(bubble, reply);
+    var buttons = reply.buttons || [];
+    var topics = buttons.filter(function (b) { return b.kind === "topic"; });
+    var answers = buttons.filter(function (b) { return b.kind !== "topic"; });
+    if (topics.length) {
+      var chips = el("div", "chips");
+      topics.forEach(function (b) {
+        var c = el("button", "chip", b.label);
+        c.type = "button";
+        c.addEventListener("click", function () { send({ button: b.data }, b.label); });
+        chips.appendChild(c);
+      });
+      bubble.appendChild(chips);
+    }
+    if (answers.length) {
+      var box = el("div", "answer-buttons" + (answers.some(function (b) { return b.kind === "toggle"; }) ? " multi" : ""));
+      answers.forEach(function (b) {
+        var cls = b.kind === "toggle" ? "opt toggle" + (b.selected ? " on" : "") :
+          (b.kind === "done" || b.kind === "confirm") ? "primary" : "opt";
+        var btn = el("button", cls);
+        btn.type = "button";
+        if (b.kind === "toggle") {
+          btn.setAttribute("aria-pressed", b.selected ? "true" : "false");
+          btn.appendChild(el("span", "tick", b.selected ? "✓" : ""));
+        }
+        btn.appendChild(el("span", "label", b.label));
+        btn.addEventListener("click", function () {
+          if (b.kind === "toggle") send({ button: b.data }, null, bubble.parentNode);
+          else { btn.classList.add("picked"); send({ button: b.data }, b.label); }
+        });
+        box.appendChild(btn);
+      });
+      bubble.appendChild(box);
+    }
+    if (reply.files && reply.files.length) {
+      var fl = el("div", "files");
+      fl.appendChild(el("p", "files-title", t("files")));
+      reply.files.forEach(function (f) {
+        var a = el("a", "file");
+        a.href = f.url;
+        a.setAttribute("download", f.name);
+        a.appendChild(el("span", "ficon", /\.xlsx$/.test(f.name) ? "XLS" : /\.docx$/.test(f.name) ? "DOC" : "MD"));
+        a.appendChild(el("span", "fname", f.name));
+        fl.appendChild(a);
+      });
+      bubble.appendChild(fl);
+    }
+    if (reply.feedback && reply.feedback.length) {
+      var fb = el("div", "feedback");
+      fb.appendChild(el("span", "rate", t("rate")));
+      reply.feedback.forEach(function (b) {
+        var up = b.data.charAt(2) === "+";
+        var btn = el("button", "fb" + (up ? " up" : " down"));
+        btn.type = "button";
+        btn.setAttribute("data-data", b.data);
+        btn.appendChild(thumb());
+        btn.appendChild(el("span", null, t(up ? "useful" : "not_useful")));
+        btn.addEventListener("click", function () {
+          fb.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+          btn.classList.add("chosen");
+          send({ button: b.data }, null, null, true);
+        });
+        fb.appendChild(btn);
+      });
+      bubble.appendChild(fb);
+    }
+    return bubble;
+  }
+
+  function addReply(reply, replace) {
+    if (replace) {
+      var old = replace.querySelector(".bubble");
+      replace.replaceChild(buildReply(reply), old);
+      return replace;
+    }
+    var m = el("section", "msg bot");
+    m.appendChild(buildReply(reply));
+    log.appendChild(m);
+    return m;
+  }
+
+  function updateForm(state, replies) {
+    var progress = null;
+    replies.forEach(function (r) { if (r.progress) progress = r.progress; });
+    var active = state && state.active;
+    formbar.hidden = !active;
+    if (active && progress) {
+      document.getElementById("progress-label").textContent = t("step", { n: progress.step, t: progress.total });
+      var pct = Math.max(3, Math.min(100, Math.round(100 * progress.step / Math.max(progress.total, 1))));
+      document.getElementById("progress-fill").style.width = pct + "%";
+    }
+  }
+
+  /* ---------------------------------------------------------------- talking to the server */
+
+  function send(payload, echo, replaceMsg, quiet) {
+    if (busy) return;
+    busy = true;
+    sendBtn.disabled = true;
+    if (echo) addUser(echo);
+    var waiting = quiet || replaceMsg ? null : addNote(t("thinking"), "thinking");
+    payload.lang = lang;
+    fetch(BASE + "/api/message", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Requested-With": "skillcert" },
+      body: JSON.stringify(payload)
+    }).then(function (res) {
+      return res.json().then(function (data) { return { status: res.status, data: data }; },
+        function () { return { status: res.status, data: {} }; });
+    }).then(function (r) {
+      if (waiting) waiting.remove();
+      if (r.status !== 200) { addNote(r.data.error || t("offline"), "error"); return; }
+      var replies = r.data.replies || [];
+      var prompts = replies.some(function (x) {
+        return (x.buttons || []).some(function (b) { return b.kind !== "topic"; }) || x.progress;
+      });
+      if (prompts && !replaceMsg) disableStale();
+      replies.forEach(function (reply, i) {
+        if (quiet && !reply.buttons.length && !reply.files.length) { addNote(reply.text, "thanks"); return; }
+        addReply(reply, i === 0 && replaceMsg ? replaceMsg : null);
+      });
+      updateForm(r.data.form, replies);
+      if (!replaceMsg) scrollDown();
+    }).catch(function () {
+      if (waiting) waiting.remove();
+      addNote(t("offline"), "error");
+    }).then(function () {
+      busy = false;
+      sendBtn.disabled = false;
+    });
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var text = input.value;
+    if (!text.trim() || busy) return;
+    input.value = "";
+    autosize();
+    send({ text: text }, text);
+  });
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); form.requestSubmit ? form.requestSubmit() : sendBtn.click(); }
+  });
+  function autosize() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight, 140) + "px"; }
+  input.addEventListener("input", autosize);
+
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("[data-send],[data-send-i18n]") : null;
+    if (!b) return;
+    var text = b.hasAttribute("data-send") ? b.getAttribute("data-send") : t(b.getAttribute("data-send-i18n"));
+    closeMenu();
+    send({ text: text }, b.hasAttribute("data-send") ? b.textContent : text);
+  });
+
+  var menu = document.getElementById("menu");
+  var menuBtn = document.getElementById("btn-menu");
+  function closeMenu() { menu.hidden = true; menuBtn.setAttribute("aria-expanded", "false"); }
+  menuBtn.addEventListener("click", function (ev) {
+    ev.stopPropagation();
+    menu.hidden = !menu.hidden;
+    menuBtn.setAttribute("aria-expanded", menu.hidden ? "false" : "true");
+  });
+  document.addEventListener("click", function (ev) { if (!menu.hidden && !menu.contains(ev.target)) closeMenu(); });
+
+  document.getElementById("btn-contacts").addEventListener("click", function () { send({ text: "/contact" }, t("contacts")); });
+  document.getElementById("btn-lang").addEventListener("click", function () {
+    lang = lang === "zh" ? "en" : "zh";
+    try { localStorage.setItem("skillcert-lang", lang); } catch (e) { /* storage blocked */ }
+    applyLang();
+  });
+
+  var confirmBox = document.getElementById("confirm-clear");
+  document.getElementById("btn-clear").addEventListener("click", function (ev) {
+    ev.stopPropagation();
+    closeMenu();
+    confirmBox.hidden = false;
+  });
+  document.getElementById("clear-no").addEventListener("click", function () { confirmBox.hidden = true; });
+  document.getElementById("clear-yes").addEventListener("click", function () {
+    confirmBox.hidden = true;
+    Array.prototype.slice.call(log.children).forEach(function (c) { if (c.id !== "welcome") c.remove(); });
+    send({ text: "/forget" }, null);
+  });
+
+  applyLang();
+})();
