@@ -35,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ...app import App
-from ...dialogue import Dialogue, Reply
+from ...dialogue import CONFIRM_WORDS, Dialogue, Reply
 from . import admin
 
 log = logging.getLogger("skillcert.web")
@@ -345,7 +345,10 @@ class WebChannel:
             return response
         base = self.base(request)
         async with self.lock_for(user):
-            replies, form = await run_in_threadpool(self._handle, user, text, button, lang, base)
+            if self.quick(text, button):  # a question or a tap: ~1 ms, cheaper than a thread hop
+                replies, form = self._handle(user, text, button, lang, base)
+            else:  # commands and confirmations may render documents: off the event loop
+                replies, form = await run_in_threadpool(self._handle, user, text, button, lang, base)
         response = JSONResponse({"replies": replies, "form": form}, headers={"Cache-Control": "no-store"})
         if new:
             self.set_cookie(response, request, sid)
@@ -354,6 +357,13 @@ class WebChannel:
             else ("button " + button if button is not None else f"text {len(text)} chars")
         log.info("message session=%s %s replies=%d %.1f ms", user[4:12], what, len(replies), ms)
         return response
+
+    @staticmethod
+    def quick(text, button) -> bool:
+        if button is not None:
+            return not button.startswith("c:")
+        body = text.strip().lower()
+        return not body.startswith("/") and body not in CONFIRM_WORDS and len(text) <= 1000
 
     def _handle(self, user: str, text, button, lang: str, base: str) -> tuple[list[dict], dict]:
         if button is not None:
@@ -438,7 +448,10 @@ def run(config_path: str | None = None, host: str | None = None, port: int | Non
     port = int(s["port"] if port is None else port)
     workers = int(workers or s["workers"])
     setup_logging()
-    app.kb  # build the knowledge base once, before the workers start
+    from ...kb import build, is_stale
+
+    if workers > 1 and is_stale(app.config.root, app.config.knowledge_db):
+        build(app.config.root, app.config.knowledge_db)  # once, before the workers start (each loads it)
     config = uvicorn.Config("bot.channels.web.app:factory", factory=True, host=host, port=port, workers=workers,
                             root_path=s["root_path"], proxy_headers=bool(s["proxy_headers"]),
                             forwarded_allow_ips=s["forwarded_allow_ips"], access_log=bool(s["access_log"]),
@@ -461,7 +474,8 @@ def run(config_path: str | None = None, host: str | None = None, port: int | Non
         from uvicorn.supervisors import Multiprocess
 
         Multiprocess(config, sockets=[sock]).run()
-    else:
-        config.load_app()
+    else:  # this process serves: the app built here, no second copy of the knowledge base
+        app.kb, app.engine, app.store
+        config.app, config.factory = create_app(app, app.config.web), False
         uvicorn.Server(config).run(sockets=[sock])
     return 0
