@@ -133,10 +133,13 @@ def test_questionnaire_files_only_for_their_session_and_forget(server):
         docx2 = next(f for f in files if f["name"].startswith("附件2"))
         assert c.get(docx2["url"]).status_code == 404
         # "clear my data": nothing about the session is left, generated files included
+        old_sid = c.cookies["skillcert_sid"]
         gone = say(c, "/forget")
         assert "已删除" in gone[0]["text"]
         for table in ("sessions", "profiles", "questions", "misses", "feedback", "web_files"):
             assert rows(server.state_db, table, user) == 0, table
+        assert c.cookies["skillcert_sid"] != old_sid  # a new session id from now on
+        c.cookies.set("skillcert_sid", old_sid)
         assert c.get(xlsx["url"]).status_code == 404
         assert rows(server.state_db, "sessions", session_user(other)) == 1  # the other session is untouched
 
@@ -284,3 +287,15 @@ def test_static_files_ship_in_the_wheel(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in ("static/chat.js", "static/chat.css", "static/embed.js", "templates/index.html", "app.py", "admin.py"):
         assert f"bot/channels/web/{f}" in names
+
+
+@pytest.mark.parametrize("web,key", [({"frame_ancestors": ["*; script-src *"]}, "frame_ancestors"),
+                                     ({"root_path": "skillcert"}, "root_path"),
+                                     ({"rate_per_session_per_minute": "many"}, "rate_per_session_per_minute")])
+def test_wrong_web_settings_are_named_and_nothing_starts(env, tmp_path, web, key):
+    from conftest import run_cli
+    from webserver import write_config
+
+    config = write_config(tmp_path / "bad.toml", web)
+    out = run_cli(["--config", str(config), "web", "--port", "0"], env, timeout=60)
+    assert out.returncode == 2 and key in out.stderr and "Traceback" not in out.stderr

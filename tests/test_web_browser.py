@@ -202,17 +202,25 @@ def test_did_you_mean_chips_and_contacts(server, browser):
     assert {a.get_attribute("href") for a in tel} >= {"tel:053186914920", "tel:053186018851"}
 
 
-def answer_questionnaire(d, wrong_first: dict | None = None):
+def answer_questionnaire(d, wrong_first: dict | None = None, edit: dict | None = None):
     """Click and type through /check like a user; returns the message with the download links."""
     from selenium.webdriver.common.by import By
 
     wrong_first = dict(wrong_first or {})
+    edit = dict(edit or {})
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".welcome [data-send='/check']"))
     for _ in range(60):
         msg = last_prompt(d)
         if msg.find_elements(By.CSS_SELECTOR, "a.file"):
             return msg
         text = msg.find_element(By.CSS_SELECTOR, ".bubble").text
+        if edit and "确认无误" in text:  # edit one line from the summary, then confirm
+            words, new_value = edit.popitem()
+            line = next(li for li in msg.find_elements(By.CSS_SELECTOR, "li") if words in li.text)
+            asked = click_and_wait(d, line.find_element(By.CSS_SELECTOR, "button.edit"))[-1]
+            assert words in asked.text and "当前" in asked.text
+            type_message(d, new_value)
+            continue
         kind, value = step_for(text)
         label = d.find_element(By.ID, "progress-label").text
         assert label.startswith("第 ") and " / 约 " in label and label.endswith(" 步"), label
@@ -241,7 +249,7 @@ def test_questionnaire_clicked_through_to_a_downloaded_xlsx(server, browser):
 
     d = browser.driver
     open_page(d, server)
-    msg = answer_questionnaire(d, wrong_first={"统一社会信用代码": "12345"})
+    msg = answer_questionnaire(d, wrong_first={"统一社会信用代码": "12345"}, edit={"单位名称": "泉城第二高级技工学校"})
     links = {a.text.split("\n")[-1]: a for a in msg.find_elements(By.CSS_SELECTOR, "a.file")}
     name = "附件3-评价机构信息与认定范围清单.xlsx"
     assert set(links) >= {"checklist.md", "附件1-社会培训评价组织基本情况表.docx", "附件2-职业技能等级认定工作方案.docx", name}
@@ -252,7 +260,7 @@ def test_questionnaire_clicked_through_to_a_downloaded_xlsx(server, browser):
          what="the download")
     wb = openpyxl.load_workbook(target)
     cells = [str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None]
-    assert "泉城高级技工学校" in cells and "电工" in cells and "5、4、3" in cells
+    assert "泉城第二高级技工学校" in cells and "电工" in cells and "5、4、3" in cells  # the edited name
     # another browser (another session) cannot fetch the same file
     href = links[name].get_attribute("href")
     import httpx

@@ -77,9 +77,29 @@ CONTENT_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordpro
                  ".md": "text/markdown; charset=utf-8"}
 
 
+ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:\d{1,5})?$")
+
+
+class SettingsError(ValueError):
+    """A wrong value in config.toml [web]: the message names the key."""
+
+
 def settings_with_defaults(settings: dict | None) -> dict:
     s = {**DEFAULTS, **(settings or {})}
     s["root_path"] = str(s.get("root_path") or "").rstrip("/")
+    if s["root_path"] and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", s["root_path"]):
+        raise SettingsError(f"root_path: {s['root_path']!r} is not a path like \"/skillcert\"")
+    for key in ("frame_ancestors", "allowed_origins"):
+        if not isinstance(s[key], list):
+            raise SettingsError(f"{key}: a list of origins such as [\"https://www.example.edu.cn\"]")
+        for origin in s[key]:
+            if not isinstance(origin, str) or not ORIGIN_RE.match(origin.rstrip("/")):
+                raise SettingsError(f"{key}: {origin!r} is not an origin such as \"https://www.example.edu.cn\"")
+        s[key] = [o.rstrip("/") for o in s[key]]
+    for key in ("port", "workers", "max_body_bytes", "rate_per_session_per_minute", "rate_per_address_per_minute",
+                "file_expiry_minutes", "cookie_max_age_days"):
+        if isinstance(s[key], bool) or not isinstance(s[key], (int, float)) or s[key] < 0:
+            raise SettingsError(f"{key}: {s[key]!r} is not a number ≥ 0")
     return s
 
 
@@ -344,17 +364,18 @@ class WebChannel:
                 self.set_cookie(response, request, sid)
             return response
         base = self.base(request)
+        forget = text is not None and text.strip().lower() == "/forget"
         async with self.lock_for(user):
             if self.quick(text, button):  # a question or a tap: ~1 ms, cheaper than a thread hop
                 replies, form = self._handle(user, text, button, lang, base)
             else:  # commands and confirmations may render documents: off the event loop
                 replies, form = await run_in_threadpool(self._handle, user, text, button, lang, base)
         response = JSONResponse({"replies": replies, "form": form}, headers={"Cache-Control": "no-store"})
-        if new:
-            self.set_cookie(response, request, sid)
+        if new or forget:  # after "clear my data" the browser gets a new session id too
+            self.set_cookie(response, request, secrets.token_urlsafe(32) if forget else sid)
         ms = (time.perf_counter() - started) * 1000
         what = ("text " + json.dumps(text, ensure_ascii=False)) if self.settings["log_texts"] and text is not None \
-            else ("button " + button if button is not None else f"text {len(text)} chars")
+            else ("button " + json.dumps(button[:40]) if button is not None else f"text {len(text)} chars")
         log.info("message session=%s %s replies=%d %.1f ms", user[4:12], what, len(replies), ms)
         return response
 
@@ -370,7 +391,7 @@ class WebChannel:
             replies = self.dialogue.handle_button(user, button, lang_hint=lang)
         else:
             replies = self.dialogue.handle_text(user, text, lang_hint=lang)
-            if text.strip().split(maxsplit=1)[:1] in (["/forget"], ["/FORGET"]) or text.strip().lower() == "/forget":
+            if text.strip().lower() == "/forget":
                 self.files.forget(user)  # "clear my data": the generated files go too
         out = [self.reply_json(user, r, base) for r in replies]
         q = self.app.store.get_state(user).get("q") or {}
@@ -443,7 +464,11 @@ def run(config_path: str | None = None, host: str | None = None, port: int | Non
     if config_path:
         os.environ["SKILLCERT_CONFIG"] = str(Path(config_path).resolve())
     app = App.from_config(config_path)
-    s = settings_with_defaults(app.config.web)
+    try:
+        s = settings_with_defaults(app.config.web)
+    except SettingsError as e:
+        print(f"skillcert web: config.toml [web] {e}", file=sys.stderr)
+        return 2
     host = host or s["host"]
     port = int(s["port"] if port is None else port)
     workers = int(workers or s["workers"])

@@ -312,7 +312,7 @@
     payload.lang = lang;
     fetch(BASE + "/api/message", {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Requested-With": "skillcert" },
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify(payload)
     }).then(function (res) {
       return res.json().then(function (data) { return { status: res.status, data: data }; },
