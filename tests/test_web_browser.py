@@ -268,6 +268,26 @@ def test_questionnaire_clicked_through_to_a_downloaded_xlsx(server, browser):
     assert httpx.get(href).status_code == 404
 
 
+def test_reload_mid_questionnaire_shows_the_conversation_and_goes_on(server, browser):
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    open_page(d, server)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".welcome [data-send='/check']"))
+    click_and_wait(d, enabled_button(last_prompt(d), "技工院校"))
+    before = d.find_element(By.ID, "progress-label").text
+    assert before.startswith("第 2 / 约")
+    d.refresh()
+    wait(d, lambda d: d.execute_script("return document.readyState") == "complete" and bot_messages(d))
+    assert d.find_element(By.ID, "formbar").is_displayed()
+    assert d.find_element(By.ID, "progress-label").text == before
+    assert "学生职业技能等级认定资格" in last_prompt(d).text
+    assert not any(b.is_enabled() for m in bot_messages(d)[:-1]
+                   for b in m.find_elements(By.CSS_SELECTOR, ".answer-buttons button"))  # old prompts stay stale
+    click_and_wait(d, enabled_button(last_prompt(d), "是"))
+    assert d.find_element(By.ID, "progress-label").text.startswith("第 3 / 约")
+
+
 def test_clear_my_data_erases_session_and_files(server, browser):
     from selenium.webdriver.common.by import By
 

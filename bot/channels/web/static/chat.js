@@ -170,7 +170,17 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
-  function addUser(text) {
+  /* the conversation so far, kept for this tab (sessionStorage): a reload (phones do that when
+     switching apps) shows it again, and the questionnaire goes on where it was */
+  var KEY = "skillcert-conversation";
+  var saved = { items: [], form: null };
+  function persist() {
+    if (saved.items.length > 100) saved.items.splice(0, saved.items.length - 100);
+    try { sessionStorage.setItem(KEY, JSON.stringify(saved)); } catch (e) { /* storage full or blocked */ }
+  }
+
+  function addUser(text, restoring) {
+    if (!restoring) { saved.items.push({ u: text }); persist(); }
     var m = el("section", "msg user");
     var b = el("div", "bubble");
     text.split("\n").forEach(function (line, i) { if (i) b.appendChild(el("br")); b.appendChild(document.createTextNode(line)); });
@@ -268,6 +278,8 @@
         btn.addEventListener("click", function () {
           fb.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
           btn.classList.add("chosen");
+          var owner = btn.closest(".msg");
+          if (owner && owner._entry) { owner._entry.fb = b.data; persist(); }
           send({ button: b.data }, null, null, true);
         });
         fb.appendChild(btn);
@@ -277,22 +289,53 @@
     return bubble;
   }
 
-  function addReply(reply, replace) {
+  function addReply(reply, replace, restoring) {
     if (replace) {
       var old = replace.querySelector(".bubble");
       replace.replaceChild(buildReply(reply), old);
+      if (replace._entry) { replace._entry.r = reply; persist(); }
       return replace;
     }
     var m = el("section", "msg bot");
     m.appendChild(buildReply(reply));
     log.appendChild(m);
+    m._entry = restoring || { r: reply };
+    if (!restoring) { saved.items.push(m._entry); persist(); }
     return m;
+  }
+
+  function restore() {
+    var data = null;
+    try { data = JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch (e) { data = null; }
+    if (!data || !data.items || !data.items.length) return;
+    saved = data;
+    saved.items.forEach(function (item) {
+      if (typeof item.u === "string") { addUser(item.u, true); return; }
+      if (!item.r) return;
+      var m = addReply(item.r, null, item);
+      if (item.fb) {
+        m.querySelectorAll(".feedback button").forEach(function (b) {
+          b.disabled = true;
+          if (b.getAttribute("data-data") === item.fb) b.classList.add("chosen");
+        });
+      }
+    });
+    disableStale();
+    var last = log.lastElementChild;
+    if (saved.form && saved.form.active && last && last.classList.contains("bot")) {
+      last.querySelectorAll(".answer-buttons button, .edit").forEach(function (b) { b.disabled = false; });
+    }
+    updateForm(saved.form, saved.form && saved.form.progress ? [{ progress: saved.form.progress }] : []);
+    scrollDown();
   }
 
   function updateForm(state, replies) {
     var progress = null;
     replies.forEach(function (r) { if (r.progress) progress = r.progress; });
-    var active = state && state.active;
+    var active = !!(state && state.active);
+    if (!progress && active && saved.form) progress = saved.form.progress;
+    saved.form = { active: active, progress: active ? progress : null };
+    persist();
     formbar.hidden = !active;
     if (active && progress) {
       document.getElementById("progress-label").textContent = t("step", { n: progress.step, t: progress.total });
@@ -389,8 +432,11 @@
   document.getElementById("clear-yes").addEventListener("click", function () {
     confirmBox.hidden = true;
     Array.prototype.slice.call(log.children).forEach(function (c) { if (c.id !== "welcome") c.remove(); });
+    saved = { items: [], form: null };
+    persist();
     send({ text: "/forget" }, null);
   });
 
   applyLang();
+  restore();
 })();
