@@ -445,42 +445,7 @@ class Dialogue:
         return Reply(p.text, rows, progress=self._progress(q))
 
     def _progress(self, q: dict) -> tuple[int, int] | None:
-        """(this step, estimated steps in all): answered so far + what may still be asked. A question
-        whose condition depends on an unanswered one counts, so the estimate only shrinks as answers come."""
-        pending = q.get("pending")
-        if pending in (None, "reuse"):
-            return None
-        answers = q.get("answers", {})
-
-        def maybe(item: dict) -> bool:
-            for cond in item.get("when", []):
-                parts = [c.strip() for c in cond.split(" or ")]
-                if not any(self._maybe(c, answers) for c in parts):
-                    return False
-            return True
-
-        done = len(q.get("history", [])) + (1 if pending == "summary" and answers.get("occupations") else 0)
-        left = sum(1 for x in qn.questions(self.kb)
-                   if x["key"] != pending and not qn.has(answers, x["key"]) and maybe(x))
-        if pending != "summary" and self._maybe("documents", answers):
-            draft = q.get("draft", {})
-            if not answers.get("occupations") or draft:
-                left += sum(1 for f in qn.occupation_fields(self.kb) if maybe(f) and "occ." + f["key"] != pending
-                            and f["key"] not in draft and "_skip_" + f["key"] not in draft)
-            left += 0 if pending == "more_occ" else 1  # "another occupation?"
-        if pending != "summary":
-            left += 1  # the summary
-        return done + 1, done + 1 + left
-
-    def _maybe(self, cond: str, answers: dict) -> bool:
-        """False only when the answers given already rule the condition out."""
-        c = cond.strip()
-        key = c[4:] if c.startswith("not ") else c.split("==")[0].strip()
-        if c in ("filing", "documents") or c.startswith("goals has "):
-            key = "goals"
-        if key not in answers and not (key == "goals" and answers.get("institution_type") not in (None, "technical_school")):
-            return True
-        return qn.holds(c, answers, self.kb)
+        return None if q.get("pending") in (None, "reuse") else qn.progress(q, self.kb)
 
     @staticmethod
     def t(lang: str, key: str, **kw) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 import subprocess
@@ -90,7 +91,7 @@ def run_questionnaire(c: httpx.Client) -> list[dict]:
         last = replies[-1]
         if last["files"]:
             return last["files"]
-        kind, value = step_for(last["text"])
+        kind, value = step_for(last["text"], [b["label"] for b in last["buttons"]])
         if kind == "tap":
             replies = tap(c, replies, value)
         elif kind == "type":
@@ -299,3 +300,37 @@ def test_wrong_web_settings_are_named_and_nothing_starts(env, tmp_path, web, key
     config = write_config(tmp_path / "bad.toml", web)
     out = run_cli(["--config", str(config), "web", "--port", "0"], env, timeout=60)
     assert out.returncode == 2 and key in out.stderr and "Traceback" not in out.stderr
+
+
+def sheet_bytes(kb) -> bytes:
+    """A filled 附件3 as the documents module writes it (for examples/answers.toml)."""
+    from bot.answers import read_answers_file
+    from bot.documents import render_documents
+
+    files = render_documents(read_answers_file(str(ROOT / "examples" / "answers.toml")), kb)
+    return next(data for name, data in files.items() if name.endswith(".xlsx"))
+
+
+def test_upload_of_a_filled_attachment_3(server, kb):
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    with client(server) as c:
+        r = c.post("/api/upload", content=sheet_bytes(kb),
+                   headers={"Content-Type": xlsx, "X-Filename": "%E9%99%84%E4%BB%B63.xlsx"})
+        assert r.status_code == 200, r.text
+        text = "\n".join(x["text"] for x in r.json()["replies"])
+        assert "附件3.xlsx" in text and "电工" in text and "已保存" in text
+        with sqlite3.connect(server.state_db) as db:
+            profile = json.loads(db.execute("select answers from profiles where user = ?",
+                                            (session_user(c),)).fetchone()[0])
+        assert profile["occupations"][0]["name"] == "电工"
+        bad = c.post("/api/upload", content=b"PK not really", headers={"Content-Type": xlsx, "X-Filename": "x.xlsx"})
+        assert bad.status_code == 200 and bad.json()["replies"][0]["text"]
+        how = c.post("/api/upload", content=b"hello", headers={"Content-Type": "application/octet-stream",
+                                                                "X-Filename": "notes.txt"})
+        assert "附件3" in how.json()["replies"][0]["text"]
+        for headers, body, status in (({"Content-Type": "multipart/form-data; boundary=x"}, b"--x--", 400),
+                                      ({"Content-Type": "text/plain"}, b"x", 400),
+                                      ({"Content-Type": xlsx}, b"x" * 2_200_000, 400),
+                                      ({"Content-Type": xlsx, "Origin": "http://evil.example"}, b"x", 403)):
+            r = c.post("/api/upload", content=body, headers=headers)
+            assert r.status_code == status and r.json()["error"], headers

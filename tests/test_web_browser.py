@@ -221,7 +221,7 @@ def answer_questionnaire(d, wrong_first: dict | None = None, edit: dict | None =
             assert words in asked.text and "当前" in asked.text
             type_message(d, new_value)
             continue
-        kind, value = step_for(text)
+        kind, value = step_for(text, [x.text.strip() for x in msg.find_elements(By.CSS_SELECTOR, ".answer-buttons .label")])
         label = d.find_element(By.ID, "progress-label").text
         assert label.startswith("第 ") and " / 约 " in label and label.endswith(" 步"), label
         if kind == "tap":
@@ -286,6 +286,23 @@ def test_reload_mid_questionnaire_shows_the_conversation_and_goes_on(server, bro
                    for b in m.find_elements(By.CSS_SELECTOR, ".answer-buttons button"))  # old prompts stay stale
     click_and_wait(d, enabled_button(last_prompt(d), "是"))
     assert d.find_element(By.ID, "progress-label").text.startswith("第 3 / 约")
+
+
+def test_upload_a_filled_attachment_3(server, browser, kb, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from test_web_api import sheet_bytes
+
+    path = tmp_path / "附件3-我们的工种.xlsx"
+    path.write_bytes(sheet_bytes(kb))
+    d = browser.driver
+    open_page(d, server)
+    n = len(bot_messages(d))
+    d.find_element(By.ID, "file").send_keys(str(path))
+    wait(d, lambda d: idle(d) and len(bot_messages(d)) > n, what="the upload's reply")
+    text = "\n".join(m.text for m in bot_messages(d)[n:])
+    assert "附件3-我们的工种.xlsx" in text and "电工" in text
+    assert "附件3-我们的工种.xlsx" in d.find_elements(By.CSS_SELECTOR, "#log .msg.user")[-1].text
 
 
 def test_clear_my_data_erases_session_and_files(server, browser):

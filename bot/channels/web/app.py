@@ -54,6 +54,7 @@ DEFAULTS = {
     "allowed_origins": [],
     "file_expiry_minutes": 60,
     "max_body_bytes": 16384,
+    "max_upload_bytes": 2_100_000,
     "rate_per_session_per_minute": 30,
     "rate_per_address_per_minute": 300,
     "log_texts": False,
@@ -64,13 +65,15 @@ DEFAULTS = {
 TEXTS = {
     "zh": {"slow": "您发得太快了，请 {s} 秒后再试。", "sorry": "抱歉，处理您的消息时出错了，请再试一次。",
            "origin": "请求来源不被允许。", "json": "请发送 JSON：{{\"text\": \"…\"}} 或 {{\"button\": \"…\"}}。",
-           "too_large": "请求太大了（超过 {n} 字节）。", "file": "文件不存在、已过期，或不属于这个会话。"},
+           "too_large": "请求太大了（超过 {n} 字节）。", "file": "文件不存在、已过期，或不属于这个会话。",
+           "upload": "请用 Content-Type: application/octet-stream 上传文件本身，文件名放在 X-Filename 头里。"},
     "en": {"slow": "You're sending messages too fast; please wait {s} seconds.",
            "sorry": "Sorry, something went wrong with your message; please try again.",
            "origin": "Requests from this origin are not allowed.",
            "json": "Send JSON: {{\"text\": \"...\"}} or {{\"button\": \"...\"}}.",
            "too_large": "The request is too large (over {n} bytes).",
-           "file": "No such file, or it has expired, or it belongs to another session."},
+           "file": "No such file, or it has expired, or it belongs to another session.",
+           "upload": "Upload the file itself with Content-Type: application/octet-stream and its name in X-Filename."},
 }
 CONTENT_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -97,7 +100,7 @@ def settings_with_defaults(settings: dict | None) -> dict:
                 raise SettingsError(f"{key}: {origin!r} is not an origin such as \"https://www.example.edu.cn\"")
         s[key] = [o.rstrip("/") for o in s[key]]
     for key in ("port", "workers", "max_body_bytes", "rate_per_session_per_minute", "rate_per_address_per_minute",
-                "file_expiry_minutes", "cookie_max_age_days"):
+                "file_expiry_minutes", "cookie_max_age_days", "max_upload_bytes"):
         if isinstance(s[key], bool) or not isinstance(s[key], (int, float)) or s[key] < 0:
             raise SettingsError(f"{key}: {s[key]!r} is not a number ≥ 0")
     return s
@@ -272,15 +275,16 @@ class WebChannel:
     def client_address(self, request: Request) -> str:
         return request.client.host if request.client else "-"
 
-    async def read_body(self, request: Request) -> bytes | None:
+    async def read_body(self, request: Request, limit: int | None = None) -> bytes | None:
         """The body, or None when it is over the limit (checked as it arrives)."""
+        limit = self.max_body if limit is None else limit
         length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > self.max_body):
+        if length and (not length.isdigit() or int(length) > limit):
             return None
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
-            if size > self.max_body:
+            if size > limit:
                 return None
             chunks.append(chunk)
         return b"".join(chunks)
@@ -379,6 +383,44 @@ class WebChannel:
         log.info("message session=%s %s replies=%d %.1f ms", user[4:12], what, len(replies), ms)
         return response
 
+    async def upload(self, request: Request) -> Response:
+        """A file from the user (a filled 附件3 .xlsx): the body is the file, its name in X-Filename."""
+        from urllib.parse import unquote
+
+        lang = self.lang_of(request)
+        if request.query_params.get("lang") in ("zh", "en"):
+            lang = request.query_params["lang"]
+        if not self.origin_ok(request):
+            return self.error(403, "origin", lang)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        # not a type a cross-site form can send: a browser would have to ask first (CORS preflight)
+        if ctype not in ("application/octet-stream", CONTENT_TYPES[".xlsx"]):
+            return self.error(400, "upload", lang)
+        limit = int(self.settings["max_upload_bytes"])
+        data = await self.read_body(request, limit)
+        if data is None:
+            return self.error(400, "too_large", lang, n=limit)
+        name = unquote(request.headers.get("x-filename", ""))[:200] or "file.xlsx"
+        sid, new = self.session(request)
+        user = user_key(sid)
+        wait = self.session_rate.check(user) or self.address_rate.check(self.client_address(request))
+        if wait:
+            return self.error(429, "slow", lang, s=wait)
+        base = self.base(request)
+
+        def handle():
+            replies = self.dialogue.handle_file(user, name, data, lang_hint=lang)
+            q = self.app.store.get_state(user).get("q") or {}
+            return [self.reply_json(user, r, base) for r in replies], {"active": bool(q.get("pending"))}
+
+        async with self.lock_for(user):
+            replies, form = await run_in_threadpool(handle)
+        response = JSONResponse({"replies": replies, "form": form}, headers={"Cache-Control": "no-store"})
+        if new:
+            self.set_cookie(response, request, sid)
+        log.info("upload session=%s %d bytes replies=%d", user[4:12], len(data), len(replies))
+        return response
+
     @staticmethod
     def quick(text, button) -> bool:
         if button is not None:
@@ -423,6 +465,7 @@ def create_app(app: App, settings: dict | None = None) -> Starlette:
         Route("/embed.js", channel.embed, methods=["GET"]),
         Route("/healthz", channel.health, methods=["GET"]),
         Route("/api/message", channel.message, methods=["POST"]),
+        Route("/api/upload", channel.upload, methods=["POST"]),
         Route("/files/{token}/{name}", channel.file, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         Mount("/admin", routes=admin.routes(app, s)),

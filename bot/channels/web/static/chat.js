@@ -8,7 +8,7 @@
     zh: {
       title: "职业技能等级认定 政策助手", subtitle: "依据山东省人社厅 2021-08-12 通知 · 答案注明条款",
       contacts: "联系人", more: "更多", check: "资格问卷", check_long: "开始资格问卷", checklist: "生成申报材料",
-      help: "使用帮助", clear: "清除我的数据", clear_q: "清除本会话的全部记录和生成的文件？", clear_yes: "清除",
+      help: "使用帮助", upload: "上传附件3（.xlsx）", file_sent: "上传文件：", clear: "清除我的数据", clear_q: "清除本会话的全部记录和生成的文件？", clear_yes: "清除",
       cancel: "取消", back: "上一题", cancel_form: "取消问卷", send: "发送",
       placeholder: "输入您的问题…",
       hello: "您好！我回答技工院校开展职业技能等级认定的政策问题，每个回答都注明依据的条款并引用原文。",
@@ -22,7 +22,7 @@
     en: {
       title: "Policy assistant", subtitle: "Skill-level certification · Shandong notice of 12 Aug 2021 · clauses cited",
       contacts: "Contacts", more: "More", check: "Questionnaire", check_long: "Start the questionnaire",
-      checklist: "Application documents", help: "Help", clear: "Clear my data",
+      checklist: "Application documents", help: "Help", upload: "Upload 附件3 (.xlsx)", file_sent: "File: ", clear: "Clear my data",
       clear_q: "Erase this session's records and generated files?", clear_yes: "Erase", cancel: "Cancel",
       back: "Back", cancel_form: "Stop", send: "Send", placeholder: "Type your question…",
       hello: "Hello! I answer technical schools' questions on skill-level certification, citing and quoting the clauses of the notice.",
@@ -75,9 +75,10 @@
 
   /* ---------------------------------------------------------------- plain text to elements */
 
-  var PHONE = /(0\d{2,3}-\d{7,8}|1[3-9]\d{9})|(\/(?:checklist|check|contact|help|back|cancel))(?![A-Za-z])/g;
+  var PHONE = /(0\d{2,3}-\d{7,8}|1[3-9]\d{9})|(\/(?:checklist|check|contact|help|back|cancel|upload))(?![A-Za-z])/g;
   var LIST = /^\s*(?:(\d{1,2})[.、)]|[-•·*])\s+/;
   var CLAUSE = /^(依据〔|Source \[)/;
+  var STEP_LINE = /^\s*(（第 \d+ \/ 约 \d+ 步）|\(Step \d+ of about \d+\))\s*\n/;
 
   function inline(parent, text) {
     /* text with phone numbers as tap-to-call links */
@@ -146,7 +147,9 @@
   function renderText(container, reply) {
     var labels = {};
     (reply.buttons || []).forEach(function (b) { if (b.kind === "choice" || b.kind === "toggle") labels[b.label] = true; });
-    var paras = String(reply.text || "").split(/\n{2,}/);
+    var text = String(reply.text || "");
+    if (reply.progress) text = text.replace(STEP_LINE, "");  /* the progress bar shows it */
+    var paras = text.split(/\n{2,}/);
     var clauses = 0;
     paras.forEach(function (para, i) {
       if (!para.trim()) return;
@@ -346,18 +349,25 @@
 
   /* ---------------------------------------------------------------- talking to the server */
 
-  function send(payload, echo, replaceMsg, quiet) {
+  function send(payload, echo, replaceMsg, quiet, file) {
     if (busy) return;
     busy = true;
     sendBtn.disabled = true;
     if (echo) addUser(echo);
     var waiting = quiet || replaceMsg ? null : addNote(t("thinking"), "thinking");
     payload.lang = lang;
-    fetch(BASE + "/api/message", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(payload)
-    }).then(function (res) {
+    var request = file ?
+      fetch(BASE + "/api/upload?lang=" + lang, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/octet-stream", "X-Filename": encodeURIComponent(file.name) },
+        body: file
+      }) :
+      fetch(BASE + "/api/message", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(payload)
+      });
+    request.then(function (res) {
       return res.json().then(function (data) { return { status: res.status, data: data }; },
         function () { return { status: res.status, data: {} }; });
     }).then(function (r) {
@@ -402,7 +412,15 @@
     if (!b) return;
     var text = b.hasAttribute("data-send") ? b.getAttribute("data-send") : t(b.getAttribute("data-send-i18n"));
     closeMenu();
+    if (text === "/upload") { fileInput.click(); return; }  /* the file picker, then the file goes up */
     send({ text: text }, b.hasAttribute("data-send") ? b.textContent : text);
+  });
+
+  var fileInput = document.getElementById("file");
+  fileInput.addEventListener("change", function () {
+    var f = fileInput.files && fileInput.files[0];
+    if (f) send({}, t("file_sent") + f.name, null, false, f);
+    fileInput.value = "";
   });
 
   var menu = document.getElementById("menu");
