@@ -6,6 +6,7 @@ p99 latency, the server's peak RSS (all its processes) and the machine's load be
 
     .venv/bin/python benchmarks/bench_web.py                    # 40 sessions × 50 messages
     .venv/bin/python benchmarks/bench_web.py --sessions 80 --messages 30 --workers 2
+    .venv/bin/python benchmarks/bench_web.py --rate 300 --messages 100   # latency at a steady 300 messages/s
 """
 from __future__ import annotations
 
@@ -110,11 +111,20 @@ def peak_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-async def session(port: int, texts: list[str], latencies: list[float], errors: list[str]) -> None:
+async def session(port: int, texts: list[str], latencies: list[float], errors: list[str],
+                  interval: float = 0.0, offset: float = 0.0) -> None:
+    """Send the texts one after another; with `interval`, one every `interval` seconds (open loop:
+    the schedule does not wait for slow answers, a late one is sent at once)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     cookie = ""
+    loop = asyncio.get_running_loop()
+    start = loop.time() + offset
     try:
-        for text in texts:
+        for k, text in enumerate(texts):
+            if interval:
+                delay = start + k * interval - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
             body = json.dumps({"text": text}, ensure_ascii=False).encode()
             head = (f"POST /api/message HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
                     f"Content-Length: {len(body)}\r\n" + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n")
@@ -140,13 +150,15 @@ async def session(port: int, texts: list[str], latencies: list[float], errors: l
         writer.close()
 
 
-async def run_load(port: int, sessions: int, messages: int) -> tuple[float, list[float], list[str]]:
+async def run_load(port: int, sessions: int, messages: int, rate: float = 0.0) -> tuple[float, list[float], list[str]]:
     qs = questions()
     latencies: list[float] = []
     errors: list[str] = []
     plans = [[qs[(i * 7 + j) % len(qs)] for j in range(messages)] for i in range(sessions)]
+    interval = sessions / rate if rate else 0.0
     t0 = time.perf_counter()
-    await asyncio.gather(*(session(port, plan, latencies, errors) for plan in plans))
+    await asyncio.gather(*(session(port, plan, latencies, errors, interval, interval * i / sessions)
+                           for i, plan in enumerate(plans)))
     return time.perf_counter() - t0, latencies, errors
 
 
@@ -156,6 +168,8 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=50, help="messages per session")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--warmup", type=int, default=5, help="messages per session before measuring")
+    ap.add_argument("--rate", type=float, default=0.0,
+                    help="offered load in messages/s over all sessions (default 0: each sends as soon as answered)")
     args = ap.parse_args()
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +177,7 @@ def main() -> int:
         try:
             asyncio.run(run_load(port, args.sessions, args.warmup))
             cpu0 = cpu_seconds(proc.pid)
-            elapsed, lat, errors = asyncio.run(run_load(port, args.sessions, args.messages))
+            elapsed, lat, errors = asyncio.run(run_load(port, args.sessions, args.messages, args.rate))
             cpu = cpu_seconds(proc.pid) - cpu0
             rss = peak_rss_mb(proc.pid)
         finally:
@@ -173,7 +187,9 @@ def main() -> int:
     n = len(lat)
     p99 = lat[min(n - 1, int(n * 0.99))]
     print(f"machine: {os.cpu_count()} cores, load average before the run {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")
-    print(f"{args.sessions} sessions × {args.messages} messages, {args.workers} worker(s): {n} messages in {elapsed:.2f} s")
+    load_kind = f"offered {args.rate:.0f} messages/s" if args.rate else "back to back"
+    print(f"{args.sessions} sessions × {args.messages} messages ({load_kind}), {args.workers} worker(s): "
+          f"{n} messages in {elapsed:.2f} s")
     print(f"  {n / elapsed:.0f} messages/s   median {statistics.median(lat) * 1000:.1f} ms   "
           f"p99 {p99 * 1000:.1f} ms   max {lat[-1] * 1000:.1f} ms   server peak RSS {rss:.0f} MB   errors {len(errors)}")
     print(f"  server CPU {cpu * 1000 / max(n, 1):.2f} ms per message")
