@@ -254,6 +254,8 @@ def test_questionnaire_clicked_through_to_a_downloaded_xlsx(server, browser):
     name = "附件3-评价机构信息与认定范围清单.xlsx"
     assert set(links) >= {"checklist.md", "附件1-社会培训评价组织基本情况表.docx", "附件2-职业技能等级认定工作方案.docx", name}
     assert d.find_element(By.ID, "formbar").is_displayed() is False  # the questionnaire is over
+    d.execute_script("arguments[0].scrollIntoView({block: 'end'})", msg)
+    d.save_screenshot(str(DOCS / "web-phone-zh-documents.png"))
     links[name].click()
     target = browser.downloads / name
     wait(d, lambda d: target.exists() and target.stat().st_size > 0 and not list(browser.downloads.glob("*.crdownload")),

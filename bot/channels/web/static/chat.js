@@ -144,7 +144,80 @@
     return d;
   }
 
+  /* the check list (checklist.md) comes as Markdown: headings, tables, nested lists, [ ] boxes,
+     **bold**, `code` — drawn with elements, never parsed as HTML */
+  function mdInline(parent, text) {
+    var re = /\*\*([^*]+)\*\*|`([^`]+)`/g, last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) inline(parent, text.slice(last, m.index));
+      if (m[1] !== undefined) { var b = el("strong"); inline(b, m[1]); parent.appendChild(b); }
+      else parent.appendChild(el("code", null, m[2]));
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) inline(parent, text.slice(last));
+  }
+
+  function renderMarkdown(container, text) {
+    var lists = [], table = null, p = null;
+    text.split("\n").forEach(function (line) {
+      var h = /^(#{1,4})\s+(.*)$/.exec(line);
+      if (h) {
+        lists = []; table = null; p = null;
+        var head = el("h" + (h[1].length + 2), "md-h");
+        mdInline(head, h[2]);
+        container.appendChild(head);
+        return;
+      }
+      if (/^\s*\|/.test(line)) {
+        lists = []; p = null;
+        if (/^\s*\|[\s:|-]+\|\s*$/.test(line)) return;  /* |---|---| */
+        var cells = line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|");
+        var first = !table;
+        if (first) {
+          var wrap = el("div", "md-table");
+          table = el("table");
+          wrap.appendChild(table);
+          container.appendChild(wrap);
+        }
+        var tr = el("tr");
+        cells.forEach(function (c) { var cell = el(first ? "th" : "td"); mdInline(cell, c.trim()); tr.appendChild(cell); });
+        table.appendChild(tr);
+        return;
+      }
+      table = null;
+      var li = /^(\s*)[-*]\s+(.*)$/.exec(line);
+      if (li) {
+        p = null;
+        var indent = li[1].length;
+        while (lists.length && lists[lists.length - 1].indent > indent) lists.pop();
+        var top = lists[lists.length - 1];
+        if (!top || top.indent < indent) {
+          var ul = el("ul", "md-list");
+          if (top && top.ul.lastElementChild) top.ul.lastElementChild.appendChild(ul); else container.appendChild(ul);
+          top = { indent: indent, ul: ul };
+          lists.push(top);
+        }
+        var item = el("li");
+        var body = li[2];
+        var box = /^\[( |x|X)\]\s+/.exec(body);
+        if (box) {
+          item.className = "task";
+          item.appendChild(el("span", "box" + (box[1] === " " ? "" : " done")));
+          body = body.slice(box[0].length);
+        }
+        mdInline(item, body);
+        top.ul.appendChild(item);
+        return;
+      }
+      lists = [];
+      if (!line.trim()) { p = null; return; }
+      if (!p) { p = el("p"); container.appendChild(p); } else { p.appendChild(el("br")); }
+      mdInline(p, line);
+    });
+  }
+
   function renderText(container, reply) {
+    if (/^# /.test(reply.text || "")) { renderMarkdown(container, reply.text); return; }
     var labels = {};
     (reply.buttons || []).forEach(function (b) { if (b.kind === "choice" || b.kind === "toggle") labels[b.label] = true; });
     var text = String(reply.text || "");
