@@ -254,6 +254,10 @@ def test_questionnaire_clicked_through_to_a_downloaded_xlsx(server, browser):
     name = "附件3-评价机构信息与认定范围清单.xlsx"
     assert set(links) >= {"checklist.md", "附件1-社会培训评价组织基本情况表.docx", "附件2-职业技能等级认定工作方案.docx", name}
     assert d.find_element(By.ID, "formbar").is_displayed() is False  # the questionnaire is over
+    checklist = bot_messages(d)[-2]  # checklist.md, drawn from its Markdown
+    for part in ("h3.md-h", ".md-table table td", "li.task .box", "li strong"):
+        assert checklist.find_elements(By.CSS_SELECTOR, part), part
+    assert "|---" not in checklist.text and "## " not in checklist.text
     d.execute_script("arguments[0].scrollIntoView({block: 'end'})", msg)
     d.save_screenshot(str(DOCS / "web-phone-zh-documents.png"))
     links[name].click()
