@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.server
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
 
