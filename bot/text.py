@@ -147,7 +147,7 @@ def to_simplified(text: str) -> str:
         import opencc
 
         _T2S = opencc.OpenCC("t2s")
-    return _T2S.convert(text)
+    return _T2S.convert(scrub(text))  # OpenCC cannot encode lone surrogates
 
 
 _LEVEL_PAIR = re.compile(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*(?=[一二三四五1-5]\s*级)")

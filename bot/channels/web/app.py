@@ -458,6 +458,9 @@ class WebChannel:
 
 
 def create_app(app: App, settings: dict | None = None) -> Starlette:
+    settings = dict(settings or {})
+    if getattr(app.config, "privacy", {}).get("log_texts"):  # [privacy] log_texts = true covers the web too
+        settings["log_texts"] = True
     channel = WebChannel(app, settings)
     s = channel.settings
     routes = [
