@@ -25,6 +25,7 @@ class Config:
     state_db: Path
     matching: dict = field(default_factory=dict)
     telegram: dict = field(default_factory=dict)
+    sections: dict = field(default_factory=dict)  # the whole config.toml ([admin], [privacy] …)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -48,4 +49,5 @@ def load_config(path: str | Path | None = None) -> Config:
         state_db=resolve(paths.get("state_db", "var/skillcert.sqlite"), "SKILLCERT_DB"),
         matching=data.get("matching", {}),
         telegram=data.get("telegram", {}),
+        sections=data,
     )

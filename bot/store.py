@@ -28,8 +28,12 @@ create table if not exists feedback (
   id integer primary key, user text not null, time real not null, intent text, value integer not null
 );
 create index if not exists feedback_user on feedback(user);
+create table if not exists events (
+  id integer primary key, user text not null, time real not null, kind text not null, detail text
+);
+create index if not exists events_user on events(user);
 """
-USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback")
+USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "events")
 MAX_LOGGED_CHARS = 2000
 
 
@@ -99,6 +103,10 @@ class Store:
     def add_feedback(self, user: str, intent: str | None, value: int) -> None:
         self._write("insert into feedback(user, time, intent, value) values(?,?,?,?)",
                     (user, time.time(), intent, 1 if value > 0 else -1))
+
+    def log_event(self, user: str, kind: str, detail: str = "") -> None:
+        """Usage events for the console: check_start, check_done, check_cancel, documents."""
+        self._write("insert into events(user, time, kind, detail) values(?,?,?,?)", (user, time.time(), kind, detail))
 
     def stats(self) -> dict:
         total = self._read("select count(*) from questions")[0][0]
