@@ -149,7 +149,7 @@ class Console:
     def best_guess(self, text: str) -> tuple[str | None, float]:
         e = explain(self.app.engine, text)
         for t in e["top"]:
-            if not t["out_of_scope"]:
+            if not t["out_of_scope"] and not self.app.kb.intents[t["intent"]].smalltalk:
                 return t["intent"], t["score"]
         return None, 0.0
 
@@ -216,13 +216,15 @@ class Console:
                 continue
             if q.get("pending"):
                 gave_up[str(q["pending"])] += 1  # left in the middle (or still at it)
+        steps = {q.get("key"): q.get("zh", "") for sec in ("question", "occupation")
+                 for q in self.app.kb.questionnaire.get(sec, []) if isinstance(q, dict)}
         return {
             "questions": len(rows), "covered": covered,
             "days": [{"day": d, "count": n} for d, n in sorted(per_day.items())],
             "channels": [{"channel": c, "count": n} for c, n in per_channel.most_common()],
             "questionnaire": {"started": kinds["check_start"], "completed": kinds["check_done"],
                               "cancelled": kinds["check_cancel"]},
-            "gave_up_at": [{"step": s, "count": n} for s, n in gave_up.most_common()],
+            "gave_up_at": [{"step": s, "question": steps.get(s, ""), "count": n} for s, n in gave_up.most_common()],
             "documents": {"runs": kinds["documents"], "files": documents},
         }
 
@@ -321,8 +323,9 @@ def svg_bars(data: list[tuple[str, list[float]]], series: list[str], colors: lis
                 parts.append(f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="{c}">'
                              f'<title>{esc(label)} {esc(name)}: {v:g}</title></rect>')
         if i % step == 0:
+            short = label[5:] if re.match(r"^\d{4}-\d\d-\d\d$", label) else label[:14]
             parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" '
-                         f'fill="#555">{esc(label[-5:])}</text>')
+                         f'fill="#555">{esc(short)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

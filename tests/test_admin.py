@@ -27,7 +27,7 @@ BREAKS = "晚上能打电话问吗"            # as "not covered" it would break
 
 def make_root(tmp: Path, kb_path: Path) -> Path:
     root = tmp / "site"
-    for sub in ("knowledge", "intents"):
+    for sub in ("knowledge", "intents", "templates"):
         shutil.copytree(ROOT / sub, root / sub)
     shutil.copytree(ROOT / "tests" / "data", root / "tests" / "data")
     shutil.copy2(ROOT / "config.toml", root / "config.toml")

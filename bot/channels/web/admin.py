@@ -164,7 +164,8 @@ def routes(app, settings: dict | None = None) -> list:
     async def inbox(request: Request, w: Who) -> Response:
         groups = await run_in_threadpool(console.misses, w.pii)
         flash = request.query_params.get("msg", "")
-        return page("admin_inbox.html", request, w, groups=groups, topics=topics(), flash=flash[:300])
+        t = topics()
+        return page("admin_inbox.html", request, w, groups=groups, topics=t, labels=dict(t), flash=flash[:600])
 
     async def inbox_act(request: Request, w: Who) -> Response:
         form = await request.form()
@@ -194,9 +195,9 @@ def routes(app, settings: dict | None = None) -> list:
 
     async def feedback_page(request: Request, w: Who) -> Response:
         fb = await run_in_threadpool(console.feedback, w.pii)
-        chart = svg_bars([(d["day"], [d["up"], d["down"]]) for d in fb["days"]], ["👍", "👎"],
+        chart = svg_bars([(d["day"], [d["up"], d["down"]]) for d in fb["days"]], ["helpful", "not helpful"],
                          ["#3a8f4c", "#c0392b"], title="feedback per day")
-        return page("admin_feedback.html", request, w, fb=fb, chart=chart)
+        return page("admin_feedback.html", request, w, fb=fb, chart=chart, labels=dict(topics()))
 
     async def usage_page(request: Request, w: Who) -> Response:
         u = await run_in_threadpool(console.usage)
