@@ -38,6 +38,10 @@ class TeachError(ValueError):
     """Bad input: the message says what is wrong; nothing was changed."""
 
 
+class Ineffective(TeachError):
+    """Even with the new phrasing the question would not get that answer: nothing was changed."""
+
+
 class Refused(Exception):
     """The regression guard: these labelled questions would be answered wrongly."""
 
@@ -162,11 +166,10 @@ def teach(app, question, intent, by: str = "admin", labelled: str | Path | None 
                     raise TeachError(str(e).replace(tmp, str(root))) from None
                 new_kb = load(Path(tmp), candidate, rebuild=False)
             new_engine = Engine(new_kb, app.config.matching)
-            key = (id(kb), str(labelled))
-            before = _baseline.get(key)
-            if before is None:
-                _baseline.clear()
-                before = _baseline[key] = evaluate(app.engine, rows)
+            engine = app.engine
+            if _baseline.get("engine") is not engine or _baseline.get("labelled") != str(labelled):
+                _baseline.update(engine=engine, labelled=str(labelled), result=evaluate(engine, rows))
+            before = _baseline["result"]
             after = evaluate(new_engine, rows)
             broken = []
             for r in rows:
@@ -178,6 +181,9 @@ def teach(app, question, intent, by: str = "admin", labelled: str | Path | None 
             if broken:
                 raise Refused(broken)
             ans = new_engine.answer(question)
+            if (ans.covered if target == "_out_of_scope" else ans.intent != intent):
+                raise Ineffective(f"not taught: even with this phrasing the question would get "
+                                  f"`{ans.intent if ans.covered else 'not covered'}` (other signals win; see Try it)")
             _write_atomic(path, new_source)
             os.utime(candidate)  # newer than the source just written: not stale
             os.replace(candidate, db)

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ... import auth
 from ...console import Console, explain, svg_bars, to_csv, to_xlsx
-from ...teach import OUT_OF_SCOPE, Refused, TeachError, teach
+from ...teach import OUT_OF_SCOPE, Ineffective, Refused, TeachError, teach
 
 BASE = "/admin"
 COOKIE = "skillcert_admin"
@@ -242,6 +242,8 @@ def routes(app, settings: dict | None = None) -> list:
             if not isinstance(intent, str) or not intent:
                 raise TeachError('intent: a topic name or "out_of_scope"')
             result = await run_in_threadpool(do_teach, w, question, intent, data.get("texts") or [])
+        except Ineffective as e:
+            return jerror(str(e), 409, broken=[])
         except TeachError as e:
             return jerror(str(e), 400)
         except Refused as e:
