@@ -5,10 +5,12 @@ with only the console mounted at /admin. Prints the port on the first line of st
 """
 import socket
 import sys
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
 from bot.app import App
 
@@ -20,7 +22,9 @@ def build(app: App):
     except ImportError:
         from bot.channels.web import admin
 
-        return Starlette(routes=[Mount("/admin", routes=admin.routes(app, settings))])
+        static = Path(admin.__file__).parent / "static"
+        return Starlette(routes=[Mount("/static", app=StaticFiles(directory=static)),
+                                 Mount("/admin", routes=admin.routes(app, settings))])
     return create_app(app, settings)
 
 

@@ -293,6 +293,7 @@ d.handle_text("tg:9", "/check"); d.handle_text("tg:9", "/cancel"); d.handle_text
     for page in ("/admin/feedback", "/admin/usage"):
         html = c.get(page).text
         assert "<svg" in html and "tg:7" not in html and "web:8" not in html and "<script" not in html
+        assert "<style" not in html and 'style="' not in html and 'href="/static/admin.css"' in html
     assert "tg:7" not in c.get("/admin/export/feedback.csv").text
     csv_text = c.get("/admin/export/misses.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)考试费用多少钱" in csv_text  # not run as a formula

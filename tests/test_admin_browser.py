@@ -106,6 +106,8 @@ def test_console_in_a_real_browser(browser, tmp_path, kb_path):
 
         b.find_element(By.ID, "password").send_keys(PASSWORD)
         b.find_element(By.ID, "login").click()
+        # the style sheet is a file (no inline style: the web app's CSP allows only 'self')
+        assert b.find_element(By.TAG_NAME, "header").value_of_css_property("background-color") == "rgba(31, 59, 92, 1)"
         table = b.find_element(By.ID, "misses")
         assert MISS in table.text and BREAKS in table.text
         assert "web:99" not in b.page_source  # no user ids without the pii role

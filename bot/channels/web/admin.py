@@ -32,9 +32,15 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
+
+
+def base_of(request: Request) -> str:
+    """Where the console is mounted (/admin, or /prefix/admin behind a proxy's root path)."""
+    root = str(request.scope.get("root_path") or "").rstrip("/")
+    return root if root.endswith(BASE) else root + BASE
 
 
 class Who:
@@ -61,18 +67,21 @@ def routes(app, settings: dict | None = None) -> list:
         return Who(s["name"], s["roles"], s["csrf"]) if s else None
 
     def page(template: str, request: Request, w: Who | None, status: int = 200, **ctx) -> HTMLResponse:
-        body = _env.get_template(template).render(base=BASE, who=w, path=request.url.path, **ctx)
+        base = base_of(request)
+        body = _env.get_template(template).render(base=base, static=base[:-len(BASE)] + "/static", who=w,
+                                                  path=request.url.path, **ctx)
         return HTMLResponse(body, status_code=status, headers=HEADERS)
 
     def jerror(message: str, status: int = 400, **extra) -> JSONResponse:
         return JSONResponse({"error": message, **extra}, status_code=status, headers=HEADERS)
 
     def unauthorised(request: Request) -> Response:
-        if request.url.path.startswith(BASE + "/api/"):
+        base = base_of(request)
+        if request.url.path.startswith(base + "/api/"):
             return JSONResponse({"error": "unauthorised: log in or send Authorization: Bearer <token>"},
                                 status_code=401, headers={**HEADERS, "WWW-Authenticate": "Bearer"})
-        nxt = request.url.path if request.method == "GET" else BASE + "/"
-        return RedirectResponse(f"{BASE}/login?next={quote(nxt)}", status_code=303, headers=HEADERS)
+        nxt = request.url.path if request.method == "GET" else base + "/"
+        return RedirectResponse(f"{base}/login?next={quote(nxt)}", status_code=303, headers=HEADERS)
 
     def guarded(handler, csrf: bool = False):
         async def endpoint(request: Request) -> Response:
@@ -122,14 +131,15 @@ def routes(app, settings: dict | None = None) -> list:
 
     async def login_form(request: Request) -> Response:
         if who(request):
-            return RedirectResponse(BASE + "/", status_code=303, headers=HEADERS)
-        return page("admin_login.html", request, None, next=_safe_next(request.query_params.get("next")))
+            return RedirectResponse(base_of(request) + "/", status_code=303, headers=HEADERS)
+        return page("admin_login.html", request, None, next=_safe_next(request.query_params.get("next"), base_of(request)))
 
     async def login(request: Request) -> Response:
         form = await request.form()
         name = str(form.get("name") or "admin").strip()[:40] or "admin"
         password = str(form.get("password") or "")[:200]
-        nxt = _safe_next(form.get("next"))
+        base = base_of(request)
+        nxt = _safe_next(form.get("next"), base)
         address = request.client.host if request.client else "?"
         keys = (f"name:{name}", f"addr:{address}")
         wait = max(console.login_wait(k) for k in keys)
@@ -149,14 +159,14 @@ def routes(app, settings: dict | None = None) -> list:
         console.audit(acc.name, "login", address)
         resp = RedirectResponse(nxt, status_code=303, headers=HEADERS)
         resp.set_cookie(COOKIE, token, max_age=int(console.session_minutes * 60), httponly=True, samesite="strict",
-                        path=BASE, secure=request.url.scheme == "https")
+                        path=base, secure=request.url.scheme == "https")
         return resp
 
     async def logout(request: Request, w: Who) -> Response:
         console.end_session(request.cookies.get(COOKIE, ""))
         console.audit(w.name, "logout")
-        resp = RedirectResponse(BASE + "/login", status_code=303, headers=HEADERS)
-        resp.delete_cookie(COOKIE, path=BASE)
+        resp = RedirectResponse(base_of(request) + "/login", status_code=303, headers=HEADERS)
+        resp.delete_cookie(COOKIE, path=base_of(request))
         return resp
 
     # -------------------------------------------------------- pages
@@ -191,7 +201,7 @@ def routes(app, settings: dict | None = None) -> list:
                                                                    "broken": len(e.broken)}, ensure_ascii=False))
             except TeachError as e:
                 msg = f"Not taught: {e}"
-        return RedirectResponse(f"{BASE}/?msg={quote(msg)}", status_code=303, headers=HEADERS)
+        return RedirectResponse(f"{base_of(request)}/?msg={quote(msg)}", status_code=303, headers=HEADERS)
 
     async def feedback_page(request: Request, w: Who) -> Response:
         fb = await run_in_threadpool(console.feedback, w.pii)
@@ -282,7 +292,7 @@ def routes(app, settings: dict | None = None) -> list:
                              [{"intent": OUT_OF_SCOPE, "topic": "not covered"}]}, headers=HEADERS)
 
     async def not_found(request: Request, w: Who) -> Response:
-        if request.url.path.startswith(BASE + "/api/"):
+        if request.url.path.startswith(base_of(request) + "/api/"):
             return jerror("not found", 404)
         return page("admin_base.html", request, w, status=404, title="Not found")
 
@@ -308,9 +318,9 @@ def routes(app, settings: dict | None = None) -> list:
     ]
 
 
-def _safe_next(value) -> str:
+def _safe_next(value, base: str = BASE) -> str:
     """Only a path inside the console: never an open redirect."""
     v = str(value or "")
-    if v.startswith(BASE + "/") and not v.startswith("//") and "\\" not in v and "://" not in v and ":" not in v[:10]:
+    if v.startswith(base + "/") and not v.startswith("//") and "\\" not in v and "://" not in v and ":" not in v[:10]:
         return v
-    return BASE + "/"
+    return base + "/"
