@@ -116,7 +116,10 @@ def routes(app, settings: dict | None = None) -> list:
         return data
 
     def do_teach(w: Who, question, intent, texts=None) -> dict:
-        result = teach(app, question, intent, by=w.name)
+        labelled = console.settings.get("labelled")  # [admin] labelled: another folder of *.jsonl sets
+        if labelled and not Path(labelled).is_absolute():
+            labelled = Path(app.config.root) / labelled
+        result = teach(app, question, intent, by=w.name, labelled=labelled)
         console.mark(list(texts or []) + [result.get("question") or question], "taught:" + str(intent), w.name)
         console.audit(w.name, "teach", json.dumps({"question": question, "intent": intent, "file": result["file"],
                                                    "changed": result["changed"]}, ensure_ascii=False))
@@ -192,7 +195,8 @@ def routes(app, settings: dict | None = None) -> list:
                 r = await run_in_threadpool(do_teach, w, question, intent, texts)
                 now = r.get("now") or {}
                 msg = (f"Taught: “{question}” → {intent} ({r['file']}); it now answers "
-                       f"{now.get('intent') or 'not covered'} {' '.join(now.get('clauses') or [])}."
+                       f"{now.get('intent') or 'not covered'} {' '.join(now.get('clauses') or [])}; "
+                       f"{r['checked']} labelled questions checked, none broken."
                        if r["changed"] else f"Already taught: {question}")
             except Refused as e:
                 lines = "; ".join(f"{b['id']} {b['question']} ({b['before']} → {b['after']})" for b in e.broken[:8])
