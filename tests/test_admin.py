@@ -96,19 +96,20 @@ def site(tmp_path, kb_path):
     s.stop()
 
 
-def ask_in_chat(site: Site, user: str, text: str) -> None:
-    """Ask as a user of the chat: through the web page's API when the web app has it, else
-    through the dialogue in this process (same state database)."""
+def ask_in_chat(site: Site, user: str, text: str) -> str | None:
+    """Ask as a user of the chat: through the web page's API when the web app has it (returns the
+    reply's text), else through the dialogue in another process (same state database)."""
     with site.client() as c:
         r = c.post("/api/message", json={"text": text})
         if r.status_code == 200:
-            return
+            return "\n".join(x.get("text", "") for x in r.json().get("replies", []))
     env = {k: site.env[k] for k in ("SKILLCERT_HOME", "SKILLCERT_KB", "SKILLCERT_DB", "SKILLCERT_CONFIG")}
     code = ("import sys; from bot.app import App; from bot.dialogue import Dialogue; "
             "d = Dialogue(App.from_config()); [d.handle_text(sys.argv[1], t) for t in sys.argv[2:]]")
     p = subprocess.run([sys.executable, "-c", code, user, text], env={**os.environ, **env}, cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
+    return None
 
 
 def admin_paths() -> list[tuple[str, str]]:
@@ -180,7 +181,11 @@ def test_form_posts_need_the_csrf_token(site):
     r = c.post("/admin/api/teach", json={"question": MISS, "intent": "contacts"})
     assert r.status_code == 403
     assert MISS in c.get("/admin/").text  # still there, nothing taught
-    r = c.post("/admin/inbox", data={"action": "dismiss", "text": MISS, "csrf": csrf})
+    evil = {"Origin": "http://evil.example"}  # another site's page posting with the maintainer's cookie
+    assert c.post("/admin/inbox", data={"action": "dismiss", "text": MISS, "csrf": csrf}, headers=evil).status_code == 403
+    assert site.client().post("/admin/login", data={"password": PASSWORD}, headers=evil).status_code == 403
+    assert MISS in c.get("/admin/").text
+    r = c.post("/admin/inbox", data={"action": "dismiss", "text": MISS, "csrf": csrf}, headers={"Origin": site.url})
     assert r.status_code == 303 and MISS not in c.get("/admin/").text
 
 
@@ -210,6 +215,9 @@ def test_a_miss_taught_is_answered_at_once_by_other_running_processes(site, tmp_
             for q in (MISS, REWORDED):
                 e = o.get("/admin/api/explain", params={"q": q}).json()
                 assert e["covered"] and e["clauses"][0] == "contacts", (q, e["why"])
+        for q in (MISS, REWORDED):  # the chat page of the other process, when the web app is there
+            reply = ask_in_chat(other, "web:s2", q)
+            assert reply is None or "〔contacts〕" in reply, reply
         for q in (MISS, REWORDED):  # a new `skillcert ask` process
             out = json.loads(run_cli(["ask", "--json", q], site.env).stdout)
             assert out["clauses"][:1] == ["contacts"], out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from starlette.concurrency import run_in_threadpool
@@ -89,6 +89,8 @@ def routes(app, settings: dict | None = None) -> list:
             if w is None:
                 return unauthorised(request)
             if request.method == "POST" and not w.token:
+                if not _same_origin(request):
+                    return jerror("cross-origin request refused", 403)
                 if request.headers.get("content-length", "0").isdigit() and \
                         int(request.headers.get("content-length", "0")) > MAX_BODY:
                     return jerror("request too large", 413)
@@ -138,6 +140,8 @@ def routes(app, settings: dict | None = None) -> list:
         return page("admin_login.html", request, None, next=_safe_next(request.query_params.get("next"), base_of(request)))
 
     async def login(request: Request) -> Response:
+        if not _same_origin(request):
+            return jerror("cross-origin request refused", 403)
         form = await request.form()
         name = str(form.get("name") or "admin").strip()[:40] or "admin"
         password = str(form.get("password") or "")[:200]
@@ -328,3 +332,12 @@ def _safe_next(value, base: str = BASE) -> str:
     if v.startswith(base + "/") and not v.startswith("//") and "\\" not in v and "://" not in v and ":" not in v[:10]:
         return v
     return base + "/"
+
+
+def _same_origin(request: Request) -> bool:
+    """A browser's POST names its page's origin: it must be this site (no header: not a browser form)."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    hosts = {request.headers.get("host", ""), request.headers.get("x-forwarded-host", "")} - {""}
+    return urlsplit(origin).netloc in hosts
