@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sqlite3
+import os
+import threading
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from .config import Config, load_config
 from .engine import Answer, Engine
@@ -19,18 +20,36 @@ LOW_CONFIDENCE_BAND = 0.1  # answered, but within this of the abstain threshold:
 class App:
     config: Config
     _store: object = field(default=None, repr=False)
+    _kb: KnowledgeBase | None = field(default=None, repr=False)
+    _kb_sig: tuple | None = field(default=None, repr=False)
+    _engine: Engine | None = field(default=None, repr=False)
+    _reload: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_config(cls, path=None) -> "App":
         return cls(load_config(path))
 
-    @cached_property
+    @property
     def kb(self) -> KnowledgeBase:
-        return load(self.config.root, self.config.knowledge_db)
+        """The knowledge base, read again when its file was replaced (`kb build`, a topic taught in
+        the console by this or another process): one stat per access, no restart needed."""
+        sig = _signature(self.config.knowledge_db)
+        if self._kb is None or sig != self._kb_sig:
+            with self._reload:
+                sig = _signature(self.config.knowledge_db)
+                if self._kb is None or sig != self._kb_sig:
+                    kb = load(self.config.root, self.config.knowledge_db)
+                    after = _signature(self.config.knowledge_db)
+                    self._kb, self._kb_sig = kb, (after if after == sig else sig)
+        return self._kb
 
-    @cached_property
+    @property
     def engine(self) -> Engine:
-        return Engine(self.kb, self.config.matching)
+        kb = self.kb
+        engine = self._engine
+        if engine is None or engine.kb is not kb:
+            engine = self._engine = Engine(kb, self.config.matching)
+        return engine
 
     _last_prune: float = field(default=0.0, repr=False)
     _last_sweep: float = field(default=0.0, repr=False)
@@ -97,3 +116,11 @@ class App:
             except STORE_ERRORS as e:  # a full disk or a read-only file must not cost the user the answer
                 warn(self.config.state_db, "question not logged", e)
         return ans
+
+
+def _signature(path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -27,6 +27,7 @@ class Config:
     telegram: dict = field(default_factory=dict)
     privacy: dict = field(default_factory=dict)  # keep_days (retention), log_texts
     web: dict = field(default_factory=dict)
+    sections: dict = field(default_factory=dict)  # the whole config.toml ([admin], [privacy] …)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -52,4 +53,5 @@ def load_config(path: str | Path | None = None) -> Config:
         telegram=data.get("telegram", {}),
         privacy={"keep_days": 180, "log_texts": False, **data.get("privacy", {})},
         web=data.get("web", {}),
+        sections=data,
     )

@@ -238,11 +238,13 @@ class Dialogue:
             q["step"] = 1
             state["q"] = q
             self.app.store.set_state(user, state)
+            self.app.store.log_event(user, "check_start")
             return [Reply(self.t(lang, "check_intro")), self._prompt_reply(q)]
         if name == "/checklist":
             return self._checklist(user, state, lang)
         if name == "/cancel":
             if state.get("q"):
+                self.app.store.log_event(user, "check_cancel", str(state["q"].get("pending") or ""))
                 state["q"] = None
                 self.app.store.set_state(user, state)
                 return [Reply(self.t(lang, "cancelled"))]
@@ -343,6 +345,7 @@ class Dialogue:
             answers = self._safe_answers(new)
             replies.append(Reply(check_text(check(answers, self.kb, new["lang"]), self.kb, new["lang"])))
             self.app.store.set_profile(user, answers)
+            self.app.store.log_event(user, "check_done")
             if new["pending"] == "summary" and not self._needs_documents(new):
                 replies.append(Reply(self.t(new["lang"], "verdict_done")))
                 state["q"] = None
@@ -388,7 +391,7 @@ class Dialogue:
         self.app.store.set_profile(user, answers)
         state["q"] = None
         self.app.store.set_state(user, state)
-        return self._documents(answers, q["lang"])
+        return self._documents(answers, q["lang"], user)
 
     def _checklist(self, user: str, state: dict, lang: str) -> list[Reply]:
         profile = self.app.store.get_profile(user)
@@ -408,12 +411,14 @@ class Dialogue:
             state["q"] = q
             self.app.store.set_state(user, state)
             return [Reply(self.t(lang, "checklist_needs_check")), self._prompt_reply(q)]
-        return self._documents(profile, lang)
+        return self._documents(profile, lang, user)
 
-    def _documents(self, answers: dict, lang: str) -> list[Reply]:
+    def _documents(self, answers: dict, lang: str, user: str = "") -> list[Reply]:
         from .documents import render_documents
 
         files = render_documents(answers, self.kb)
+        if user:
+            self.app.store.log_event(user, "documents", str(len(files)))
         checklist = files["checklist.md"].decode("utf-8")
         attachments = [(name, data) for name, data in files.items()]
         if len(files) == 1:

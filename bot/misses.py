@@ -15,10 +15,11 @@ def group_misses(misses: list[dict]) -> list[dict]:
         for g in groups:
             if fuzz.token_set_ratio(text, g["text"]) >= SIMILAR or fuzz.partial_ratio(text, g["text"]) >= 80:
                 g["count"] += 1
+                g["items"].append(m)
                 if text != g["text"] and text not in g["others"]:
                     g["others"].append(text)
                 break
         else:
             groups.append({"text": text, "count": 1, "others": [], "best_guess": m.get("best_guess"),
-                           "score": m.get("score") or 0.0})
+                           "score": m.get("score") or 0.0, "items": [m]})
     return sorted(groups, key=lambda g: -g["count"])

@@ -45,9 +45,13 @@ create table if not exists seen (key text primary key, time real not null);
 create table if not exists prompts (chat text not null, message text not null, user text not null, time real not null,
   primary key (chat, message));
 create table if not exists meta (key text primary key, value text not null);
+create table if not exists events (
+  id integer primary key, user text not null, time real not null, kind text not null, detail text
+);
+create index if not exists events_user on events(user);
 """
-USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "files", "prompts")
-AGED_TABLES = ("questions", "misses", "feedback", "prompts")  # deleted after [privacy] keep_days
+USER_TABLES = ("sessions", "profiles", "questions", "misses", "feedback", "files", "prompts", "events")
+AGED_TABLES = ("questions", "misses", "feedback", "prompts", "events")  # deleted after [privacy] keep_days
 SEEN_DAYS = 1.0  # handled update ids are kept a day (Telegram may restart its numbering after a quiet week)
 
 # SQLite's primary result codes, in plain words
@@ -217,6 +221,10 @@ class Store:
             self.conn.execute("insert into feedback(user, time, intent, value) values(?,?,?,?)",
                               (user, time.time(), intent, 1 if value > 0 else -1))
         return not old
+
+    def log_event(self, user: str, kind: str, detail: str = "") -> None:
+        """Usage events for the console: check_start, check_done, check_cancel, documents."""
+        self._write("insert into events(user, time, kind, detail) values(?,?,?,?)", (user, time.time(), kind, detail))
 
     def stats(self) -> dict:
         total = self._read("select count(*) from questions")[0][0]

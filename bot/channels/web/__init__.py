@@ -1,1 +1,1 @@
-"""The web channel (`skillcert web`): a chat page, its JSON API and /embed.js; /admin is the console."""
+"""The web channel: the chat page and its API (app.py) and the maintainers' console (admin.py)."""
