@@ -120,7 +120,7 @@ class Engine:
         m = self.matcher.match(strip_followup(core, lang) if explicit_followup else core, lang)
         slots = {
             "levels": levels_in(m.norm, lang),
-            "groups": groups_in(m.norm, lang),
+            "groups": frame.subject_groups([m.norm, text.lower()], groups_in(m.norm, lang)),
             "facts": facts_in(text, self.kb.lexicon, m.norm),
             "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }

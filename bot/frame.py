@@ -112,7 +112,7 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(学生|教师)|"
-                          r"技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
@@ -242,11 +242,27 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
 _SEG = re.compile(r"[，,；;。\s]+")
 
 
+# "for people from society, not only for our own students": students are the contrast, not the subject
+CONTRAST_STUDENTS = re.compile(r"\b(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b.{0,20}\bstudents?\b|"
+                               r"(不只|不仅|不光|除了)(是)?(给|对|为|面向)?(技工院校|本校|我校|自己)?(的)?学生", re.I)
+_CONTRAST_START = re.compile(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b", re.I)
+
+
+def subject_groups(texts: list[str], groups: list[str]) -> list[str]:
+    """"Can we certify people from society, not only our own students?" is about the public."""
+    if "public" in groups and "student" in groups and _any([CONTRAST_STUDENTS], texts):
+        return [g for g in groups if g != "student"]
+    return groups
+
+
 def question_part(text: str, lang: str, is_question) -> str:
     """"我们只有学生认定资格，没申报社评，本校老师能认定吗" → "本校老师能认定吗": the segment that
     asks, when statements come before it ("" when the question is one segment)."""
     if lang == "en":
         segs = [s for s in re.split(r"(?<=[.!?])\s+|[;,]\s*", text) if s.strip()]
+        for i in range(len(segs) - 1, 0, -1):  # ", not only for our own students?" belongs to the question before it
+            if _CONTRAST_START.search(segs[i]):
+                segs[i - 1] = segs[i - 1] + ", " + segs.pop(i)
     else:
         segs = [s for s in _SEG.split(text) if s.strip()]
     if len(segs) < 2:

@@ -153,9 +153,14 @@ def to_simplified(text: str) -> str:
 _LEVEL_PAIR = re.compile(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*(?=[一二三四五1-5]\s*级)")
 
 
+# "也不是不能…吧" asks whether it can (a double negative reads as the positive); "是不是不能" is not one
+DOUBLE_NEG = re.compile(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|行|允许|让)")
+
+
 def normalize_zh(text: str, lex: Lexicon) -> str:
     text = text.lower()
     text = to_simplified(text)
+    text = DOUBLE_NEG.sub("", text)
     text = _LEVEL_PAIR.sub(lambda m: m.group(1) + "级", text)  # 二三级, 2、3级 → 二级三级
     if lex._fix_re is not None:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)
