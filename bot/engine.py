@@ -133,7 +133,7 @@ class Engine:
         asked = frame.question_part(core, lang, self._is_question)
         # what is asked for is in the asking segment ("已经开展学生认定好几年了，想申报社评，可以吗")
         ask_texts = ([self._norm(asked, lang)] + ([asked.lower()] if lang == "en" else [])) if asked else texts
-        ask = frame.unsupplied_ask(self.kb.asks, ask_texts)
+        ask = frame.unsupplied_ask(self.kb.asks, ask_texts, texts if asked else None)
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)

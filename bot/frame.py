@@ -78,10 +78,13 @@ def _any(patterns, texts) -> bool:
     return any(search(p, texts) for p in patterns)
 
 
-def unsupplied_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
-    """The first element the question asks for that the notice does not supply for its subject."""
+def unsupplied_ask(asks: list[Ask], texts: list[str], subject_texts: list[str] | None = None) -> Ask | None:
+    """The first element the question asks for (in `texts`, its asking segment) that the notice does
+    not supply for its subject (named anywhere in `subject_texts`, the whole question: "分段注册的学生
+    比如3+2 啥时候认定" asks "when" about 3+2 students)."""
+    subject = subject_texts or texts
     for a in asks:
-        if _any(a.when, texts) and not any(search(p, texts) for p, _ in a.supplied):
+        if _any(a.when, texts) and not any(search(p, subject) for p, _ in a.supplied):
             return a
     return None
 
