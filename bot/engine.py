@@ -134,6 +134,9 @@ class Engine:
         # what is asked for is in the asking segment ("已经开展学生认定好几年了，想申报社评，可以吗")
         ask_texts = ([self._norm(asked, lang)] + ([asked.lower()] if lang == "en" else [])) if asked else texts
         ask = frame.unsupplied_ask(self.kb.asks, ask_texts, texts if asked else None)
+        if ask is None and asked and frame.DEPENDENT_PART.search(asked):
+            # "新型学徒制是什么意思 具体怎么搞": the last part takes its subject from the one before
+            ask = frame.unsupplied_ask(self.kb.asks, texts)
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
@@ -371,6 +374,8 @@ class Engine:
                                  facts, slots, notes, new_state)
         if w.action == "serve":
             social = facts.get("social_org_qualified")
+            if social is None and any(frame.QUALIFIED_SUBJECT.search(t) for t in texts):
+                social = True  # "有社评资质的技校可以给…认定，是真的吗": the subject named holds it
             verdict = "yes" if social is True else "no" if social is False else "conditional"
             # the words as written ("students from another school" is not entrusting, whatever the English glossary maps)
             entrust = bool(frame.ENTRUST.search(texts[-1]))
