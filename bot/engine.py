@@ -218,6 +218,10 @@ class Engine:
                 slots["levels"] = list(prev_slots.get("levels", []))
             elif intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
                 context, score = prev.name, max(score, self.settings["abstain_below"])
+            elif slots["facts"] and not (slots["levels"] or slots["groups"]) and prev.rule not in rules.RULES \
+                    and ranking and ranking[0][0] != prev.name and score >= self.settings["abstain_below"] \
+                    and not self.kb.intents[ranking[0][0]].out_of_scope:
+                pass  # "那要是学校压根没有认定资格呢" after a topic no fact changes: the fact's own topic answers
             elif has_slots and (explicit_followup or (short and (score < self.settings["followup_below"]
                                                                    or intent_name == prev.name))) \
                     and not prev.name == "submit_where":

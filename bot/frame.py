@@ -220,7 +220,7 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
     return groups
 
 
-GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
+GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(学校|我们|技工院校|我校)?(满足|具备|符合|达到)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得|必须)?(先)?(开|办|开办|有|具备|满足|取得)?(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格|条件|要求)?(才行|才可以|才能|才可)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$",
