@@ -188,7 +188,9 @@ def third_party_unqualified(texts: list[str]) -> bool:
     return _any([THIRD_NO_SOCIAL], texts)
 
 
-_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))")
+# "这个通知依据哪些文件 有问题又该找谁": a blank right after a wh-word's phrase ends a question
+_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天") for k in range(3))
+_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])")
 _BOTH_ZH = re.compile(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
 _AND_ZH = re.compile(r"(?:和|以及|及|还有)")
 _SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
