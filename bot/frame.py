@@ -330,7 +330,7 @@ def field_clause(fields: list[dict], form: str, texts: list[str], strict: bool =
 
 
 # "已取消职业资格是否有效？后续工作有哪些？": a part that takes its subject from the part before it
-DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行)(呢)?[?？]*\s*$|"
+DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行|参加|报名|加入)(呢)?[?？]*\s*$|"
                             r"^\s*(那|那么)?(后续|之后|然后|接下来|下一步)(的)?(工作|要做|该做|怎么|还有|有)|"
                             r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$", re.I)
 

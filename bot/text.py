@@ -224,11 +224,15 @@ def groups_in(norm_text: str, lang: str) -> list[str]:
 YESNO_TAIL_EN = re.compile(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine)|possible|allowed|permitted|ok|okay|right)\s*\?\s*$", re.I)
 
 
+EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{0,80}?\s(?=(can|could|may|should|must|do|does|is|are) (we|i|the|a|an|our|it|they|you)\b)", re.I)
+
+
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
         if YESNO_TAIL_EN.search(text):
             return True
         # "We are not qualified, can someone else …?": look at each clause
+        text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*", text))
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
