@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 SETS = ["tests/data/questions.jsonl", "tests/data/holdout.jsonl", "tests/data/holdout2.jsonl",
         "tests/data/holdout3.jsonl", "tests/data/holdout4.jsonl", "tests/data/holdout5.jsonl",
-        "tests/data/cases.jsonl", "tests/data/probe-own.jsonl", "tests/data/probe-own2.jsonl", "tests/data/probe-own3.jsonl", "tests/data/probe-own4.jsonl", "tests/data/probe-own5.jsonl", "tests/data/probe-own6.jsonl", "tests/data/probe-own7.jsonl", "tests/data/probe-own8.jsonl", "tests/data/probe-own9.jsonl", "tests/data/probe-own10.jsonl", "tests/data/probe-own11.jsonl", "tests/data/probe-own12.jsonl", "tests/data/probe-own13.jsonl", "tests/data/probe-own14.jsonl", "tests/data/holdout6.jsonl", "tests/data/published.jsonl", "tests/data/probe-own15.jsonl", "tests/data/probe-own16.jsonl", "tests/data/probe-own17.jsonl", "../shared/eval/dev-questions.jsonl"]
+        "tests/data/cases.jsonl", "tests/data/probe-own.jsonl", "tests/data/probe-own2.jsonl", "tests/data/probe-own3.jsonl", "tests/data/probe-own4.jsonl", "tests/data/probe-own5.jsonl", "tests/data/probe-own6.jsonl", "tests/data/probe-own7.jsonl", "tests/data/probe-own8.jsonl", "tests/data/probe-own9.jsonl", "tests/data/probe-own10.jsonl", "tests/data/probe-own11.jsonl", "tests/data/probe-own12.jsonl", "tests/data/probe-own13.jsonl", "tests/data/probe-own14.jsonl", "tests/data/holdout6.jsonl", "tests/data/published.jsonl", "tests/data/probe-own15.jsonl", "tests/data/probe-own16.jsonl", "tests/data/probe-own17.jsonl", "tests/data/holdout7.jsonl", "tests/data/probe-own18.jsonl", "tests/data/probe-own19.jsonl", "../shared/eval/dev-questions.jsonl"]
 
 
 def main():

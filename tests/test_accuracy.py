@@ -26,14 +26,15 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("probe-own10.jsonl", 0.90), ("probe-own11.jsonl", 0.90),
                                            ("probe-own12.jsonl", 0.90),
                                            ("probe-own14.jsonl", 0.90), ("holdout6.jsonl", 0.95),
-                                           ("probe-own15.jsonl", 0.90), ("probe-own16.jsonl", 0.85), ("probe-own17.jsonl", 0.85)])
+                                           ("probe-own15.jsonl", 0.90), ("probe-own16.jsonl", 0.85), ("probe-own17.jsonl", 0.85),
+                                           ("holdout7.jsonl", 0.95), ("probe-own18.jsonl", 0.90), ("probe-own19.jsonl", 0.90)])
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
     # holdout4 is 30 near-domain questions the notice does not answer: the hardest abstentions
     result = score(engine, load_jsonl(DATA / name))
     assert result["full"] >= 0.90, result["failures"]
     assert result["oos"] >= oos_bar or not result["n_oos"], result["failures"]
-    if name in ("holdout5.jsonl", "holdout6.jsonl"):  # 73 and 60 yes/no questions: facts stated, the asker's side, the documents
+    if name in ("holdout5.jsonl", "holdout6.jsonl", "holdout7.jsonl"):  # 73, 60 and 63 yes/no questions: facts stated, the asker's side, the documents
         assert result["verdict"] >= 0.95, result["failures"]
 
 

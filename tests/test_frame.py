@@ -148,3 +148,38 @@ def test_a_question_segment_states_no_fact(kb):
 ])
 def test_confirmations_of_negated_propositions(engine, text, verdict):
     assert engine.answer(text).verdict == verdict
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("有社评资质的技校 也不是不能给金蓝领培训学员做认定吧", "yes"),  # a double negative reads as the positive
+    ("附件2工作方案也不是不能加模板以外的内容吧", "yes"),
+    ("是不是不能给老师认定一级", "yes"),  # 是不是 + 不能 is no double negative
+])
+def test_double_negatives(engine, text, verdict):
+    assert engine.answer(text).verdict == verdict
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("社评资质还没申请下来", False), ("社评资质批文还没下来", False),  # not yet obtained: "not now"
+    ("等社评资质申下来以后，这两个工种能对社会人员认定吗", True),  # a question about the time after it is obtained
+])
+def test_not_yet_and_once_obtained(kb, text, expected):
+    assert facts_in(text, kb.lexicon, norm(kb, text)).get("social_org_qualified") is expected
+
+
+@pytest.mark.parametrize("text, clause, verdict", [
+    ("学生教学计划还没修完，学校是有认定资格的，能不能先给他认定了再说？", "1.1", "no"),
+    ("学籍注册在别的学校的学生 在我们这儿跟班上课 能按本校学生直接给他认定吗", "1.1", "no"),
+    ("申报材料要是有不实的地方 按承诺是不是要自愿退出申报", "att1.pledge", "yes"),
+    ("预备技师班、高级技工班都开了，但社评资质还没申请下来，能先给老师认定吗", "2.3", "no"),
+    ("认定出了差错，主体责任在人社部门吧，学校不用担责吧", "3.4", "no"),
+    ("Can our school run skill level certification for people from society, not only for our own students?", "2.1", "conditional"),
+])
+def test_wrong_direction_classes_of_holdout7(engine, text, clause, verdict):
+    a = engine.answer(text)
+    assert (a.clauses[:1], a.verdict) == ([clause], verdict)
+
+
+def test_an_asked_element_whose_subject_is_in_an_earlier_segment(engine):
+    assert engine.answer("分段注册的学生比如3+2 啥时候认定").clauses[:1] == ["1.2"]
+    assert engine.answer("新型学徒制是什么意思 具体怎么搞").clauses == []
