@@ -166,6 +166,12 @@ class Engine:
             ranking = [(rule_topic, sc)] + sorted(
                 ((n, x - (self.settings["group_penalty"] if n == "level_names" else 0.0)) for n, x in ranking
                  if n != rule_topic), key=lambda kv: kv[1], reverse=True)
+        if ranking and ranking[0][0] in ("entrust_certification", "student_levels") and "apply_social_org" in self.kb.intents \
+                and any(frame.APPLY_SOCIAL.search(t) for t in ask_texts):
+            # "Can a school without the student qualification apply to be a social_org?": applying is asked, not entrusting
+            sc = dict(ranking).get("apply_social_org", 0.0)
+            if sc >= self.settings["abstain_below"]:
+                ranking = [("apply_social_org", max(sc, ranking[0][1]))] + [(n, x) for n, x in ranking if n != "apply_social_org"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
         if not yes_no and score >= self.settings["abstain_below"] and frame.OTHER_SCHOOL.search(texts[0]):

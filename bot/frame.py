@@ -176,6 +176,9 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
 QUALIFIED_SUBJECT = re.compile(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)(可以|能|可|能够)|"
                                r"(schools?|bodies|institutions?) (with|holding|that (has|have|hold|holds)) (the )?social_org\b.{0,12}\b(can|may)", re.I)
 
+# "没资格的学校能申报社评吗", "apply to be a social training evaluation organisation": applying is the question
+APPLY_SOCIAL = re.compile(r"(申报|申请)(成为)?(社会培训评价组织)|appl(y|ying|ication)\w* (to be(come)?|to become|for|as) (an? |the )?social_org", re.I)
+
 THIRD_NO_SOCIAL = re.compile(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
     r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(也)?(没有?|无|不具备)(社会培训评价组织)|"
