@@ -374,6 +374,10 @@ class Engine:
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
             return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
+        if not w.action and "teacher" in slots["groups"] and frame.GENERIC_TEACHERS.search(to_simplified(raw)) \
+                and any(frame.QUALIFIED_SUBJECT.search(t) for t in texts):
+            # "具备社评资质的技校，并非不能给技工院校教师认定吧": teachers of technical schools in general (3.3)
+            w = frame.Who("other_teachers", "serve")
         outside = any(frame.OUTSIDE_ASKER.search(t) for t in texts)
         if any(frame.STUDENT_ASKER.search(t) for t in texts) and facts.get("student_cert_qualified") is False \
                 and not any(frame.SCHOOL_SUBJECT.search(t) for t in texts) \

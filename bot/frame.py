@@ -173,11 +173,14 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
 
 
 # "有社评资质的技校可以给外校学生认定吗": a question about schools that hold the qualification
-QUALIFIED_SUBJECT = re.compile(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)(可以|能|可|能够)|"
+QUALIFIED_SUBJECT = re.compile(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)[，,\s]?(也|并|都)?(可以|能|可|能够)|"
                                r"(schools?|bodies|institutions?) (with|holding|that (has|have|hold|holds)) (the )?social_org\b.{0,12}\b(can|may)", re.I)
 
 # "没资格的学校能申报社评吗", "apply to be a social training evaluation organisation": applying is the question
 APPLY_SOCIAL = re.compile(r"(申报|申请)(成为)?(社会培训评价组织)|appl(y|ying|ication)\w* (to be(come)?|to become|for|as) (an? |the )?social_org", re.I)
+
+# teachers of technical schools in general, not the asker's own ("给技工院校教师认定")
+GENERIC_TEACHERS = re.compile(r"^(?!.*(本校|我校|我们|咱|自己|own|our)).*(技工院校|技校|技工学校|技师学院)(的)?(教师|老师)", re.I)
 
 THIRD_NO_SOCIAL = re.compile(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
