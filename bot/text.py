@@ -38,7 +38,7 @@ WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|�
 ENDS_MA = re.compile(r"(吗|么|嘛)[啊呀亲哈哦呢\s?？!！。.~]*$")
 STRONG_WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
 YESNO_ZH = re.compile(
-    r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
+    r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|会不会|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
     r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
 )
 YESNO_EN = re.compile(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
@@ -248,7 +248,7 @@ def is_yes_no(text: str, lang: str) -> bool:
     return bool(YESNO_ZH.search(text))
 
 
-A_NOT_A_ASK = re.compile(r"能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有")
+A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有")
 TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
