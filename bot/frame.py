@@ -115,7 +115,7 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(学生|教师)|"
-                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
@@ -241,7 +241,7 @@ SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
 CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
-MODAL_NEG = re.compile(r"不是非(要|得)|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
+MODAL_NEG = re.compile(r"不是非(要|得)|不是一定|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
 
 
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
