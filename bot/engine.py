@@ -275,6 +275,10 @@ class Engine:
                           state={**state, "lang": lang})
         facts = {**profile, **slots["facts"]}  # what the question says about the school counts too
         ans = None
+        if not yes_no and explicit_followup and intent.clauses:
+            # "那教学计划没完成的呢" after "学生按什么层次认定": a statement of the same clause answers it
+            st = self._statement(texts)
+            yes_no = st is not None and st.clause == intent.clauses[0]
         if yes_no:
             special = self._frame_answer(qid, raw, lang, texts, slots, facts, score, notes, new_state, intent)
             if isinstance(special, Answer):
@@ -370,7 +374,7 @@ class Engine:
         the registered training level. Returns an Answer, or the intent to answer from, or None."""
         st = self._statement(texts)
         if st is not None:
-            target = self._intent_for_clause(st.clause) or intent
+            target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
             return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
