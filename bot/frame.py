@@ -241,7 +241,7 @@ SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
 CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
-MODAL_NEG = re.compile(r"不是非(要|得)|不是一定|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
+MODAL_NEG = re.compile(r"不是非(要|得)|不是一定|没有?(要求|规定|说|提到?|写)|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
 
 
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
