@@ -288,12 +288,15 @@ class Engine:
                 new_state["intent"] = intent.name
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
-        if yes_no and ans.verdict in ("yes", "no") and lang == "zh":
+        if yes_no and ans.verdict in ("yes", "no"):
             st = self._statement(texts)
             consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []
-            if frame.negated_confirmation(m.norm, consumed):  # "不用合并单元格对吧": right, no need
+            if frame.negated_confirmation(m.norm, consumed) if lang == "zh" else \
+                    frame.negated_confirmation_en(text.lower(), consumed):  # "不用合并单元格对吧": right, no need
                 ans.verdict = "yes" if ans.verdict == "no" else "no"
-                ans.text = self.reply(lang, "confirm_" + ans.verdict) + ans.text
+                head = self.reply(lang, "confirm_" + ans.verdict)
+                ans.text = head + ans.text if lang == "zh" else \
+                    head.rstrip() + " " + re.sub(r"^(Yes|No)[.,]\s*", "", ans.text)  # "Right. Teachers …", not "Right. No."
         return ans
 
     # ------------------------------------------------------------ the frame: what the question states and asks

@@ -244,6 +244,20 @@ CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样�
 MODAL_NEG = re.compile(r"不是非(要|得)|不是一定|没有?(要求|规定|说|提到?|写)|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
 
 
+CONFIRM_EN = re.compile(r"(,\s*|\b)(right|correct|is that right|isn't it|is it|do we|don't we|does it|doesn't it|can we|can they|"
+                        r"can it|are we|aren't we|yes|true)\s*\?\s*$", re.I)
+MODAL_NEG_EN = re.compile(r"\b(can't|cannot|can not|don't|doesn't|do not|does not|no need|needn't|need not|not required|"
+                          r"mustn't|must not|shouldn't|isn't|aren't|won't|not allowed)\b", re.I)
+
+
+def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
+    """"Teachers can't be certified at level 1, right?": as in Chinese, the verdict is turned round."""
+    if not CONFIRM_EN.search(text):
+        return False
+    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
+    return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG_EN.finditer(text))
+
+
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     """"同一职业的工种不用合并单元格对吧": a confirmation of a negated proposition, so the verdict on
     the notice's statement ("merge? no") is turned round ("right: no need"). A negation that the
@@ -290,7 +304,7 @@ def question_part(text: str, lang: str, is_question) -> str:
 
 # ---------------------------------------------------------------- askers who are not the school
 
-OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|我(是|在)(一家|一个)?.{0,8}(企业|公司|工厂|厂)|企业(的)?hr|"
+OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|我们是(一家)?(民办)?(职业)?培训机构|我(是|在)(一家|一个)?.{0,8}(企业|公司|工厂|厂)|企业(的)?hr|"
                            r"i'?m an? (student|apprentice|trainee|employer|hr)|i am an? (student|apprentice|trainee|employer)|"
                            r"our (company|firm|factory)|as an employer", re.I)
 STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
