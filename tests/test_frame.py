@@ -183,3 +183,22 @@ def test_wrong_direction_classes_of_holdout7(engine, text, clause, verdict):
 def test_an_asked_element_whose_subject_is_in_an_earlier_segment(engine):
     assert engine.answer("分段注册的学生比如3+2 啥时候认定").clauses[:1] == ["1.2"]
     assert engine.answer("新型学徒制是什么意思 具体怎么搞").clauses == []
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("附件3修改的地方也不是非要涂黄吧", "no"), ("附件3级别之间也不是一定要用顿号吧", "no"),  # negated necessity
+    ("诚信承诺里没有要求接受公众监督吧", "no"),
+    ("Teachers can't be certified at level 1, right?", "yes"),  # English confirmations turned round too
+    ("We don't need to attach proof of ownership for the premises, do we?", "no"),
+])
+def test_negated_necessity_and_english_confirmations(engine, text, verdict):
+    assert engine.answer(text).verdict == verdict
+
+
+def test_english_confirmation_does_not_say_right_no(engine):
+    text = engine.answer("Teachers can't be certified at level 1, right?").text
+    assert text.startswith("Right. ") and not text.startswith("Right. No")
+
+
+def test_a_word_of_the_glossary_inside_another_word_is_not_replaced(kb):
+    assert "社会人员" not in norm(kb, "需要多少名专职工作人员")
