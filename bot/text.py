@@ -234,6 +234,7 @@ def is_yes_no(text: str, lang: str) -> bool:
         # "We are not qualified, can someone else …?": look at each clause
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*", text))
+    text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
     if TAG_QUESTION_ZH.search(text):
