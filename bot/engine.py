@@ -229,7 +229,10 @@ class Engine:
                     and not self.kb.intents[ranking[0][0]].out_of_scope:
                 pass  # "那要是学校压根没有认定资格呢" after a topic no fact changes: the fact's own topic answers
             elif has_slots and (explicit_followup or (short and (score < self.settings["followup_below"]
-                                                                   or intent_name == prev.name))) \
+                                                                   or intent_name == prev.name
+                                                                   # "一级行不行" after a rule topic: a level alone is its follow-up
+                                                                   or (yes_no and slots["levels"] and not slots["groups"]
+                                                                       and prev.rule in rules.RULES)))) \
                     and not prev.name == "submit_where":
                 if not yes_no and (state.get("yes_no") or (slots["levels"] and prev.rule in rules.RULES
                                                            and explicit_followup)):
