@@ -120,7 +120,7 @@ OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|�
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
-GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,12}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
+GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
                           r"(another|other) (technical )?(school|body|institution)s? .{0,12}(certify|assess) our")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
@@ -307,7 +307,7 @@ def question_part(text: str, lang: str, is_question) -> str:
 OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|我们是(一家)?(民办)?(职业)?培训机构|我(是|在)(一家|一个)?.{0,8}(企业|公司|工厂|厂)|企业(的)?hr|"
                            r"i'?m an? (student|apprentice|trainee|employer|hr)|i am an? (student|apprentice|trainee|employer)|"
                            r"our (company|firm|factory)|as an employer", re.I)
-STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
+STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我是(学生)?家长|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
 SCHOOL_SUBJECT = re.compile(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
 BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
 BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
