@@ -38,7 +38,7 @@ WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|�
 ENDS_MA = re.compile(r"(吗|么|嘛)[啊呀亲哈哦呢\s?？!！。.~]*$")
 STRONG_WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
 YESNO_ZH = re.compile(
-    r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|会不会|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
+    r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|难道|会不会|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
     r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
 )
 YESNO_EN = re.compile(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
@@ -154,7 +154,8 @@ _LEVEL_PAIR = re.compile(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*
 
 
 # "也不是不能…吧" asks whether it can (a double negative reads as the positive); "是不是不能" is not one
-DOUBLE_NEG = re.compile(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|行|允许|让)")
+DOUBLE_NEG = re.compile(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|行|允许|让)|"
+                        r"难道(?:说)?不(?=能|可以|可|行|允许|让|是|用|需要|要)")  # "难道不能…吗" asks whether it can
 
 
 def normalize_zh(text: str, lex: Lexicon) -> str:

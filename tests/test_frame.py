@@ -154,6 +154,7 @@ def test_confirmations_of_negated_propositions(engine, text, verdict):
     ("有社评资质的技校 也不是不能给金蓝领培训学员做认定吧", "yes"),  # a double negative reads as the positive
     ("附件2工作方案也不是不能加模板以外的内容吧", "yes"),
     ("是不是不能给老师认定一级", "yes"),  # 是不是 + 不能 is no double negative
+    ("附件2难道不能增加内容吗", "yes"),  # rhetorical: surely it can
 ])
 def test_double_negatives(engine, text, verdict):
     assert engine.answer(text).verdict == verdict
