@@ -158,10 +158,15 @@ DOUBLE_NEG = re.compile(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|�
                         r"难道(?:说)?不(?=能|可以|可|行|允许|让|是|用|需要|要)")  # "难道不能…吗" asks whether it can
 
 
+# "除非有社评资质，否则不能面向社会人员认定" states a requirement: "必须有社评资质才能…"
+UNLESS = re.compile(r"除非(.{1,20}?)[，,]?\s*(?:否则|不然)(?:就|也)?(?:不能|不可以|不可|不行|没法)")
+
+
 def normalize_zh(text: str, lex: Lexicon) -> str:
     text = text.lower()
     text = to_simplified(text)
     text = DOUBLE_NEG.sub("", text)
+    text = UNLESS.sub(r"必须\1才能", text)
     text = _LEVEL_PAIR.sub(lambda m: m.group(1) + "级", text)  # 二三级, 2、3级 → 二级三级
     if lex._fix_re is not None:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)

@@ -203,3 +203,7 @@ def test_english_confirmation_does_not_say_right_no(engine):
 
 def test_a_word_of_the_glossary_inside_another_word_is_not_replaced(kb):
     assert "社会人员" not in norm(kb, "需要多少名专职工作人员")
+
+
+def test_unless_otherwise_not_reads_as_a_requirement(engine):
+    assert engine.answer("除非有社评资质，否则不能面向社会人员认定，对吧").verdict == "yes"
