@@ -16,7 +16,7 @@ from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
-                   strip_followup, to_simplified)
+                   strip_followup, to_simplified, unless_en)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -295,7 +295,7 @@ class Engine:
             st = self._statement(texts)
             consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []
             if frame.negated_confirmation(m.norm, consumed) if lang == "zh" else \
-                    frame.negated_confirmation_en(text.lower(), consumed):  # "不用合并单元格对吧": right, no need
+                    frame.negated_confirmation_en(unless_en(text.lower()), consumed):  # "不用合并单元格对吧": right, no need
                 ans.verdict = "yes" if ans.verdict == "no" else "no"
                 head = self.reply(lang, "confirm_" + ans.verdict)
                 ans.text = head + ans.text if lang == "zh" else \

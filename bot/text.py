@@ -178,8 +178,18 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
 ATTACHMENT_EN = re.compile(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
 
 
+# "Unless we hold X, we cannot Y, right?" states a requirement: "we must hold X to Y"
+UNLESS_EN = re.compile(r"\bunless (?:we |you |it |they |the school |a school |schools? )?(.{1,60}?),\s*"
+                       r"(?:we|you|they|it|a school|the school|schools)?\s*(?:cannot|can't|can not|may not|must not|are not allowed to|is not allowed to)\b",
+                       re.I)
+
+
+def unless_en(text: str) -> str:
+    return UNLESS_EN.sub(r"we must \1 to", text)
+
+
 def normalize_en(text: str, lex: Lexicon) -> str:
-    text = text.lower().replace("’", "'")
+    text = unless_en(text.lower().replace("’", "'"))
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
     text = ATTACHMENT_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} ", text)
     if lex._en_re is not None:
@@ -235,8 +245,8 @@ EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{
 
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
-        if YESNO_TAIL_EN.search(text):
-            return True
+        if YESNO_TAIL_EN.search(text) or re.match(r"\s*surely\b.*\?\s*$", text, re.I):
+            return True  # "Surely levels can be separated by commas?"
         # "We are not qualified, can someone else …?": look at each clause
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*", text))

@@ -207,3 +207,4 @@ def test_a_word_of_the_glossary_inside_another_word_is_not_replaced(kb):
 
 def test_unless_otherwise_not_reads_as_a_requirement(engine):
     assert engine.answer("除非有社评资质，否则不能面向社会人员认定，对吧").verdict == "yes"
+    assert engine.answer("Unless we hold the social qualification, we cannot certify the public, right?").verdict == "yes"
