@@ -155,7 +155,7 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
 TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1,
             "junior": 5, "intermediate": 4, "senior": 3, "preparatory": 2}
 _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
-REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(工)?(培养)?(层次|班)(的)?(学生)?|"
+REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
                         r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)", re.I)
 ASKED = re.compile(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])", re.I)
 
