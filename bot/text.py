@@ -256,7 +256,7 @@ def is_yes_no(text: str, lang: str) -> bool:
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
     segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
-    if len(segs) > 1 and any(ENDS_MA.search(s) and not STRONG_WH_ZH.search(s) for s in segs):
+    if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧")) and not STRONG_WH_ZH.search(s) for s in segs):
         return True  # "场地那一项要附权属证明吗？房产证那种"
     if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "附件1能不能多加几页": 几 here is "a few"
