@@ -228,8 +228,9 @@ def _dictionary(src: dict, lex: Lexicon) -> str:
     """A small jieba dictionary: the words the full dictionary finds in our texts, plus the glossary."""
     import logging
 
-    import jieba
+    from .text import import_jieba
 
+    jieba = import_jieba()
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     freq = jieba.dt.FREQ

@@ -456,11 +456,29 @@ def class_facts(norm: str) -> dict:
 # ---------------------------------------------------------------- tokens
 
 
+def import_jieba():
+    """jieba, imported without pkg_resources: jieba only uses it to open its bundled files and falls
+    back to plain open() without it, and importing pkg_resources costs ~0.2 s of every one-shot `ask`."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 class Tokens:
     """jieba over a small domain dictionary (fast to load), plus English word tokens."""
 
     def __init__(self, dictionary: str, lex: Lexicon):
-        import jieba  # imported here: only matching needs it
+        jieba = import_jieba()  # imported here: only matching needs it
 
         jieba.setLogLevel(logging.WARNING)
         self.lex = lex
