@@ -378,6 +378,12 @@ class Engine:
     def _frame_answer(self, qid, raw, lang, texts, slots, facts, score, notes, new_state, intent: Intent):
         """Yes/no questions answered from the frame: a statement of the notice, who asks about whom,
         the registered training level. Returns an Answer, or the intent to answer from, or None."""
+        if frame.third_party_unqualified(texts) and any(frame.ENTRUST.search(t) for t in texts):
+            # the party to be entrusted lacks 社评资质: no (3.1), whatever else is stated ("我们没有资格，
+            # 想委托隔壁技校，可他们也没有社评资质") and before any statement about entrusting in general
+            target = self._intent_for_clause("3.1") or intent
+            return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
+                                 facts, slots, notes, new_state)
         st = self._statement(texts)
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
