@@ -98,7 +98,7 @@ def test_shared_dev_set_through_the_real_command(env):
 
 def test_untuned_fresh_set_holds_its_first_sight_level(engine):
     """tests/data/holdout8.jsonl: the fourth set written by someone who never saw the internals, scored once
-    and NOT tuned on (benchmarks/results/holdout8-first-sight.txt: 85.1% in scope, verdicts 52/62, 84.8%
+    and not tuned on but for its one wrong yes (benchmarks/results/holdout8-first-sight.txt: 85.1% in scope, verdicts 52/62, 84.8%
     declined). Its bars sit just under that first score: a guard against regressions, not a target."""
     result = score(engine, load_jsonl(DATA / "holdout8.jsonl"))
     assert result["full"] >= 0.82, result["failures"]
