@@ -14,10 +14,11 @@ import os
 import re
 import sys
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 
 from ..app import App
 from ..dialogue import Dialogue, Reply
+from ..ratelimit import RateLimit
 
 log = logging.getLogger("skillcert.telegram")
 
@@ -95,26 +96,6 @@ def split_text(text: str, limit: int = 4000) -> list[str]:
     return parts or [""]
 
 
-class RateLimit:
-    """At most `per_minute` messages per user in any 60 s; beyond that, one polite notice."""
-
-    def __init__(self, per_minute: int):
-        self.per_minute = per_minute
-        self.seen: dict[str, deque] = defaultdict(deque)
-        self.warned: dict[str, float] = {}
-
-    def check(self, user: str, now: float | None = None) -> int:
-        """0 if allowed, else seconds to wait."""
-        if self.per_minute <= 0:
-            return 0
-        now = time.monotonic() if now is None else now
-        q = self.seen[user]
-        while q and now - q[0] >= 60:
-            q.popleft()
-        if len(q) >= self.per_minute:
-            return max(1, int(60 - (now - q[0])) + 1)
-        q.append(now)
-        return 0
 
 
 class TelegramChannel:

@@ -23,7 +23,6 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -36,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from ...app import App
 from ...dialogue import CONFIRM_WORDS, Dialogue, Reply
+from ...ratelimit import RateLimit
 from . import admin
 
 log = logging.getLogger("skillcert.web")
@@ -110,30 +110,6 @@ def user_key(sid: str) -> str:
     return "web:" + hashlib.sha256(sid.encode()).hexdigest()[:32]
 
 
-class RateLimit:
-    """At most `per_minute` events per key in any 60 s (sliding window, this process only)."""
-
-    def __init__(self, per_minute: int):
-        self.per_minute = int(per_minute)
-        self.seen: dict[str, deque] = defaultdict(deque)
-        self.last_prune = time.monotonic()
-
-    def check(self, key: str, now: float | None = None) -> int:
-        """0 if allowed (and counted), else the seconds to wait."""
-        if self.per_minute <= 0:
-            return 0
-        now = time.monotonic() if now is None else now
-        if now - self.last_prune > 60:
-            self.last_prune = now
-            for k in [k for k, q in self.seen.items() if not q or now - q[-1] >= 60]:
-                del self.seen[k]
-        q = self.seen[key]
-        while q and now - q[0] >= 60:
-            q.popleft()
-        if len(q) >= self.per_minute:
-            return max(1, int(60 - (now - q[0])) + 1)
-        q.append(now)
-        return 0
 
 
 class FileStore:
