@@ -47,6 +47,7 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.by_lang: dict[str, dict] = {}
+        self._memo: dict[tuple[str, str], Match] = {}
         for lang in ("zh", "en"):
             rows = [p for p in kb.phrasings if p["lang"] == lang]
             feats = [features(p["tokens"], p["norm"], lang) for p in rows]
@@ -94,6 +95,17 @@ class Matcher:
         return norm, fixed
 
     def match(self, text: str, lang: str) -> Match:
+        """The best intents for a question. Memoised per matcher (the engine asks again about the same
+        text when it declines or splits a question); a new KB builds a new matcher."""
+        key = (text, lang)
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) >= 512:
+                self._memo.clear()
+            hit = self._memo[key] = self._match(text, lang)
+        return hit
+
+    def _match(self, text: str, lang: str) -> Match:
         norm, toks = self.analyse(text, lang)
         idx = self.by_lang[lang]
         qf = features(toks, norm, lang)
