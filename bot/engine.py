@@ -190,9 +190,17 @@ class Engine:
                 and any(frame.MATERIALS_ASK.search(t) for t in ask_texts):
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
+        if first == ["att3"] and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
+            target = self._intent_for_clause("3.2")  # 附件3 filed to change the certified scope: 3.2 says when and how
+            if target is not None:
+                intent_name, first = target.name, ["3.2"]
         form = {"att1": "att1", "att2": "att2", "att3": "att3", "3.2": "att3"}.get(first[0]) if first else None
+        if form is None and first and first[0].startswith("att") and "." in first[0]:
+            form = first[0].split(".")[0]  # a note's topic ("机构类型怎么填" att3.n1): its form's fields
         if form:  # "附件3级别咋填", "变更认定范围备注写啥": the note on the field named answers, not the form's overview
             fc = frame.field_clause(self.kb.facts.get("form_field", []), form, ask_texts, strict=first[0] == "3.2")
+            if fc is None and first[0] != "3.2":  # "机构性质有哪几种可选": a field of another form
+                fc = frame.other_form_field(self.kb.facts.get("form_field", []), form, ask_texts)
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
@@ -283,7 +291,8 @@ class Engine:
             st = self._statement(texts)
             yes_no = st is not None and st.clause == intent.clauses[0]
         if yes_no:
-            special = self._frame_answer(qid, raw, lang, texts, slots, facts, score, notes, new_state, intent)
+            special = self._frame_answer(qid, raw, lang, texts, slots, facts, score, notes, new_state, intent,
+                                         ask_texts=ask_texts if asked else None)
             if isinstance(special, Answer):
                 ans = special
             elif isinstance(special, Intent):
@@ -375,7 +384,8 @@ class Engine:
                 return it
         return None
 
-    def _frame_answer(self, qid, raw, lang, texts, slots, facts, score, notes, new_state, intent: Intent):
+    def _frame_answer(self, qid, raw, lang, texts, slots, facts, score, notes, new_state, intent: Intent,
+                      ask_texts: list[str] | None = None):
         """Yes/no questions answered from the frame: a statement of the notice, who asks about whom,
         the registered training level. Returns an Answer, or the intent to answer from, or None."""
         if frame.third_party_unqualified(texts) and any(frame.ENTRUST.search(t) for t in texts):
@@ -390,6 +400,12 @@ class Engine:
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
             return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
+        if ask_texts and w.action in ("entrust", "self", "elsewhere"):
+            # "之前一直委托别的学院认定，现在能自己直接给学生认定了吧": what was done before is background;
+            # the action asked about is in the asking segment
+            wa = frame.who_and_what(ask_texts, slots["groups"])
+            if wa.action in ("entrust", "self", "elsewhere"):
+                w = wa
         if not w.action and "teacher" in slots["groups"] and frame.GENERIC_TEACHERS.search(to_simplified(raw)) \
                 and any(frame.QUALIFIED_SUBJECT.search(t) for t in texts):
             # "具备社评资质的技校，并非不能给技工院校教师认定吧": teachers of technical schools in general (3.3)
@@ -516,7 +532,7 @@ class Engine:
             reason, extra = self.reason(outcome, facts, lang)
             headline = self.reply(lang, verdict)
             if known and verdict != "conditional":
-                headline = self.reply(lang, "for_profile", profile_text=known) + headline
+                headline = self.reply(lang, "for_profile", profile_text=known) + (" " if lang == "en" else "") + headline
             head.append(headline + (" " if lang == "en" and headline and reason else "") + reason)
             if verdict == "no" and extra:  # the clause that says why not leads ("尚未取得资格…" 3.1)
                 clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]

@@ -184,7 +184,7 @@ GENERIC_TEACHERS = re.compile(r"^(?!.*(本校|我校|我们|咱|自己|own|our))
 
 THIRD_NO_SOCIAL = re.compile(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
-    r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(?:(?!我们|我校|本校|咱|自己)[^，,。；;？?！!]){0,16}?(没有?|无|不具备)(社会培训评价组织)|"
+    r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^，,。；;？?！!]){0,16}?(没有?|无|不具备)(社会培训评价组织)|"
     r"(委托|受托)的?(机构|公司|单位|技工院校|一方)(也)?(没有?|无|不具备)(社会培训评价组织)|"
     r"(没有?|无|不具备)资质的(公司|机构|单位|企业|培训机构)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
@@ -239,6 +239,10 @@ WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
                            r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b", re.I)
 SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,4}(工种|职业|等级)|附件3|认定范围|change (of|the|our) (scope|occupations)|attachment3", re.I)
+# "想把认定等级从5、4、3扩到2级 要报附件3吗": changing the certified occupations or levels (3.2)
+SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
+                               r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
+                               r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
 CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
@@ -259,13 +263,19 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
     return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG_EN.finditer(text))
 
 
+# "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
+NEG_CONFIRMED = re.compile(r"(是不是|是否)(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
+
+
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
-    """"同一职业的工种不用合并单元格对吧": a confirmation of a negated proposition, so the verdict on
-    the notice's statement ("merge? no") is turned round ("right: no need"). A negation that the
-    statement's own patterns read ("不附权属证明行不行") is not counted."""
+    """"同一职业的工种不用合并单元格对吧", "那学生是不是就没法认定了": a confirmation of a negated
+    proposition, so the verdict on the notice's statement ("merge? no") is turned round ("right: no
+    need"). A negation that the statement's own patterns read ("不附权属证明行不行") is not counted."""
+    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
+    if any(not any(a <= m.start("neg") < b for a, b in spans) for m in NEG_CONFIRMED.finditer(text)):
+        return True
     if not CONFIRM.search(text):
         return False
-    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
     return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG.finditer(text))
 
 
@@ -334,8 +344,10 @@ MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|�
                            r"what (documents|materials|papers|forms)|which (documents|forms|papers)|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
                            re.I)
-FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示)|(填|写)(什么|啥|哪些)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
-                      r"how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
+FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
+                      r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
+                      r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
+                      r"which (options|separator)", re.I)
 
 
 FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
@@ -348,6 +360,23 @@ def field_clause(fields: list[dict], form: str, texts: list[str], strict: bool =
         return None
     hits = [f["clause"] for f in fields if f.get("form") == form and search(f["when"], texts)]
     return hits[0] if len(set(hits)) == 1 else None  # several fields named: the form as a whole
+
+
+FORM_NAMED = {"att1": r"附件\s*(1|一)|基本情况表|attachment\s*1", "att2": r"附件\s*(2|二)|工作方案|attachment\s*2",
+              "att3": r"附件\s*(3|三)|认定范围清单|评价机构信息|attachment\s*3"}
+
+
+def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> str | None:
+    """"机构性质有哪几种可选" matched to 附件3's 机构类型: a field that only another form has (附件1's
+    机构性质) names that form's clause, when the question asks how to fill it."""
+    if not _any([FILL_ASK], texts) or any(f.get("form") == form and search(f["when"], texts) for f in fields):
+        return None
+    named = {k for k, p in FORM_NAMED.items() if _any([p], texts)}
+    if form in named:
+        return None  # "基本情况表中“评价等级范围”一栏": the form named is the form asked about
+    hits = {f["clause"] for f in fields if f.get("form") != form and (not named or f.get("form") in named)
+            and search(f["when"], texts)}
+    return hits.pop() if len(hits) == 1 else None
 
 
 # "已取消职业资格是否有效？后续工作有哪些？": a part that takes its subject from the part before it
