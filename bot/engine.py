@@ -174,12 +174,18 @@ class Engine:
                 ranking = [("apply_social_org", max(sc, ranking[0][1]))] + [(n, x) for n, x in ranking if n != "apply_social_org"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
-        if not yes_no and score >= self.settings["abstain_below"] and frame.OTHER_SCHOOL.search(texts[0]):
-            # "外校学生来我校认定，我们需要有什么资质": certifying for other schools is 3.3 (and 3.1)
+        if not yes_no and score >= self.settings["abstain_below"] and (frame.OTHER_SCHOOL.search(texts[0])
+                                                                        or frame.TRAINEES.search(texts[0])):
+            # "外校学生来我校认定，我们需要有什么资质", "培训公司的学员…找什么样的学校": certifying for other
+            # schools and for trainees is 3.3 (and 3.1)
             target = self._intent_for_clause("3.3")
             if target is not None and intent_name in ("student_levels", "teacher_certification", "certify_social_persons",
                                                       "apply_social_org"):
                 intent_name = target.name
+        if not yes_no and score >= self.settings["suggest_above"] and any(frame.PRIORITY_ASK.search(t) for t in ask_texts):
+            target = self._intent_for_clause("3.3")  # "先给哪些人搞认定": whom to serve first (3.3)
+            if target is not None:
+                intent_name, score = target.name, max(score, self.settings["abstain_below"])
         if not yes_no and score >= self.settings["suggest_above"]:
             # "作为市局，收到调整清单，我们要做什么": a city bureau asking about its own part
             bc = frame.bureau_clause(texts)

@@ -243,6 +243,9 @@ SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,
 SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
                                r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
                                r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
+# "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
+PRIORITY_ASK = re.compile(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
+                          r"\bwho (comes|should come|goes) first\b|\b(priority|prioriti[sz]e)\b", re.I)
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
 CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
