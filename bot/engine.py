@@ -55,6 +55,11 @@ class Answer:
                 "answer": self.text}
 
 
+# "第五项呢", "那老师呢": a short noun phrase with 呢 asks the same about it; "都开着呢", "还没批下来呢" state
+ELLIPTIC_ZH = re.compile(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
+STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
+
+
 class Engine:
     def __init__(self, kb: KnowledgeBase, settings: dict | None = None):
         self.kb = kb
@@ -64,6 +69,7 @@ class Engine:
                                         keep_trailing_newline=False)
         self._templates: dict[str, jinja2.Template] = {}
         self._statements: dict[tuple, object] = {}
+        self._clause_norms: dict[tuple, str] = {}
 
     # ------------------------------------------------------------ rendering
 
@@ -306,6 +312,12 @@ class Engine:
                 new_state["intent"] = intent.name
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
+        if yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
+                and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
+                                   self.kb.tokens.zh):
+            # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
+            ans.verdict = "yes"
+            ans.text = self.reply(lang, "yes_fixed") + ans.text
         if yes_no and ans.verdict in ("yes", "no"):
             st = self._statement(texts)
             consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []
@@ -324,11 +336,16 @@ class Engine:
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
         seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
+        # "…？第五项呢": a noun phrase with 呢 asks the same about it
         return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
+
+    def _is_part_question(self, seg: str) -> bool:
+        """A part of a compound question: also "…？第五项呢", where a short noun phrase with 呢 asks the same about it."""
+        return self._is_question(seg) or bool(ELLIPTIC_ZH.search(seg) and not STATIVE_NE.search(seg))
 
     def _compound(self, qid, raw, core, lang, state, profile, notes) -> Answer | None:
         """"哪天发的，依据哪些文件": each question answered, the first asked first."""
-        parts = frame.split_questions(core, lang, self._is_question)
+        parts = frame.split_questions(core, lang, self._is_part_question)
         if len(parts) < 2 or len(parts) > 4:
             return None
         answers, st = [], state
@@ -380,6 +397,15 @@ class Engine:
             if num and num.group(0) in norm and d["clause"] not in out:
                 out.append(d["clause"])
         return out
+
+    def _clause_norm(self, cid: str) -> str:
+        """A clause's text normalised as questions are (老师 → 教师 …), for comparing words."""
+        key = (id(self.kb), cid)
+        if key not in self._clause_norms:
+            if len(self._clause_norms) > 256:
+                self._clause_norms.clear()
+            self._clause_norms[key] = normalize_zh(self.kb.clauses[cid]["text"], self.kb.lexicon)
+        return self._clause_norms[key]
 
     def _norm(self, text: str, lang: str) -> str:
         return normalize_zh(text, self.kb.lexicon) if lang == "zh" else normalize_en(text, self.kb.lexicon)

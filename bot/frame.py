@@ -196,7 +196,8 @@ def third_party_unqualified(texts: list[str]) -> bool:
 
 
 # "这个通知依据哪些文件 有问题又该找谁": a blank right after a wh-word's phrase ends a question
-_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天") for k in range(3))
+_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天", "啥", "哪版", "哪一版", "几")
+                   for k in range(4))
 _SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])")
 _BOTH_ZH = re.compile(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
 _AND_ZH = re.compile(r"(?:和|以及|及|还有)")
@@ -385,6 +386,48 @@ def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> 
 # "已取消职业资格是否有效？后续工作有哪些？": a part that takes its subject from the part before it
 DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行|参加|报名|加入)(呢)?[?？]*\s*$|"
                             r"^\s*(那|那么)?(后续|之后|然后|接下来|下一步)(的)?(工作|要做|该做|怎么|还有|有)|"
+                            r"^\s*(那|那么)?(是)?(省里|省厅|市里|市局|上面|上级|人社部门|国家)(会|能|要)?(统一)?(给|发|提供|下发|组织|出)(吗|么|不|呢|吧)?[?？]*\s*$|"
+                            r"^\s*(那)?(跟|和|与|同)?(咱们|我们|山东|这边|本省|咱|省内)?(这边)?(的)?(一样|相同|一致|差不多)(吗|不|么|吧)?[?？]*\s*$|"
+                            r"^\s*(那)?(跟|和|与)?(咱们|我们|山东|这边|本省|咱)?(的)?(有)?(什么|啥)?(区别|不同|差别)(吗|么|呢)?[?？]*\s*$|"
                             r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$", re.I)
 
 CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
+
+
+# ---------------------------------------------------------------- a yes/no question that restates a clause
+
+_ASK_FORMS = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|对不对|是否|能否|"
+                        r"(对|是|行|可以|没错)?(吧|吗|嘛|么|呢|不)[啊呀哈呢\s?？!！。.~]*$|[?？!！。~\s]+$")
+_NEGATION = re.compile(r"[不没无非未别勿否]")
+_STRONG = re.compile(r"必须|一定|只能|只有|只|仅|全部|所有|一律|都要|均须|务必")
+_FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上", "规定", "要求", "写", "说", "提到", "是", "的", "了", "按",
+           "按照", "依据", "根据", "要", "需要", "可以", "能", "应该", "应", "须", "得", "都", "就", "也", "还", "我们", "咱们",
+           "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
+           "份", "月份", "当中"}
+_NUM = re.compile(r"\d+")
+_EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧]+$")
+
+
+def restates(question: str, clause_text: str, tokenize) -> bool:
+    """"开展认定是不是要按鲁人社字2020 49号文件" against 3.4, "这个通知是21年8月份发的吗" against the
+    notice's date: a yes/no question whose every content word and number the clause itself says, with
+    no negation and no stronger claim (必须, 只…) than the clause makes, is confirmed by that clause.
+    Both texts are normalised the same way; `tokenize` splits the question into words."""
+    q = _ASK_FORMS.sub("", question)
+    q = re.sub(r"(?<![\d])(\d{2})年", r"20\1年", q)  # 21年 → 2021年
+    if not q or _NEGATION.search(q):
+        return False
+    if any(m.group(0) not in clause_text for m in _STRONG.finditer(q)):
+        return False
+    nums = _NUM.findall(q)
+    have = set(_NUM.findall(clause_text))
+    if any(n not in have for n in nums):
+        return False
+    words = []
+    for w in tokenize(q):
+        w = _EDGE.sub("", w)  # "按鲁人", "里列": a function character glued on by the segmenter
+        if len(w) >= 2 and w not in _FILLER and not w.isdigit():
+            words.append(w)
+    if any(w not in clause_text for w in words):
+        return False
+    return len(nums) + len(words) >= 2
