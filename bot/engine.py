@@ -202,7 +202,8 @@ class Engine:
                 and any(frame.MATERIALS_ASK.search(t) for t in ask_texts):
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
-        if first == ["att3"] and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
+        if (first == ["att3"] or (first == ["att3.n7"] and not any(frame.MARKING.search(t) for t in texts))) \
+                and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
             target = self._intent_for_clause("3.2")  # 附件3 filed to change the certified scope: 3.2 says when and how
             if target is not None:
                 intent_name, first = target.name, ["3.2"]

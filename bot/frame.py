@@ -115,12 +115,14 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(学生|教师)|"
-                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
+                     r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
+                          r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
                           r"(another|other) (technical )?(school|body|institution)s? .{0,12}(certify|assess) our")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
@@ -173,7 +175,8 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
 
 
 # "有社评资质的技校可以给外校学生认定吗": a question about schools that hold the qualification
-QUALIFIED_SUBJECT = re.compile(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)[，,\s]?(也|并|都)?(可以|能|可|能够)|"
+QUALIFIED_SUBJECT = re.compile(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)[，,\s]?(也|并|都)?(可以|能|可|能够|不能|不可以)|"
+                               r"(找|到|去|在|向|请)(一所|一家|一个)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)|"
                                r"(schools?|bodies|institutions?) (with|holding|that (has|have|hold|holds)) (the )?social_org\b.{0,12}\b(can|may)", re.I)
 
 # "没资格的学校能申报社评吗", "apply to be a social training evaluation organisation": applying is the question
@@ -184,7 +187,8 @@ GENERIC_TEACHERS = re.compile(r"^(?!.*(本校|我校|我们|咱|自己|own|our))
 
 THIRD_NO_SOCIAL = re.compile(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
-    r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^，,。；;？?！!]){0,16}?(没有?|无|不具备)(社会培训评价组织)|"
+    r"(人家|对方|他们|那家|该机构|这家|那个机构|那所)(学校|技工院校|机构|公司)?(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?(没有?|无|不具备)(社会培训评价组织)|"
+    r"(和|与|跟)(隔壁|别的|其他|另一所?|另一家|那所|那家|对方|兄弟)(学校|技工院校|机构|单位)?[^。；;？?！!]{0,20}(都|也都|均|同样)(没有?|无|不具备)(社会培训评价组织)|"
     r"(委托|受托)的?(机构|公司|单位|技工院校|一方)(也)?(没有?|无|不具备)(社会培训评价组织)|"
     r"(没有?|无|不具备)资质的(公司|机构|单位|企业|培训机构)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
@@ -204,6 +208,9 @@ _AND_ZH = re.compile(r"(?:和|以及|及|还有)")
 _SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
 
 
+TAG_ONLY = re.compile(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true)[?？。!！\s]*$", re.I)
+
+
 def split_questions(text: str, lang: str, is_question) -> list[str]:
     """"哪天发的，依据哪些文件" → its questions; statements before a question stay with it."""
     m = _BOTH_ZH.search(text) if lang == "zh" else None
@@ -218,6 +225,13 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
     pending: list[str] = []
     sep = ", " if lang == "en" else "，"
     for seg in segs:
+        if TAG_ONLY.search(seg) and (groups or pending):
+            # "…原则，对吧": a tag asks to confirm what came before, it is not a question of its own
+            if pending:
+                pending.append(seg)
+            else:
+                groups[-1] = groups[-1] + sep + seg
+            continue
         pending.append(seg)
         if is_question(seg):
             groups.append(sep.join(pending))
@@ -247,6 +261,7 @@ SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩�
 # "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
 PRIORITY_ASK = re.compile(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
                           r"\bwho (comes|should come|goes) first\b|\b(priority|prioriti[sz]e)\b", re.I)
+MARKING = re.compile(r"黄|颜色|底色|涂|标注|标记|备注|yellow|colou?r|highlight|mark|remark", re.I)
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
 CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
@@ -268,7 +283,7 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
 
 
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
-NEG_CONFIRMED = re.compile(r"(是不是|是否)(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
+NEG_CONFIRMED = re.compile(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
 
 
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
@@ -405,7 +420,7 @@ _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上"
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
            "份", "月份", "当中"}
 _NUM = re.compile(r"\d+")
-_EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧]+$")
+_EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
 
 
 def restates(question: str, clause_text: str, tokenize) -> bool:

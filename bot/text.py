@@ -250,6 +250,7 @@ def is_yes_no(text: str, lang: str) -> bool:
         # "We are not qualified, can someone else …?": look at each clause
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*", text))
+    text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
@@ -329,7 +330,7 @@ def is_followup_form(text: str, lang: str) -> bool:
 A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不具备|有无")
 
 
-THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|一家|兄弟|另一|另外|该|找|去|委托|给|the other|another|other)[^，,。；;？?]{0,8}$")
+THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$")
 THIRD_PARTY_AFTER = re.compile(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
 
 
@@ -375,11 +376,11 @@ _SUBJECTS = [
     ("runs_senior_class", r"高级技工班|senior( technician| worker)? class(es)?|senior"),
 ]
 _SUBJECT_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _SUBJECTS), re.I)
-_NEG = re.compile(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
+_NEG = re.compile(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
 _POS = re.compile(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
 _QUESTION_SEG = re.compile(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
-_OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去|委托|the other|another|other", re.I)
+_OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other", re.I)
 _SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
 
