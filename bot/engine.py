@@ -57,6 +57,7 @@ class Answer:
 
 # "第五项呢", "那老师呢": a short noun phrase with 呢 asks the same about it; "都开着呢", "还没批下来呢" state
 ELLIPTIC_ZH = re.compile(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
+NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]")
 STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
 
 
@@ -350,8 +351,10 @@ class Engine:
         if len(parts) < 2 or len(parts) > 4:
             return None
         answers, st = [], state
-        for p in parts:
-            a = self.answer(p, state=st, profile=profile)
+        for i, p in enumerate(parts):
+            # "…？第五项呢" continues the part before; "…？还有，没资格的学校学生咋办" is a question of its own
+            own = i > 0 and len(p) > 8 and (NEW_QUESTION_ZH.search(p) or not (is_followup_form(p, lang) or ELLIPTIC_ZH.search(p)))
+            a = self.answer(p, state=state if own else st, profile=profile)
             st = a.state
             answers.append(a)
         dependent = False
@@ -487,6 +490,12 @@ class Engine:
                 target = self._intent_for_clause("3.1") or intent
                 return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
                                      facts, slots, notes, new_state)
+            if facts.get("student_cert_qualified") is False and "teacher" not in slots["groups"] \
+                    and frame.third_party_unnamed_status(texts):
+                # "我们没有资格，能委托隔壁技师学院吗": yes if that school holds 社评资质 (3.1), which is not said
+                target = self._intent_for_clause("3.1") or intent
+                return self._compose(qid, raw, lang, target, score, ["3.1"], "conditional",
+                                     self.reply(lang, "entrust_depends_party"), facts, slots, notes, new_state)
             if intent.rule != "entrust_students" and "teacher" not in slots["groups"]:
                 return self.kb.intents.get("entrust_certification", intent)
         if w.action == "self" and w.about == "own_students" and intent.rule == "entrust_students":

@@ -194,6 +194,26 @@ THIRD_NO_SOCIAL = re.compile(
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
 
 
+# "委托有社评资质的技师学院", "another school that holds the social_org qualification": the party holds it
+THIRD_SOCIAL = re.compile(
+    r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
+    r"(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(别的|其他|其它|一所|一家)?有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(that|which|who) (holds?|has|have)\b.{0,12}(social_org|社会培训评价组织)|(holding|with) (the )?(social_org|社会培训评价组织)", re.I)
+# "委托隔壁技师学院", "entrust another school": a party named, its qualification not said
+THIRD_NAMED = re.compile(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附近|兄弟|那所|那家|本市的?|市里的?|[\u4e00-\u9fff]{2}(市|县|区)的?)[^，,。；;？?！!]{0,6}?"
+                         r"(技工院校|学校|技师学院|机构|公司|单位|协会)|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)", re.I)
+
+
+def third_party_qualified(texts: list[str]) -> bool:
+    return _any([THIRD_SOCIAL], texts)
+
+
+def third_party_unnamed_status(texts: list[str]) -> bool:
+    """A party to be entrusted is named, and the question does not say whether it holds 社评资质."""
+    return _any([THIRD_NAMED], texts) and not third_party_qualified(texts) and not third_party_unqualified(texts)
+
+
 def third_party_unqualified(texts: list[str]) -> bool:
     """"委托给一家没有社评资质的公司", "人家没社评资质": the entrusted party lacks the qualification."""
     return _any([THIRD_NO_SOCIAL], texts)
