@@ -430,6 +430,13 @@ class Engine:
             target = self._intent_for_clause("3.1") or intent
             return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
                                  facts, slots, notes, new_state)
+        absent = frame.field_not_in_form(self.kb.facts.get("form_only_field", []), texts)
+        if absent is not None:  # "附件1里要填单位网址吗": that form has no such field
+            form, field, other = absent
+            target = self._intent_for_clause(form) or intent
+            head = self.reply(lang, "field_not_in_form", form=self.reply(lang, "form_" + form), field=field,
+                              other=self.reply(lang, "form_" + other))
+            return self._compose(qid, raw, lang, target, score, [form, other], "no", head, facts, slots, notes, new_state)
         st = self._statement(texts)
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)

@@ -405,6 +405,28 @@ FORM_NAMED = {"att1": r"附件\s*(1|一)|基本情况表|attachment\s*1", "att2"
               "att3": r"附件\s*(3|三)|认定范围清单|评价机构信息|attachment\s*3"}
 
 
+FIELD_ASK = re.compile(r"(要|需要|得|必须|用不用|要不要|需不需要)(填|写|附|报)|填不填|有没有|(有|含|包括).{0,8}(栏|项|一栏|这一栏|吗)|(这一?|那一?)?栏|"
+                       r"\b(need|have) to (fill|enter|include|give)|\bis there\b|\bdoes\b.{0,20}\b(have|include|ask)", re.I)
+
+
+def field_not_in_form(only: list[dict], texts: list[str]) -> tuple[str, str, str] | None:
+    """"附件1里要填单位网址吗": (the form named, the field, the form that has it) when the question names one
+    form and asks whether it has a field that only another form has."""
+    named = {k for k, p in FORM_NAMED.items() if _any([p], texts)}
+    if len(named) != 1 or not _any([FIELD_ASK], texts):
+        return None
+    form = named.pop()
+    if any(f["form"] == form and _any([x["names"] for x in f["fields"]], texts) for f in only):
+        return None  # a field of the form named is asked about
+    for f in only:
+        if f["form"] == form:
+            continue
+        for x in f["fields"]:
+            if _any([x["names"]], texts):
+                return form, x["label"], f["form"]
+    return None
+
+
 def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> str | None:
     """"机构性质有哪几种可选" matched to 附件3's 机构类型: a field that only another form has (附件1's
     机构性质) names that form's clause, when the question asks how to fill it."""
