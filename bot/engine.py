@@ -338,6 +338,7 @@ class Engine:
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
         seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
+        seg = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
         return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
 

@@ -360,7 +360,7 @@ OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学
 STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我是(学生)?家长|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
 SCHOOL_SUBJECT = re.compile(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
 BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
-BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
+BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪些|什么)(工作|事)|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
                          r"what (do|should|must) (we|it|they) do|(our|its|their) role|responsib", re.I)
 _BUREAU_OVERSIGHT = re.compile(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
 
@@ -376,17 +376,19 @@ def bureau_clause(texts: list[str]) -> str | None:
         return "3.2"
     if _any([r"社会培训评价组织|申报材料|附件1|附件2|social_org"], texts):
         return "2.2"
+    if _any([r"^\s*(请问)?(作为)?(我们)?(市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门))|(city|municipal) (bureau|department)s? (do|should|must)"], texts):
+        return "3.5"  # "市人社局对技工院校认定工作要做哪些事": the bureaus' part in general (3.5)
     return None
 
 
 MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
-                           r"what (documents|materials|papers|forms)|which (documents|forms|papers)|"
+                           r"what (documents|materials|papers|forms)|which (documents|forms|papers|attachments|two attachments)|what attachments|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
                            re.I)
 FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
                       r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
-                      r"which (options|separator)", re.I)
+                      r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)", re.I)
 
 
 FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)

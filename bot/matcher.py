@@ -89,7 +89,10 @@ class Matcher:
             if len(t) >= 5 and ("w:" + t) not in idx["idf"]:
                 best = process.extractOne(t, idx["vocab"], scorer=fuzz.ratio, score_cutoff=84)
                 # a typo changes letters, it does not drop a prefix: "exchange" is not "change"
-                fixed.append(best[0] if best and not (best[0] in t and len(t) - len(best[0]) >= 2) else t)
+                # and a short word's typo keeps its length: "levle" is "level", "world" is not "word"
+                ok = best and not (best[0] in t and len(t) - len(best[0]) >= 2) \
+                    and (len(t) >= 7 or len(best[0]) == len(t) or (t.startswith(best[0]) and t[len(best[0]):].isdigit()))
+                fixed.append(best[0] if ok else t)
             else:
                 fixed.append(t)
         return norm, fixed
