@@ -124,7 +124,7 @@ class Matcher:
         if not dots:
             return Match(None, 0.0, [], norm, toks)
         # fuzzy scores only for the candidates the index found
-        cand = sorted(dots, key=dots.get, reverse=True)[:60]
+        cand = sorted(dots, key=dots.get, reverse=True)[:30]
         qs_sorted = " ".join(sorted(toks))
         qs = re.sub(r"\s+", "", norm) if lang == "zh" else norm
         for i in cand:
