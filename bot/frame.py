@@ -464,6 +464,7 @@ _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上"
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
            "份", "月份", "当中"}
 _NUM = re.compile(r"\d+")
+_FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
 _EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
 
 
@@ -485,8 +486,8 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     words = []
     for w in tokenize(q):
         w = _EDGE.sub("", w)  # "按鲁人", "里列": a function character glued on by the segmenter
-        if len(w) >= 2 and w not in _FILLER and not w.isdigit():
-            words.append(w)
+        if w and w not in _FILLER and not w.isdigit() and not (len(w) == 1 and w in _FUNCTION_CHARS):
+            words.append(w)  # a content character counts too: "教学计划前" is not "教学计划后"
     if any(w not in clause_text for w in words):
         return False
     return len(nums) + len(words) >= 2
