@@ -306,6 +306,23 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
 NEG_CONFIRMED = re.compile(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
 
 
+# "附件1可以不盖章吗", "不附权属证明行吗": asking whether something may be left out
+OMISSION = re.compile(r"(可以|能|可不可以|能不能|能否|是否可以)(?P<neg>不)(用|需要|必)?(去)?(盖章|盖|签字|签名|签|填|写|附|交|报|提交|提供|上报|涂|标|备注|按)|"
+                      r"(?P<neg2>不)(用|需要|必)?(盖章|盖|签字|签名|签|填|写|附|交|报|提交|提供|上报|涂|标|备注|按)[^，,。？?]{0,10}(也)?(行|可以|没事|没关系|可不可以|行不行|成)(吗|不|么|吧)?[?？]*\s*$|"
+                      r"(可以|能|可不可以|能不能|能否)(?P<neg3>不)(使)?用(?!填|写|交|报|盖|签|附|提交|提供|上报|涂|标|备注)")
+
+
+def omission(text: str, consumed: list[str] = ()) -> bool:
+    """Whether the question asks to leave out what a statement requires, with a negation that the
+    statement's own patterns do not read."""
+    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
+    for m in OMISSION.finditer(text):
+        n = next(m.start(g) for g in ("neg", "neg2", "neg3") if m.group(g))
+        if not any(a <= n < b for a, b in spans):
+            return True
+    return False
+
+
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     """"同一职业的工种不用合并单元格对吧", "那学生是不是就没法认定了": a confirmation of a negated
     proposition, so the verdict on the notice's statement ("merge? no") is turned round ("right: no
