@@ -132,6 +132,8 @@ class Engine:
             "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }
         yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
+        if yes_no and any(frame.REFUSE.search(t) for t in ([m.norm] if lang == "zh" else [m.norm, text.lower()])):
+            yes_no = False  # "有社评资质的学校可以不给别的学校学生认定吗": whether a school may decline, the notice does not say
         texts = [m.norm] if lang == "zh" else [m.norm, text.lower()]  # patterns are written for the normalised text
         if not explicit_followup or len(m.tokens) > 3:
             compound = self._compound(qid, raw, core, lang, state, profile, notes)

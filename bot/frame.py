@@ -134,6 +134,10 @@ class Who:
     action: str = ""  # self | entrust | serve | elsewhere
 
 
+# "可以不给别的学校学生认定吗", "能拒绝吗": whether a school may decline to certify someone
+REFUSE = re.compile(r"(可以|能|可不可以|能不能|能否)(不|拒绝)(给|为|对|帮|接受|接)|拒绝(给|为|对|接受)|\b(refuse|decline|turn away)\b", re.I)
+
+
 def who_and_what(texts: list[str], groups: list[str]) -> Who:
     w = Who()
     other = _any([OTHER_SCHOOL], texts)
