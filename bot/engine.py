@@ -512,7 +512,10 @@ class Engine:
                                      self.reply(lang, "entrust_depends_party"), facts, slots, notes, new_state)
             if intent.rule != "entrust_students" and "teacher" not in slots["groups"]:
                 return self.kb.intents.get("entrust_certification", intent)
-        if w.action == "self" and w.about == "own_students" and intent.rule == "entrust_students":
+        if intent.rule == "entrust_students" and "teacher" not in slots["groups"] \
+                and ((w.action == "self" and w.about == "own_students")
+                     or (not w.action and facts.get("student_cert_qualified") is True)):
+            # "有学生认定资格的学校能给学生认定吗": certifying its own students, not entrusting them (1.1)
             return self.kb.intents.get("student_levels", intent)
         if facts.get("institution_type") not in (None, rules.TECHNICAL_SCHOOL) and intent.rule not in rules.RULES \
                 and any(re.search(r"申报|申请|apply", t) for t in texts):

@@ -227,9 +227,13 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
     return out
 
 
+QUALIFICATION_NAME = re.compile(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
+
+
 def groups_in(norm_text: str, lang: str) -> list[str]:
     """Who or what the question is about: 教师/学生/社会人员 …, or one attachment (附件1 …)."""
     table = GROUPS_EN if lang == "en" else {**GROUPS_ZH, **ATTACHMENT_GROUPS_ZH}
+    norm_text = QUALIFICATION_NAME.sub(" ", norm_text)  # "只有学生认定资格…": a qualification's name, not the students
     out = []
     for w, g in table.items():
         if w in norm_text and g not in out:
