@@ -331,10 +331,13 @@ class Engine:
                 head = self.reply(lang, "confirm_" + ans.verdict)
                 ans.text = head + ans.text if lang == "zh" else \
                     head.rstrip() + " " + re.sub(r"^(Yes|No)[.,]\s*", "", ans.text)  # "Right. Teachers …", not "Right. No."
-            elif lang == "zh" and consumed and frame.omission(m.norm, consumed):
+            elif consumed and (frame.omission(m.norm, consumed) if lang == "zh" else
+                               frame.omission(text.lower(), consumed, "en")):
                 # "附件1可以不盖章吗": the statement says what is required; leaving it out is the opposite answer
                 ans.verdict = "yes" if ans.verdict == "no" else "no"
-                ans.text = self.reply(lang, "omit_" + ans.verdict) + re.sub(r"^(需要|要|是的|可以|不可以|不需要|不用)[。，,]", "", ans.text)
+                rest = re.sub(r"^(需要|要|是的|可以|不可以|不需要|不用)[。，,]|^(Yes|No)[.,]\s*", "", ans.text)
+                head = self.reply(lang, "omit_" + ans.verdict)
+                ans.text = head + rest if lang == "zh" else head.rstrip() + " " + rest
         return ans
 
     # ------------------------------------------------------------ the frame: what the question states and asks

@@ -316,11 +316,17 @@ OMISSION = re.compile(r"(可以|能|可不可以|能不能|能否|是否可以)(
                       r"(可以|能|可不可以|能不能|能否)(?P<neg3>不)(使)?用(?!填|写|交|报|盖|签|附|提交|提供|上报|涂|标|备注)")
 
 
-def omission(text: str, consumed: list[str] = ()) -> bool:
+OMISSION_EN = re.compile(r"\b(?P<neg>leave|leaving)\b.{0,30}\b(off|out|blank|unsigned|unstamped)\b|"
+                         r"\b(?P<neg2>not|without)\b (to )?(a |the |any )?(attach|attaching|stamp|stamping|seal|sealing|sign|signing|"
+                         r"signature|fill|filling|submit|submitting|include|including|proof|copy|copies|highlight|remark|"
+                         r"legal representative)|\b(?P<neg3>skip|omit|drop)\w*\b", re.I)
+
+
+def omission(text: str, consumed: list[str] = (), lang: str = "zh") -> bool:
     """Whether the question asks to leave out what a statement requires, with a negation that the
     statement's own patterns do not read."""
     spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
-    for m in OMISSION.finditer(text):
+    for m in (OMISSION_EN if lang == "en" else OMISSION).finditer(text):
         n = next(m.start(g) for g in ("neg", "neg2", "neg3") if m.group(g))
         if not any(a <= n < b for a, b in spans):
             return True
