@@ -347,10 +347,23 @@ def _third_party(text: str, m: re.Match) -> bool:
     return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有")))
 
 
+DOUBLE_NEGATION = [(re.compile(r"(不是|并非|并不是|也不是)(没有|没)"), "有"),  # "不是没有社评资质" has it
+                   (re.compile(r"(没有|没|并非|不是)不(?=开|办|具备|有)"), ""),  # "没有不开高级技工班" runs it
+                   (re.compile(r"\bnot (that )?(we )?(don't|do not) have\b", re.I), "have")]
+
+
+def undo_double_negation(text: str) -> str:
+    for pattern, repl in DOUBLE_NEGATION:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     """School facts stated in the question itself ("我们还没有认定资格" …), read from the question
     and from its normalised form (社评 → 社会培训评价组织 …); facts about another party are left out."""
     facts: dict = {}
+    text = undo_double_negation(text)
+    norm = undo_double_negation(norm) if norm is not None else None
     texts = [A_NOT_A.sub("", text)]  # "有没有资格" asks, it does not say "没有资格"
     if norm is not None and norm != text:
         texts.append(A_NOT_A.sub("", norm))
@@ -388,6 +401,9 @@ _OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外
 _SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
 
+_CONJ_ONLY = re.compile(r"\s*(和|、|及|与|以及|或|或者|还有|跟|,|/|and|or|nor)?\s*(the |a |an )?", re.I)
+
+
 def segment_facts(norm: str) -> dict:
     """Facts in the statements of a question, whatever the word order: "社评资质刚批下来",
     "学生认定资格早就有了", "run no senior or preparatory technician classes". Question segments
@@ -397,6 +413,7 @@ def segment_facts(norm: str) -> dict:
         if not seg or _QUESTION_SEG.search(seg):
             continue
         subs = list(_SUBJECT_RE.finditer(seg))
+        lead = None  # the value a list's first subject takes from the words before it
         for i, m in enumerate(subs):
             key = m.lastgroup
             before = seg[subs[i - 1].end() if i else 0:m.start()]
@@ -404,12 +421,16 @@ def segment_facts(norm: str) -> dict:
             if _OTHER_PARTY.search(before) or (m.start() > 2 and THIRD_PARTY_AFTER.search(seg[m.end():])):
                 continue
             value = None
-            for window in (before, after):
+            if i and lead is not None and _CONJ_ONLY.fullmatch(before):
+                value = lead  # "没开预备技师班和高级技工班": the negation before a list covers all of it
+            for window in (() if value is not None else (before, after)):
                 if _NEG.search(window):
                     value = False
                 elif _POS.search(window):
                     value = True
                 if value is not None:
+                    if window is before:
+                        lead = value
                     break
             if value is None and i + 1 < len(subs) and not after.strip():
                 continue  # "预备技师班、高级技工班都有": the list shares the words after it
