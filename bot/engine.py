@@ -329,7 +329,7 @@ class Engine:
                     frame.negated_confirmation_en(unless_en(text.lower()), consumed):  # "不用合并单元格对吧": right, no need
                 ans.verdict = "yes" if ans.verdict == "no" else "no"
                 head = self.reply(lang, "confirm_" + ans.verdict)
-                ans.text = head + ans.text if lang == "zh" else \
+                ans.text = head + re.sub(r"^(是的|不是)。", "", ans.text) if lang == "zh" else \
                     head.rstrip() + " " + re.sub(r"^(Yes|No)[.,]\s*", "", ans.text)  # "Right. Teachers …", not "Right. No."
             elif consumed and (frame.omission(m.norm, consumed) if lang == "zh" else
                                frame.omission(text.lower(), consumed, "en")):
