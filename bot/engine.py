@@ -322,6 +322,15 @@ class Engine:
             # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
             ans.verdict = "yes"
             ans.text = self.reply(lang, "yes_fixed") + ans.text
+        elif yes_no and lang == "zh" and ans.verdict in (None, "yes", "conditional"):
+            # "申报社评资质应提交附件1和附件3，是否准确": the clause says all of it but one detail
+            for cid in [c for c in ans.clauses[:3] if c in self.kb.clauses]:
+                wrong = frame.contradicts(m.norm, self._clause_norm(cid), self.kb.tokens.zh)
+                if wrong:
+                    ans.verdict = "no"
+                    ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
+                    ans.text = self.reply(lang, "claim_no", wrong=wrong) + "\n\n" + self.quote(cid, lang) + "\n\n" + ans.text
+                    break
         if yes_no and ans.verdict in ("yes", "no"):
             st = self._statement(texts)
             consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []

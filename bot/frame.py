@@ -518,3 +518,50 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     if any(w not in clause_text for w in words):
         return False
     return len(nums) + len(words) >= 2
+
+
+# ---------------------------------------------------------------- a claim with one detail changed
+
+# Kinds of detail a claim can get wrong while every other word matches its clause: "应提交附件1和附件3"
+# (2.2 says 附件1 and 附件2), "职业分类大典2022年版" (2015年版), "涂红色" (黄色), "主送市属技工院校" (省属),
+# "向职业能力建设处提交" (认定工作机构), "按49号文件申报" (50号).
+SLOTS = {
+    "attachment": re.compile(r"附件\s*([1-3])"),
+    "document": re.compile(r"(\d{2,3})\s*号"),
+    "edition": re.compile(r"(\d{4})\s*年版"),
+    "colour": re.compile(r"(黄|红|蓝|绿|灰|紫|橙|粉)(色)"),
+    "affiliation": re.compile(r"(省属|市属|县属|区属)"),
+    "level": re.compile(r"([一二三四五])级"),
+    "body": re.compile(r"(职业能力建设处|公共就业和人才服务中心|认定工作机构)"),
+}
+_CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
+                 "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市"}
+
+
+def contradicts(question: str, clause_text: str, tokenize) -> str | None:
+    """A yes/no claim that says what its clause says but for one detail of a kind the clause also
+    states differently (an attachment, a document number, an edition, a colour, 省属/市属, a level, the
+    body filed with): the detail the clause does not say, else None. Both texts normalised alike."""
+    q = _ASK_FORMS.sub("", question)
+    if not q or _NEGATION.search(q):
+        return None
+    wrong = None
+    rest = q
+    for kind, pattern in SLOTS.items():
+        asked = {m.group(1) for m in pattern.finditer(q)}
+        said = {m.group(1) for m in pattern.finditer(clause_text)}
+        if asked and said and asked - said and wrong is None:
+            wrong = next(iter(asked - said))
+            wrong = next(m.group(0) for m in pattern.finditer(q) if m.group(1) == wrong)
+        rest = pattern.sub(" ", rest)
+    if wrong is None:
+        return None
+    words = []
+    for w in tokenize(rest):
+        w = _EDGE.sub("", w)
+        if w and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+                and not (len(w) == 1 and w in _FUNCTION_CHARS):
+            words.append(w)
+    if not words or any(w not in clause_text for w in words):
+        return None  # the changed detail is evidence of its own: one other word of the clause is enough
+    return wrong
