@@ -191,6 +191,11 @@ class Engine:
             if target is not None and intent_name in ("student_levels", "teacher_certification", "certify_social_persons",
                                                       "apply_social_org"):
                 intent_name = target.name
+        if not yes_no and score >= self.settings["suggest_above"] and any(frame.RESPONSIBILITY_ASK.search(t) for t in ask_texts) \
+                and not any(frame._BUREAU_OVERSIGHT.search(t) or re.search(r"监管|监督|备案|管理", t) for t in ask_texts):
+            target = self._intent_for_clause("3.4")  # "委托出去的话证书谁负责": 谁评价、谁发证、谁负责 (3.4)
+            if target is not None:
+                intent_name, score = target.name, max(score, self.settings["abstain_below"])
         if not yes_no and score >= self.settings["suggest_above"] and any(frame.PRIORITY_ASK.search(t) for t in ask_texts):
             target = self._intent_for_clause("3.3")  # "先给哪些人搞认定": whom to serve first (3.3)
             if target is not None:

@@ -123,6 +123,7 @@ ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
+                          r"由(其他|其它|别的|另一所|外)[^，,。？?]{0,16}(技工院校|学校|机构)(为|给|对)(其|他们|他|她)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
                           r"(another|other) (technical )?(school|body|institution)s? .{0,12}(certify|assess) our")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
@@ -138,8 +139,12 @@ class Who:
 REFUSE = re.compile(r"(可以|能|可不可以|能不能|能否)(不|拒绝)(给|为|对|帮|接受|接)|拒绝(给|为|对|接受)|\b(refuse|decline|turn away)\b", re.I)
 
 
+NOT_ENTRUSTING = re.compile(r"(无需|不用|不必|不需要|无须|没必要|不再)(另行|再|去|找人)?(委托|找别人)")
+
+
 def who_and_what(texts: list[str], groups: list[str]) -> Who:
     w = Who()
+    texts = [NOT_ENTRUSTING.sub("", t) for t in texts]  # "直接开展高级认定，无需另行委托": not entrusting
     other = _any([OTHER_SCHOOL], texts)
     if other:
         w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
@@ -282,6 +287,9 @@ SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,
 SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
                                r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
                                r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
+# "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
+RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
+                                r"\bwho (is|will be) (responsible|accountable|liable)|\bwho issues\b", re.I)
 # "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
 PRIORITY_ASK = re.compile(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
                           r"\bwho (comes|should come|goes) first\b|\b(priority|prioriti[sz]e)\b", re.I)
@@ -306,6 +314,7 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
     return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG_EN.finditer(text))
 
 
+A_NOT_A_FORMS = re.compile(r"是不是|能不能|可不可以|要不要|需不需要|用不用|行不行|对不对|有没有|会不会|该不该|是否")
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
 NEG_CONFIRMED = re.compile(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
 
@@ -342,6 +351,7 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
         return True
     if not CONFIRM.search(text):
         return False
+    spans += [m.span() for m in A_NOT_A_FORMS.finditer(text)]  # "是不是必须…" asks; it holds no "不是必须"
     return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG.finditer(text))
 
 
@@ -410,6 +420,7 @@ def bureau_clause(texts: list[str]) -> str | None:
 
 MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
                            r"what (documents|materials|papers|forms)|which (documents|forms|papers|attachments|two attachments)|what attachments|"
+                           r"(两份|两个|哪两|哪几|几份|几个)(个|份)?附件|附件.{0,6}(分别)?(叫|是)(什么|啥)|what are the (two )?attachments|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
                            re.I)
 FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
@@ -492,6 +503,9 @@ _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上"
            "份", "月份", "当中"}
 _NUM = re.compile(r"\d+")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
+_CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
+                 "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市",
+                 "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确"}
 _EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
 
 
@@ -513,7 +527,8 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     words = []
     for w in tokenize(q):
         w = _EDGE.sub("", w)  # "按鲁人", "里列": a function character glued on by the segmenter
-        if w and w not in _FILLER and not w.isdigit() and not (len(w) == 1 and w in _FUNCTION_CHARS):
+        if w and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+                and not (len(w) == 1 and w in _FUNCTION_CHARS):
             words.append(w)  # a content character counts too: "教学计划前" is not "教学计划后"
     if any(w not in clause_text for w in words):
         return False
@@ -534,8 +549,7 @@ SLOTS = {
     "level": re.compile(r"([一二三四五])级"),
     "body": re.compile(r"(职业能力建设处|公共就业和人才服务中心|认定工作机构)"),
 }
-_CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
-                 "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市"}
+
 
 
 def contradicts(question: str, clause_text: str, tokenize) -> str | None:
