@@ -131,6 +131,9 @@ class Engine:
             "facts": facts_in(text, self.kb.lexicon, m.norm),
             "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }
+        quoted = self._quoted_clause(text, lang)
+        if quoted and quoted not in slots["refs"]:
+            slots["refs"].insert(0, quoted)  # "“相同职业和职业编码不需要进行单元格合并操作”啥意思": the clause quoted
         yes_no = is_yes_no(text, lang) or is_terse_yes_no(text, lang, slots["levels"])
         if yes_no and any(frame.REFUSE.search(t) for t in ([m.norm] if lang == "zh" else [m.norm, text.lower()])):
             yes_no = False  # "有社评资质的学校可以不给别的学校学生认定吗": whether a school may decline, the notice does not say
@@ -146,6 +149,8 @@ class Engine:
         if ask is None and asked and frame.DEPENDENT_PART.search(asked):
             # "新型学徒制是什么意思 具体怎么搞": the last part takes its subject from the one before
             ask = frame.unsupplied_ask(self.kb.asks, texts)
+        if ask is not None and quoted and ask.kind == "definition":
+            ask = None  # what a quoted sentence of the notice means: that clause answers
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
@@ -218,6 +223,13 @@ class Engine:
         form = {"att1": "att1", "att2": "att2", "att3": "att3", "3.2": "att3"}.get(first[0]) if first else None
         if form is None and first and first[0].startswith("att") and "." in first[0]:
             form = first[0].split(".")[0]  # a note's topic ("机构类型怎么填" att3.n1): its form's fields
+        if form is None:  # "level separator in att 3?": the one form the question names
+            named = [k for k, p in frame.FORM_NAMED.items() if any(re.search(p, t, re.I) for t in ask_texts)]
+            if len(named) == 1:
+                fc = frame.field_clause(self.kb.facts.get("form_field", []), named[0], ask_texts)
+                target = self._intent_for_clause(fc) if fc else None
+                if target is not None:
+                    intent_name, score = target.name, max(score, self.settings["abstain_below"])
         if form:  # "附件3级别咋填", "变更认定范围备注写啥": the note on the field named answers, not the form's overview
             fc = frame.field_clause(self.kb.facts.get("form_field", []), form, ask_texts, strict=first[0] == "3.2")
             if fc is None and first[0] != "3.2":  # "机构性质有哪几种可选": a field of another form
@@ -228,6 +240,7 @@ class Engine:
         if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
             context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
+                and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # "申报社评是交给省厅还是市局": where to file, for that topic
             context, intent_name = intent_name, "submit_where"
@@ -321,8 +334,19 @@ class Engine:
                 new_state["intent"] = intent.name
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
-        if yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
+        quote = frame.claim_quote(text) if yes_no and lang == "zh" else None
+        if quote:  # "我局拟答复：“…”该表述与通知一致吗": the quote is weighed against the clauses, not the rules
+            qn = self._norm(quote, lang)
+            for cid in [c for c in ans.clauses[:3] if c in self.kb.clauses]:
+                wrong = frame.contradicts(qn, self._clause_norm(cid), self.kb.tokens.zh)
+                if wrong or frame.restates(qn, self._clause_norm(cid), self.kb.tokens.zh):
+                    ans.verdict = "no" if wrong else "yes"
+                    ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
+                    head = self.reply(lang, "claim_no", wrong=wrong) if wrong else self.reply(lang, "claim_yes")
+                    ans.text = head + "\n\n" + self.quote(cid, lang) + "\n\n" + ans.text
+                    break
+        elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
+                and not slots["facts"] and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
                                    self.kb.tokens.zh):
             # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
             ans.verdict = "yes"
@@ -416,6 +440,19 @@ class Engine:
                 self._statements.clear()
             self._statements[key] = frame.statement_for(self.kb.statements, texts)
         return self._statements[key]
+
+    def _quoted_clause(self, text: str, lang: str) -> str | None:
+        """The clause a question quotes (6 characters or more, found in that clause's text), else None."""
+        for m in frame._QUOTE.finditer(text):
+            q = re.sub(r"[……。，,、\s.]+", "", self._norm(m.group(1), lang))
+            if len(q) < 8:
+                continue
+            # the forms' own text is labels: a field named in quotes ("“组织优势、专业优势等情况”") is not a quote of a rule
+            hits = [cid for cid in self.kb.clauses if cid not in ("att1", "att2", "att3", "meta")
+                    and q in re.sub(r"[，,、\s。]+", "", self._clause_norm(cid))]
+            if len(hits) == 1:  # a form's field named in quotes is in the form and in its note: no single clause
+                return hits[0]
+        return None
 
     def _document_refs(self, norm: str) -> list[str]:
         """"鲁人社字〔2020〕50号是什么文件": a document the notice cites points to the clause citing it."""

@@ -115,17 +115,17 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(学生|教师)|"
-                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
-ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
+ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找我们(来)?(给|为|帮)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
                           r"由(其他|其它|别的|另一所|外)[^，,。？?]{0,16}(技工院校|学校|机构)(为|给|对)(其|他们|他|她)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
-                          r"(another|other) (technical )?(school|body|institution)s? .{0,12}(certify|assess) our")
+                          r"(another|other) (technical )?(school|body|institution)s? .{0,40}(certify|assess) our")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
@@ -426,7 +426,8 @@ MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|�
 FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
                       r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
-                      r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)", re.I)
+                      r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)|"
+                      r"\bseparator\b|\bdelimiter\b", re.I)
 
 
 FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
@@ -505,7 +506,8 @@ _NUM = re.compile(r"\d+")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
 _CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
                  "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市",
-                 "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确"}
+                 "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确",
+                 "你校", "贵校", "该校", "你们", "我校", "本校"}
 _EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
 
 
@@ -579,3 +581,23 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     if not words or any(w not in clause_text for w in words):
         return None  # the changed detail is evidence of its own: one other word of the clause is enough
     return wrong
+
+
+# "我局拟答复：“…”该表述与通知一致吗": a quoted claim whose accuracy is asked
+CLAIM_ASK = re.compile(r"(表述|说法|答复|理解|写法|这句|这样说|这么说)?.{0,6}(与|和|跟)?(通知)?.{0,4}(一致|准确|正确|属实|没问题|对)(吗|不|么|吧)|"
+                       r"是否(一致|准确|正确|属实)|(is|are) (this|that|it) (accurate|correct|right|consistent)", re.I)
+_QUOTE = re.compile(r"[“「\"]([^”」\"]{6,})[”」\"]")
+
+
+_CLAIM_AFTER = re.compile(r"^[。，,：:\s]*(请问)?(该|这个|这种|此|这|上述|以上)?(表述|说法|答复|理解|写法|句话|这句话?|这样说|这么说|内容)?(是否)?"
+                          r"(与|和|跟|符合)?(通知|文件)?(的)?(规定|要求|原文)?(是否)?(一致|准确|正确|属实|没问题|对|相符|符合)", re.I)
+
+
+def claim_quote(text: str) -> str | None:
+    """The quoted claim of a question that asks whether it is accurate, else None."""
+    m = _QUOTE.search(text)
+    if m is None:
+        return None
+    if not _CLAIM_AFTER.match(text[m.end():]):
+        return None  # "“谁评价、谁发证、谁负责”原则下的主体责任由市人社局承担，对吗": the quote is a phrase of the claim
+    return m.group(1)

@@ -253,7 +253,7 @@ def is_yes_no(text: str, lang: str) -> bool:
             return True  # "Surely levels can be separated by commas?"
         # "We are not qualified, can someone else …?": look at each clause
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
-        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*", text))
+        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*|\s[—–-]+\s", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
@@ -265,8 +265,15 @@ def is_yes_no(text: str, lang: str) -> bool:
         return True  # "场地那一项要附权属证明吗？房产证那种"
     if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "附件1能不能多加几页": 几 here is "a few"
+    if "还是" in text and A_NOT_A_ASK.search(text[:text.index("还是")]) \
+            and not STRONG_WH_ZH.search(text.replace("还是", "")):
+        return True  # "能不能先参加这个阶段的认定还是要等五年读完": whether the first option holds
+    if re.search(r"吗(?=[\u4e00-\u9fff])", text) and not STRONG_WH_ZH.search(text):
+        return True  # "金兰领学员能在我们学校认定吗我们学校是有…的": voice input, no punctuation
     if WH_ZH.search(text):
         return False
+    if len(text) <= 16 and re.search(r"(必填|必须|需要|要不要|能|可以|行|算|允许|要)[^？?]{0,6}[？?]\s*$", text):
+        return True  # "附件3网址必填？": a short claim with a question mark
     return bool(YESNO_ZH.search(text))
 
 
@@ -347,6 +354,7 @@ def _third_party(text: str, m: re.Match) -> bool:
     return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有")))
 
 
+QUOTED = re.compile(r"“[^”]{4,}”|「[^」]{4,}」|\"[^\"]{4,}\"")
 DOUBLE_NEGATION = [(re.compile(r"(不是|并非|并不是|也不是)(没有|没)"), "有"),  # "不是没有社评资质" has it
                    (re.compile(r"(没有|没|并非|不是)不(?=开|办|具备|有)"), ""),  # "没有不开高级技工班" runs it
                    (re.compile(r"\bnot (that )?(we )?(don't|do not) have\b", re.I), "have")]
@@ -362,8 +370,8 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     """School facts stated in the question itself ("我们还没有认定资格" …), read from the question
     and from its normalised form (社评 → 社会培训评价组织 …); facts about another party are left out."""
     facts: dict = {}
-    text = undo_double_negation(text)
-    norm = undo_double_negation(norm) if norm is not None else None
+    text = undo_double_negation(QUOTED.sub("", text))  # "“取得资格之前…可委托”这句我们还用得上吗": a quote states nothing
+    norm = undo_double_negation(QUOTED.sub("", norm)) if norm is not None else None
     texts = [A_NOT_A.sub("", text)]  # "有没有资格" asks, it does not say "没有资格"
     if norm is not None and norm != text:
         texts.append(A_NOT_A.sub("", norm))
