@@ -115,6 +115,7 @@ class Engine:
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
         text = to_simplified(clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
+        text = frame.on_behalf(text)  # "替兄弟学校问：他们还没有资格…" is asked as that school would ask it
         lang = detect_lang(text) if text else state.get("lang", "zh")
         if not text or not any(ch.isalnum() for ch in text):
             return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)
