@@ -441,6 +441,23 @@ class Engine:
             target = self._intent_for_clause("3.1") or intent
             return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
                                  facts, slots, notes, new_state)
+        roles = frame.party_roles(texts[0], lambda t: facts_in(t, self.kb.lexicon, t)) if lang == "zh" else None
+        if roles is not None:  # "甲校只有学生认定资格没社评资质 … 乙校的学生可以委托甲校认定吗": the named party's facts decide
+            kind, party = roles
+            social = party.get("social_org_qualified")
+            if kind == "entrust" and social is False:
+                target = self._intent_for_clause("3.1") or intent
+                return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
+                                     facts, slots, notes, new_state)
+            if kind == "certify_other":  # "甲校能给乙校学籍的学生直接认定吗": another school's students (3.3, 3.1)
+                verdict = "yes" if social is True else "no" if social is False else "conditional"
+                key, clauses = "serve_" + verdict, ["3.3", "3.1"]
+                if verdict == "no" and party.get("student_cert_qualified") is True:
+                    key, clauses = "serve_no_registered", ["1.1", "3.3", "3.1"]
+                target = (self.kb.intents.get("student_levels") if clauses[0] == "1.1" else None) \
+                    or self._intent_for_clause(clauses[0]) or intent
+                return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, key),
+                                     facts, slots, notes, new_state)
         absent = frame.field_not_in_form(self.kb.facts.get("form_only_field", []), texts)
         if absent is not None:  # "附件1里要填单位网址吗": that form has no such field
             form, field, other = absent

@@ -537,3 +537,45 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     if any(w not in clause_text for w in words):
         return False
     return len(nums) + len(words) >= 2
+
+
+# ---------------------------------------------------------------- two named parties (甲校、乙校)
+
+_PARTY_LEAD = re.compile(r"^\s*((?:[甲乙丙丁](?:校|技工院校|技校|学院|机构)?(?:[、和与及跟]|以及)?)+)(?:这)?(?:两|三)?(?:所|家|个)?(?:技工院校|学校|机构)?")
+_PARTY_SEGS = re.compile(r"[，,。；;！!？?]")
+_PARTY_ASK = re.compile(r"[吗么嘛]|能不能|可不可以|是否|能否|行不行")
+_ENTRUST_PARTY = re.compile(r"委托(?:给)?(?P<to>[甲乙丙丁])(?:校|技工院校|技校|学院|机构)")
+_CERTIFY_PARTY = re.compile(r"(?P<by>[甲乙丙丁])(?:校|技工院校|技校|学院|机构)(?:能|可以|可不可以|能不能|能否|可否)?(?:直接)?(?:给|为|帮|对)"
+                            r"(?P<of>[甲乙丙丁])(?:校|技工院校|技校|学院|机构)?(?:的)?(?:学籍)?(?:的)?(?:学生|教师)")
+
+
+def party_roles(norm: str, facts_of) -> tuple[str, dict] | None:
+    """"甲校只有学生认定资格没社评资质，乙校没有任何资格。乙校的学生可以委托甲校认定吗": facts are stated of
+    named parties, and the question asks what one does for another. Returns ("entrust", the entrusted
+    party's facts) or ("certify_other", the certifying party's facts), or None. `facts_of(text)`: the
+    facts a statement gives."""
+    stated: dict[str, dict] = {}
+    segs = [x for x in _PARTY_SEGS.split(norm) if x.strip()]
+    for seg in segs:
+        m = _PARTY_LEAD.match(seg)
+        if not m or _PARTY_ASK.search(seg):
+            continue
+        names = re.findall(r"[甲乙丙丁]", m.group(1))
+        f = facts_of(seg[m.end():])
+        for n in names:
+            for k, v in f.items():
+                stated.setdefault(n, {}).setdefault(k, v)
+    if not stated:
+        return None
+    for seg in reversed(segs):
+        if not _PARTY_ASK.search(seg):
+            continue
+        e = _ENTRUST_PARTY.search(seg)
+        if e and e.group("to") in stated:
+            return "entrust", stated[e.group("to")]
+        c = _CERTIFY_PARTY.search(seg)
+        if c and c.group("by") != c.group("of") and c.group("by") in stated:
+            return "certify_other", stated[c.group("by")]
+        break
+    return None
+
