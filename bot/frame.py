@@ -541,12 +541,12 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
 
 # ---------------------------------------------------------------- two named parties (甲校、乙校)
 
-_PARTY_LEAD = re.compile(r"^\s*((?:[甲乙丙丁](?:校|技工院校|技校|学院|机构)?(?:[、和与及跟]|以及)?)+)(?:这)?(?:两|三)?(?:所|家|个)?(?:技工院校|学校|机构)?")
+_PARTY_LEAD = re.compile(r"^\s*((?:[甲乙丙丁a-dA-D](?:校|技工院校|技校|学院|机构)?(?:[、和与及跟]|以及)?)+)(?:这)?(?:两|三)?(?:所|家|个)?(?:技工院校|学校|机构)?")
 _PARTY_SEGS = re.compile(r"[，,。；;！!？?]")
 _PARTY_ASK = re.compile(r"[吗么嘛]|能不能|可不可以|是否|能否|行不行")
-_ENTRUST_PARTY = re.compile(r"委托(?:给)?(?P<to>[甲乙丙丁])(?:校|技工院校|技校|学院|机构)")
-_CERTIFY_PARTY = re.compile(r"(?P<by>[甲乙丙丁])(?:校|技工院校|技校|学院|机构)(?:能|可以|可不可以|能不能|能否|可否)?(?:直接)?(?:给|为|帮|对)"
-                            r"(?P<of>[甲乙丙丁])(?:校|技工院校|技校|学院|机构)?(?:的)?(?:学籍)?(?:的)?(?:学生|教师)")
+_ENTRUST_PARTY = re.compile(r"委托(?:给)?(?P<to>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)")
+_CERTIFY_PARTY = re.compile(r"(?P<by>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)(?:能|可以|可不可以|能不能|能否|可否)?(?:直接)?(?:给|为|帮|对)"
+                            r"(?P<of>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)?(?:的)?(?:学籍)?(?:的)?(?:学生|教师)")
 
 
 def party_roles(norm: str, facts_of) -> tuple[str, dict] | None:
@@ -560,7 +560,7 @@ def party_roles(norm: str, facts_of) -> tuple[str, dict] | None:
         m = _PARTY_LEAD.match(seg)
         if not m or _PARTY_ASK.search(seg):
             continue
-        names = re.findall(r"[甲乙丙丁]", m.group(1))
+        names = re.findall(r"[甲乙丙丁a-dA-D]", m.group(1))
         f = facts_of(seg[m.end():])
         for n in names:
             for k, v in f.items():
