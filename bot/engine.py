@@ -317,6 +317,11 @@ class Engine:
                 new_state["intent"] = intent.name
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
+        if yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
+                and len(frame.contacts_named(self.kb.facts.get("contact", []), text)) > 1:
+            # "于金的电话是0531-86018851吗": a name, a unit and a number of two different contacts
+            ans.verdict = "no"
+            ans.text = self.reply(lang, "no_fixed") + ("" if lang == "zh" else " ") + ans.text
         if yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
                 and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
                                    self.kb.tokens.zh):
@@ -542,6 +547,11 @@ class Engine:
                 and any(re.search(r"申报|申请|apply", t) for t in texts):
             # "我们是行业协会，能用这个通知申报吗": the rule for that kind of body answers
             return self.kb.intents.get("apply_social_org", intent)
+        if intent.rule in ("certify_social_persons", "certify_teachers") and facts.get("social_org_qualified") is None \
+                and any(frame.QUALIFIED_SUBJECT.search(t) for t in texts):
+            # "社会人员能到具备社评资质的技工院校参加认定吗": the school asked about holds it (not the asker's profile)
+            facts["social_org_qualified"] = True
+            facts["_assumed"] = ("social_org_qualified",)
         if intent.rule == "certify_students" or (intent.clauses and intent.clauses[0] == "1.1"):
             reg, asked = frame.registered_level(texts[0])
             if reg and asked and reg != asked:
@@ -654,7 +664,8 @@ class Engine:
     def _profile_text(self, facts: dict, lang: str) -> str:
         words = self.kb.replies[lang]["profile_words"]
         sep = "，" if lang == "zh" else ", "
-        return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool))
+        return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool)
+                        and k not in facts.get("_assumed", ()))
 
     def _not_covered(self, qid, raw, lang, m: Match, notes, state, ask: frame.Ask | None = None) -> Answer:
         suggestions = [n for n, s in m.ranking

@@ -508,7 +508,7 @@ _STRONG = re.compile(r"必须|一定|只能|只有|只|仅|全部|所有|一律|
 _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上", "规定", "要求", "写", "说", "提到", "是", "的", "了", "按",
            "按照", "依据", "根据", "要", "需要", "可以", "能", "应该", "应", "须", "得", "都", "就", "也", "还", "我们", "咱们",
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
-           "份", "月份", "当中"}
+           "份", "月份", "当中", "电话", "号码", "电话号码"}  # "电话是0531-86914920对吧": the number is checked
 _NUM = re.compile(r"\d+")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
 _EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
@@ -578,4 +578,17 @@ def party_roles(norm: str, facts_of) -> tuple[str, dict] | None:
             return "certify_other", stated[c.group("by")]
         break
     return None
+
+
+def contacts_named(contacts: list[dict], text: str) -> set[int]:
+    """Which of the notice's contacts a question names, by name, unit (its last words) or phone number."""
+    digits = re.sub(r"\D", "", text)
+    out = set()
+    for i, c in enumerate(contacts):
+        phone = re.sub(r"\D", "", c.get("phone", ""))
+        unit = c.get("unit", "")
+        units = {unit, unit.replace("省人力资源社会保障厅", ""), unit.replace("省", "", 1)} - {""}
+        if c.get("name") and c["name"] in text or (phone and phone[-8:] in digits) or any(u in text for u in units if len(u) >= 4):
+            out.add(i)
+    return out
 
