@@ -147,6 +147,8 @@ class Engine:
         if ask is None and asked and frame.DEPENDENT_PART.search(asked):
             # "新型学徒制是什么意思 具体怎么搞": the last part takes its subject from the one before
             ask = frame.unsupplied_ask(self.kb.asks, texts)
+        if ask is None:  # "我们是河北的技工学校，可以按这个通知申报吗": a school of another province
+            ask = frame.other_province_ask(self.kb.asks, texts)
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)

@@ -592,3 +592,16 @@ def contacts_named(contacts: list[dict], text: str) -> set[int]:
             out.add(i)
     return out
 
+
+# "我们是河北的技工学校，可以按这个通知申报吗": the asker is in another province (the notice is Shandong's)
+_PROVINCES = "江苏|浙江|广东|北京|上海|河南|河北|天津|安徽|湖北|湖南|四川|福建|辽宁|山西|陕西|江西|重庆|吉林|黑龙江|内蒙古|广西|云南|贵州|甘肃|新疆|宁夏|青海|海南|西藏|外省"
+OTHER_PROVINCE_ASKER = re.compile(rf"(我们|我校|本校|咱们?|我|技工院校)(这边|这里|学校)?(是|在|位于|属于|来自)(一所|一家|个)?({_PROVINCES})|"
+                                  rf"({_PROVINCES})(省|市)?(的)?(一所|一家)?(技工院校|技校|技工学校|技师学院)|"
+                                  r"\bwe are (a|an) .{0,30}\b(in|from) (?!shandong)[a-z]+ province", re.I)
+
+
+def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
+    if not _any([OTHER_PROVINCE_ASKER], texts):
+        return None
+    return next((a for a in asks if a.kind == "province"), None)
+
