@@ -256,8 +256,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
-    if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
-        return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
+    if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text.replace("还是", "")):
+        return True  # "同一职业的几个工种要合并吗": 几个 here is "several"; "责任还是我们的吗": 还是 is "still"
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
     segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
