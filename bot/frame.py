@@ -162,6 +162,9 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
     other = _any([OTHER_SCHOOL], texts)
     if other:
         w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
+        said = [m.group(0) for t in texts for m in OTHER_SCHOOL.finditer(t)]
+        if "teacher" in groups and said and all(re.search(r"教师|teacher", x, re.I) for x in said):
+            w.about = "other_teachers"  # "only the student qualification — teachers from other schools": the teachers are asked about
         w.action = "serve"
     elif _any([TRAINEES], texts) and "teacher" not in groups:
         w.about, w.action = "trainees", "serve"
