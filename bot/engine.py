@@ -115,6 +115,7 @@ class Engine:
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
         text = to_simplified(clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
+        text = frame.on_behalf(text)  # "替兄弟学校问：他们还没有资格…" is asked as that school would ask it
         lang = detect_lang(text) if text else state.get("lang", "zh")
         if not text or not any(ch.isalnum() for ch in text):
             return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)
@@ -151,6 +152,8 @@ class Engine:
             ask = frame.unsupplied_ask(self.kb.asks, texts)
         if ask is not None and quoted and ask.kind == "definition":
             ask = None  # what a quoted sentence of the notice means: that clause answers
+        if ask is None:  # "我们是河北的技工学校，可以按这个通知申报吗": a school of another province
+            ask = frame.other_province_ask(self.kb.asks, texts)
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
@@ -334,6 +337,11 @@ class Engine:
                 new_state["intent"] = intent.name
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
+        if yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
+                and len(frame.contacts_named(self.kb.facts.get("contact", []), text)) > 1:
+            # "于金的电话是0531-86018851吗": a name, a unit and a number of two different contacts
+            ans.verdict = "no"
+            ans.text = self.reply(lang, "no_fixed") + ("" if lang == "zh" else " ") + ans.text
         quote = frame.claim_quote(text) if yes_no and lang == "zh" else None
         if quote:  # "我局拟答复：“…”该表述与通知一致吗": the quote is weighed against the clauses, not the rules
             qn = self._norm(quote, lang)
@@ -491,6 +499,23 @@ class Engine:
             target = self._intent_for_clause("3.1") or intent
             return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
                                  facts, slots, notes, new_state)
+        roles = frame.party_roles(texts[0], lambda t: facts_in(t, self.kb.lexicon, t)) if lang == "zh" else None
+        if roles is not None:  # "甲校只有学生认定资格没社评资质 … 乙校的学生可以委托甲校认定吗": the named party's facts decide
+            kind, party = roles
+            social = party.get("social_org_qualified")
+            if kind == "entrust" and social is False:
+                target = self._intent_for_clause("3.1") or intent
+                return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
+                                     facts, slots, notes, new_state)
+            if kind == "certify_other":  # "甲校能给乙校学籍的学生直接认定吗": another school's students (3.3, 3.1)
+                verdict = "yes" if social is True else "no" if social is False else "conditional"
+                key, clauses = "serve_" + verdict, ["3.3", "3.1"]
+                if verdict == "no" and party.get("student_cert_qualified") is True:
+                    key, clauses = "serve_no_registered", ["1.1", "3.3", "3.1"]
+                target = (self.kb.intents.get("student_levels") if clauses[0] == "1.1" else None) \
+                    or self._intent_for_clause(clauses[0]) or intent
+                return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, key),
+                                     facts, slots, notes, new_state)
         absent = frame.field_not_in_form(self.kb.facts.get("form_only_field", []), texts)
         if absent is not None:  # "附件1里要填单位网址吗": that form has no such field
             form, field, other = absent
@@ -575,6 +600,11 @@ class Engine:
                 and any(re.search(r"申报|申请|apply", t) for t in texts):
             # "我们是行业协会，能用这个通知申报吗": the rule for that kind of body answers
             return self.kb.intents.get("apply_social_org", intent)
+        if intent.rule in ("certify_social_persons", "certify_teachers") and facts.get("social_org_qualified") is None \
+                and any(frame.QUALIFIED_SUBJECT.search(t) for t in texts):
+            # "社会人员能到具备社评资质的技工院校参加认定吗": the school asked about holds it (not the asker's profile)
+            facts["social_org_qualified"] = True
+            facts["_assumed"] = ("social_org_qualified",)
         if intent.rule == "certify_students" or (intent.clauses and intent.clauses[0] == "1.1"):
             reg, asked = frame.registered_level(texts[0])
             if reg and asked and reg != asked:
@@ -687,7 +717,8 @@ class Engine:
     def _profile_text(self, facts: dict, lang: str) -> str:
         words = self.kb.replies[lang]["profile_words"]
         sep = "，" if lang == "zh" else ", "
-        return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool))
+        return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool)
+                        and k not in facts.get("_assumed", ()))
 
     def _not_covered(self, qid, raw, lang, m: Match, notes, state, ask: frame.Ask | None = None) -> Answer:
         suggestions = [n for n, s in m.ranking

@@ -114,9 +114,28 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 
 # ---------------------------------------------------------------- who asks about whom
 
-OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(学生|教师)|"
+OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
                           r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
+# "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
+ON_BEHALF = re.compile(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
+                       r"(?:的)?(?:同事|朋友|领导|老师)?(?:问|咨询|打听|请教)(?:一下|一句|下|个事)?[：:，,\s]+")
+_FIRST_PERSON = re.compile(r"我们|我校|本校|咱|我(?!国|省)")
+_THEY = re.compile(r"他们|人家|对方|该校")
+
+
+def on_behalf(text: str) -> str:
+    """"替兄弟学校问：他们还没有资格，能自己认定吗" is asked as that school would ask it ("我们还没有资格…"),
+    unless the asker's own school is a party too ("他们没有资格，我们有社评资质，他们的老师能来我们这认定吗")."""
+    m = ON_BEHALF.search(text)
+    if not m:
+        return text
+    rest = text[m.end():]
+    if not rest or _FIRST_PERSON.search(rest):
+        return text
+    return _THEY.sub("我们", rest)
+
+
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找我们(来)?(给|为|帮)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
@@ -148,6 +167,9 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
     other = _any([OTHER_SCHOOL], texts)
     if other:
         w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
+        said = [m.group(0) for t in texts for m in OTHER_SCHOOL.finditer(t)]
+        if "teacher" in groups and said and all(re.search(r"教师|teacher", x, re.I) for x in said):
+            w.about = "other_teachers"  # "only the student qualification — teachers from other schools": the teachers are asked about
         w.action = "serve"
     elif _any([TRAINEES], texts) and "teacher" not in groups:
         w.about, w.action = "trainees", "serve"
@@ -487,6 +509,7 @@ DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具�
                             r"^\s*(那|那么)?(是)?(省里|省厅|市里|市局|上面|上级|人社部门|国家)(会|能|要)?(统一)?(给|发|提供|下发|组织|出)(吗|么|不|呢|吧)?[?？]*\s*$|"
                             r"^\s*(那)?(跟|和|与|同)?(咱们|我们|山东|这边|本省|咱|省内)?(这边)?(的)?(一样|相同|一致|差不多)(吗|不|么|吧)?[?？]*\s*$|"
                             r"^\s*(那)?(跟|和|与)?(咱们|我们|山东|这边|本省|咱)?(的)?(有)?(什么|啥)?(区别|不同|差别)(吗|么|呢)?[?？]*\s*$|"
+                            r"^\s*(那)?(要|需要|得|应该)?(交|提交|准备|报|带)(哪些|什么|啥)(材料|东西|资料)(呢)?[?？]*\s*$|"  # "…怎么申请，要交哪些材料"
                             r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$", re.I)
 
 CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
@@ -501,7 +524,7 @@ _STRONG = re.compile(r"必须|一定|只能|只有|只|仅|全部|所有|一律|
 _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上", "规定", "要求", "写", "说", "提到", "是", "的", "了", "按",
            "按照", "依据", "根据", "要", "需要", "可以", "能", "应该", "应", "须", "得", "都", "就", "也", "还", "我们", "咱们",
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
-           "份", "月份", "当中"}
+           "份", "月份", "当中", "电话", "号码", "电话号码"}  # "电话是0531-86914920对吧": the number is checked
 _NUM = re.compile(r"\d+")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
 _CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
@@ -534,7 +557,7 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
             words.append(w)  # a content character counts too: "教学计划前" is not "教学计划后"
     if any(w not in clause_text for w in words):
         return False
-    return len(nums) + len(words) >= 2
+    return 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
 
 
 # ---------------------------------------------------------------- a claim with one detail changed
@@ -601,3 +624,71 @@ def claim_quote(text: str) -> str | None:
     if not _CLAIM_AFTER.match(text[m.end():]):
         return None  # "“谁评价、谁发证、谁负责”原则下的主体责任由市人社局承担，对吗": the quote is a phrase of the claim
     return m.group(1)
+
+
+# ---------------------------------------------------------------- two named parties (甲校、乙校)
+
+_PARTY_LEAD = re.compile(r"^\s*((?:[甲乙丙丁a-dA-D](?:校|技工院校|技校|学院|机构)?(?:[、和与及跟]|以及)?)+)(?:这)?(?:两|三)?(?:所|家|个)?(?:技工院校|学校|机构)?")
+_PARTY_SEGS = re.compile(r"[，,。；;！!？?]")
+_PARTY_ASK = re.compile(r"[吗么嘛]|能不能|可不可以|是否|能否|行不行")
+_ENTRUST_PARTY = re.compile(r"委托(?:给)?(?P<to>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)")
+_CERTIFY_PARTY = re.compile(r"(?P<by>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)(?:能|可以|可不可以|能不能|能否|可否)?(?:直接)?(?:给|为|帮|对)"
+                            r"(?P<of>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)?(?:的)?(?:学籍)?(?:的)?(?:学生|教师)")
+
+
+def party_roles(norm: str, facts_of) -> tuple[str, dict] | None:
+    """"甲校只有学生认定资格没社评资质，乙校没有任何资格。乙校的学生可以委托甲校认定吗": facts are stated of
+    named parties, and the question asks what one does for another. Returns ("entrust", the entrusted
+    party's facts) or ("certify_other", the certifying party's facts), or None. `facts_of(text)`: the
+    facts a statement gives."""
+    stated: dict[str, dict] = {}
+    segs = [x for x in _PARTY_SEGS.split(norm) if x.strip()]
+    for seg in segs:
+        m = _PARTY_LEAD.match(seg)
+        if not m or _PARTY_ASK.search(seg):
+            continue
+        names = re.findall(r"[甲乙丙丁a-dA-D]", m.group(1))
+        f = facts_of(seg[m.end():])
+        for n in names:
+            for k, v in f.items():
+                stated.setdefault(n, {}).setdefault(k, v)
+    if not stated:
+        return None
+    for seg in reversed(segs):
+        if not _PARTY_ASK.search(seg):
+            continue
+        e = _ENTRUST_PARTY.search(seg)
+        if e and e.group("to") in stated:
+            return "entrust", stated[e.group("to")]
+        c = _CERTIFY_PARTY.search(seg)
+        if c and c.group("by") != c.group("of") and c.group("by") in stated:
+            return "certify_other", stated[c.group("by")]
+        break
+    return None
+
+
+def contacts_named(contacts: list[dict], text: str) -> set[int]:
+    """Which of the notice's contacts a question names, by name, unit (its last words) or phone number."""
+    digits = re.sub(r"\D", "", text)
+    out = set()
+    for i, c in enumerate(contacts):
+        phone = re.sub(r"\D", "", c.get("phone", ""))
+        unit = c.get("unit", "")
+        units = {unit, unit.replace("省人力资源社会保障厅", ""), unit.replace("省", "", 1)} - {""}
+        if c.get("name") and c["name"] in text or (phone and phone[-8:] in digits) or any(u in text for u in units if len(u) >= 4):
+            out.add(i)
+    return out
+
+
+# "我们是河北的技工学校，可以按这个通知申报吗": the asker is in another province (the notice is Shandong's)
+_PROVINCES = "江苏|浙江|广东|北京|上海|河南|河北|天津|安徽|湖北|湖南|四川|福建|辽宁|山西|陕西|江西|重庆|吉林|黑龙江|内蒙古|广西|云南|贵州|甘肃|新疆|宁夏|青海|海南|西藏|外省"
+OTHER_PROVINCE_ASKER = re.compile(rf"(我们|我校|本校|咱们?|我|技工院校)(这边|这里|学校)?(是|在|位于|属于|来自)(一所|一家|个)?({_PROVINCES})|"
+                                  rf"({_PROVINCES})(省|市)?(的)?(一所|一家)?(技工院校|技校|技工学校|技师学院)|"
+                                  r"\bwe are (a|an) .{0,30}\b(in|from) (?!shandong)[a-z]+ province", re.I)
+
+
+def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
+    if not _any([OTHER_PROVINCE_ASKER], texts):
+        return None
+    return next((a for a in asks if a.kind == "province"), None)
+

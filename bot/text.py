@@ -253,11 +253,11 @@ def is_yes_no(text: str, lang: str) -> bool:
             return True  # "Surely levels can be separated by commas?"
         # "We are not qualified, can someone else …?": look at each clause
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
-        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?]\s*|\s[—–-]+\s", text))
+        return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
-    if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text):
-        return True  # "同一职业的几个工种要合并吗": 几个 here is "several"
+    if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text.replace("还是", "")):
+        return True  # "同一职业的几个工种要合并吗": 几个 here is "several"; "责任还是我们的吗": 还是 is "still"
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
     segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
@@ -270,11 +270,17 @@ def is_yes_no(text: str, lang: str) -> bool:
         return True  # "能不能先参加这个阶段的认定还是要等五年读完": whether the first option holds
     if re.search(r"吗(?=[\u4e00-\u9fff])", text) and not STRONG_WH_ZH.search(text):
         return True  # "金兰领学员能在我们学校认定吗我们学校是有…的": voice input, no punctuation
+    if MIXED_EN_ASK.search(text) and not WH_EN.search(text.split("—")[-1]):
+        return True  # "我们学校 has 学生认定资格 but no 社评资质 — can we certify social persons?"
     if WH_ZH.search(text):
         return False
     if len(text) <= 16 and re.search(r"(必填|必须|需要|要不要|能|可以|行|算|允许|要)[^？?]{0,6}[？?]\s*$", text):
         return True  # "附件3网址必填？": a short claim with a question mark
     return bool(YESNO_ZH.search(text))
+
+
+# an English yes/no question inside a question read as Chinese (more Chinese characters than letters)
+MIXED_EN_ASK = re.compile(r"(?:^|[\s—–,.;:])(?:can|could|may|should|must|do|does|is|are)\s+(?:we|i|they|it|our|the|a|an)\b[^?？]*[?？]\s*$", re.I)
 
 
 A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有")
@@ -355,7 +361,7 @@ def _third_party(text: str, m: re.Match) -> bool:
 
 
 QUOTED = re.compile(r"“[^”]{4,}”|「[^」]{4,}」|\"[^\"]{4,}\"")
-DOUBLE_NEGATION = [(re.compile(r"(不是|并非|并不是|也不是)(没有|没)"), "有"),  # "不是没有社评资质" has it
+DOUBLE_NEGATION = [(re.compile(r"(?<!是)(不是|并非|并不是|也不是)(没有|没)"), "有"),  # "是不是没有" asks  # "不是没有社评资质" has it
                    (re.compile(r"(没有|没|并非|不是)不(?=开|办|具备|有)"), ""),  # "没有不开高级技工班" runs it
                    (re.compile(r"\bnot (that )?(we )?(don't|do not) have\b", re.I), "have")]
 
@@ -458,8 +464,8 @@ def segment_facts(norm: str) -> dict:
 _CLASS = r"(?:预备技师班|高级技工班)"
 _CLASS_LIST = rf"((?:{_CLASS}(?:[、，,和及与/]|以及|还有)?)+)"
 _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
-_CLASS_AFTER = re.compile(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|有|开办|开设|办了|办着|开|招)")
-_CLASS_BEFORE = re.compile(r"(没有?|未|不|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
+_CLASS_AFTER = re.compile(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
+_CLASS_BEFORE = re.compile(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = re.compile(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
 _BOTH_CLASSES = re.compile(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
