@@ -112,27 +112,34 @@ class Matcher:
         norm, toks = self.analyse(text, lang)
         idx = self.by_lang[lang]
         qf = features(toks, norm, lang)
-        qvec = {k: w * idx["idf"].get(k, 0.0) for k, w in qf.items()}
+        idf = idx["idf"]
+        qvec = {k: w * idf.get(k, 0.0) for k, w in qf.items()}
         qnorm = math.sqrt(sum(v * v for v in qvec.values()))
-        per_intent: dict[str, float] = {}
         if not qvec or qnorm == 0:
             return Match(None, 0.0, [], norm, toks)
-        dots: dict[int, float] = defaultdict(float)
+        dots: dict[int, float] = {}
+        postings = idx["postings"]
         for k, v in qvec.items():
-            for i, pv in idx["postings"].get(k, ()):
-                dots[i] += v * pv
+            for i, pv in postings.get(k, ()):
+                dots[i] = dots.get(i, 0.0) + v * pv
         if not dots:
             return Match(None, 0.0, [], norm, toks)
-        # fuzzy scores only for the candidates the index found
+        # fuzzy scores only for the candidates the index found, one call into rapidfuzz per scorer
         cand = sorted(dots, key=dots.get, reverse=True)[:30]
         qs_sorted = " ".join(sorted(toks))
         qs = re.sub(r"\s+", "", norm) if lang == "zh" else norm
-        for i in cand:
-            cos = dots[i] / (qnorm * idx["norms"][i])
-            tset = fuzz.token_set_ratio(qs_sorted, idx["sorted_tokens"][i]) / 100.0
-            ratio = fuzz.ratio(qs, idx["strings"][i]) / 100.0
-            s = W_COS * cos + W_SET * tset + W_RATIO * ratio
-            name = idx["intents"][i]
+        tset = [0.0] * len(cand)
+        ratio = [0.0] * len(cand)
+        for _, sc, j in process.extract(qs_sorted, [idx["sorted_tokens"][i] for i in cand], scorer=fuzz.token_set_ratio,
+                                        limit=None):
+            tset[j] = sc / 100.0
+        for _, sc, j in process.extract(qs, [idx["strings"][i] for i in cand], scorer=fuzz.ratio, limit=None):
+            ratio[j] = sc / 100.0
+        norms, intents = idx["norms"], idx["intents"]
+        per_intent: dict[str, float] = {}
+        for j, i in enumerate(cand):
+            s = W_COS * dots[i] / (qnorm * norms[i]) + W_SET * tset[j] + W_RATIO * ratio[j]
+            name = intents[i]
             if s > per_intent.get(name, 0.0):
                 per_intent[name] = s
         ranking = sorted(per_intent.items(), key=lambda kv: kv[1], reverse=True)
