@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import re
+import re._constants as _C  # the expression reader's opcodes, for the prefix check in `search`
+import re._parser as _P
 from dataclasses import dataclass, field
 
 
@@ -35,11 +37,59 @@ def literals(pattern: str) -> tuple[str, ...] | None:
     return words if all(words) else None
 
 
+def _starts(seq, limit: int = 64) -> tuple[set[str], bool]:
+    """The strings every match of a parsed sequence starts with (as many characters as can be told),
+    and whether the whole sequence was read (False: the prefixes stop before its end)."""
+    out = {""}
+    for op, av in seq:
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue  # zero-width: ^, \b, look-arounds
+        if op is _C.LITERAL:
+            out = {p + chr(av) for p in out}
+            continue
+        if op is _C.IN and all(o is _C.LITERAL for o, _ in av) and len(av) * len(out) <= limit:
+            out = {p + chr(a) for p in out for _, a in av}
+            continue
+        if op is _C.SUBPATTERN or op is _C.BRANCH:
+            alts = [av[3]] if op is _C.SUBPATTERN else av[1]
+            subs, whole = set(), True
+            for alt in alts:
+                got, done = _starts(alt, limit)
+                subs |= got
+                whole = whole and done
+            if len(subs) * len(out) > limit:
+                return out, False
+            out = {p + x for p in out for x in subs}
+            if not whole:
+                return out, False
+            continue
+        return out, False  # a repeat, any character, a class: the prefix stops here
+    return out, True
+
+
+@functools.lru_cache(maxsize=2048)
+def anchors(pattern: str) -> frozenset | None:
+    """Strings one of which every match of a pattern starts with (lower-case), or None when that cannot
+    be told: a text containing none of them cannot match, and is skipped without running the expression."""
+    if not isinstance(pattern, str):
+        return None
+    try:
+        got, _ = _starts(_P.parse(pattern, re.I).data)
+    except Exception:  # noqa: BLE001 - a pattern this reader does not follow is simply searched
+        return None
+    if not got or "" in got:
+        return None
+    return frozenset(x.lower() for x in got)
+
+
 def search(pattern, texts: list[str]) -> bool:
     """Whether a pattern occurs in any of the (lower-case, normalised) texts."""
     words = literals(pattern)
     if words is not None:
         return any(w in t for w in words for t in texts)
+    starts = anchors(pattern)
+    if starts is not None and not any(a in t for a in starts for t in texts):
+        return False
     c = rx(pattern)
     return any(c.search(t) for t in texts)
 
