@@ -68,7 +68,7 @@ def _starts(seq, limit: int = 64) -> tuple[set[str], bool]:
 
 
 @functools.lru_cache(maxsize=2048)
-def anchors(pattern: str) -> frozenset | None:
+def anchors(pattern: str) -> re.Pattern | None:
     """Strings one of which every match of a pattern starts with (lower-case), or None when that cannot
     be told: a text containing none of them cannot match, and is skipped without running the expression."""
     if not isinstance(pattern, str):
@@ -79,7 +79,7 @@ def anchors(pattern: str) -> frozenset | None:
         return None
     if not got or "" in got:
         return None
-    return frozenset(x.lower() for x in got)
+    return re.compile("|".join(re.escape(x.lower()) for x in sorted(got, key=len, reverse=True)))
 
 
 def search(pattern, texts: list[str]) -> bool:
@@ -88,7 +88,7 @@ def search(pattern, texts: list[str]) -> bool:
     if words is not None:
         return any(w in t for w in words for t in texts)
     starts = anchors(pattern)
-    if starts is not None and not any(a in t for a in starts for t in texts):
+    if starts is not None and not any(starts.search(t) for t in texts):
         return False
     c = rx(pattern)
     return any(c.search(t) for t in texts)
