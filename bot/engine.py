@@ -57,6 +57,13 @@ class Answer:
 
 # "第五项呢", "那老师呢": a short noun phrase with 呢 asks the same about it; "都开着呢", "还没批下来呢" state
 ELLIPTIC_ZH = re.compile(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
+# words that show a question is about the notice though few clause words say them
+DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
+# words too common to show that a question is about the notice
+GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要求 需要 可以 能够 一般 主要 具体 现在 目前 之前 以后 时候 方面 "
+                          "方式 什么 怎么 如何 哪些 这个 那个 我们 你们 他们 自己 已经 还是 或者 以及 并且 没有 不能 能否 "
+                          "是否 一下 一些 所有 各项 其他 其它 根据 按照 通过 利用 充分 切实 加强 做好 同时 进一步 全面 推动 "
+                          "问一下 请问 谢谢 你好 应该 必须".split())
 NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]")
 STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
 
@@ -71,6 +78,7 @@ class Engine:
         self._templates: dict[str, jinja2.Template] = {}
         self._statements: dict[tuple, object] = {}
         self._clause_norms: dict[tuple, str] = {}
+        self._domain_words: frozenset | None = None
 
     # ------------------------------------------------------------ rendering
 
@@ -150,6 +158,13 @@ class Engine:
         if ask is None and asked and frame.DEPENDENT_PART.search(asked):
             # "新型学徒制是什么意思 具体怎么搞": the last part takes its subject from the one before
             ask = frame.unsupplied_ask(self.kb.asks, texts)
+        if ask is None and asked:
+            # "…earlier pilot. Are those still valid now, or do students need new ones?": another segment that asks
+            for seg in frame.question_segments(core, lang, self._is_question):
+                if seg != asked:
+                    ask = frame.unsupplied_ask(self.kb.asks, [self._norm(seg, lang)] + ([seg.lower()] if lang == "en" else []), texts)
+                    if ask is not None:
+                        break
         if ask is not None and quoted and ask.kind == "definition":
             ask = None  # what a quoted sentence of the notice means: that clause answers
         if ask is None:  # "我们是河北的技工学校，可以按这个通知申报吗": a school of another province
@@ -202,6 +217,11 @@ class Engine:
         if not yes_no and score >= self.settings["suggest_above"] and any(frame.RESPONSIBILITY_ASK.search(t) for t in ask_texts) \
                 and not any(frame._BUREAU_OVERSIGHT.search(t) or re.search(r"监管|监督|备案|管理", t) for t in ask_texts):
             target = self._intent_for_clause("3.4")  # "委托出去的话证书谁负责": 谁评价、谁发证、谁负责 (3.4)
+            if target is not None:
+                intent_name, score = target.name, max(score, self.settings["abstain_below"])
+        if not yes_no and score >= self.settings["suggest_above"] and slots["facts"].get("student_cert_qualified") is False \
+                and any(frame.WHO_CERTIFIES.search(t) for t in ask_texts) and "teacher" not in slots["groups"]:
+            target = self._intent_for_clause("3.1")  # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
             if target is not None:
                 intent_name, score = target.name, max(score, self.settings["abstain_below"])
         if not yes_no and score >= self.settings["suggest_above"] and any(frame.PRIORITY_ASK.search(t) for t in ask_texts):
@@ -296,6 +316,10 @@ class Engine:
                     if not slots["groups"]:
                         slots["groups"] = list(prev_slots.get("groups", []))
 
+        if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
+                and not (prev is not None) and not (slots["levels"] or slots["groups"] or slots["facts"] or slots["refs"]) \
+                and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens):
+            return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
         best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)
         if intent_name in self.kb.intents and self.kb.intents[intent_name].smalltalk \
@@ -419,7 +443,9 @@ class Engine:
                 answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
                 dependent = True
         covered = [a for a in answers if a.clauses]
-        if not covered and dependent:  # "个税能抵扣吗？具体怎么操作": neither part is the notice's
+        if not covered and (dependent or any(frame.unsupplied_ask(self.kb.asks, [self._norm(p, lang)] + ([p.lower()] if lang == "en" else []))
+                                             for p in parts)):
+            # "个税能抵扣吗？具体怎么操作", "评价费用由谁承担，学员自己交还是财政补": neither part is the notice's
             return self._not_covered(qid, raw, lang, self.matcher.match(core, lang), notes, state)
         if not covered or (len(covered) < 2 and len(answers) - len(covered) != 1):
             return None  # nothing covered, or one part among several: the whole question decides
@@ -470,6 +496,23 @@ class Engine:
             if num and num.group(0) in norm and d["clause"] not in out:
                 out.append(d["clause"])
         return out
+
+    def _domain(self) -> frozenset:
+        """Words of the notice and of the in-scope phrasings (two characters or more): a Chinese question
+        with none of them ("财务上怎么走账") is not about the notice, whatever topic scores best."""
+        if self._domain_words is None:
+            words = set()
+            for cid in self.kb.clauses:
+                words.update(self.kb.tokens.zh(self._clause_norm(cid)))
+            for p in self.kb.phrasings:
+                it = self.kb.intents.get(p["intent"])
+                if p["lang"] == "zh" and it is not None and not it.out_of_scope and not it.smalltalk:
+                    words.update(p["tokens"])
+            for it in self.kb.intents.values():
+                if not it.out_of_scope and not it.smalltalk:
+                    words.update(k for k in it.keywords if k)
+            self._domain_words = frozenset(w for w in words if len(w) >= 2 and w not in GENERIC_WORDS)
+        return self._domain_words
 
     def _clause_norm(self, cid: str) -> str:
         """A clause's text normalised as questions are (老师 → 教师 …), for comparing words."""

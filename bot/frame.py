@@ -165,7 +165,7 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
-                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
 ON_BEHALF = re.compile(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
@@ -359,6 +359,8 @@ SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,
 SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
                                r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
                                r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
+# "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
+WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
 RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
                                 r"\bwho (is|will be) (responsible|accountable|liable)|\bwho issues\b", re.I)
@@ -427,7 +429,7 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG.finditer(text))
 
 
-_SEG = re.compile(r"[，,；;。\s]+")
+_SEG = re.compile(r"[，,；;。？?！!\s]+")
 
 
 # "for people from society, not only for our own students": students are the contrast, not the subject
@@ -441,6 +443,20 @@ def subject_groups(texts: list[str], groups: list[str]) -> list[str]:
     if "public" in groups and "student" in groups and _any([CONTRAST_STUDENTS], texts):
         return [g for g in groups if g != "student"]
     return groups
+
+
+def _segments(text: str, lang: str) -> list[str]:
+    if lang == "en":
+        return [s for s in re.split(r"(?<=[.!?])\s+|[;,]\s*", text) if s.strip()]
+    return [s for s in _SEG.split(text) if s.strip()]
+
+
+def question_segments(text: str, lang: str, is_question) -> list[str]:
+    """Every segment of a question that asks something ("已经开展认定好几年了" states, it is left out)."""
+    if lang == "en":  # "When we change our scope, do …?": a leading clause with a wh-word does not ask
+        return [re.sub(r"^\s*(when|if|once|after|before|since|as|because|although|while)\b[^,?]*,\s*", "", s, flags=re.I)
+                for s in re.split(r"(?<=[.!?])\s+", text) if s.strip().endswith("?")]
+    return [s for s in _segments(text, lang) if is_question(s)]
 
 
 def question_part(text: str, lang: str, is_question) -> str:
@@ -469,7 +485,7 @@ OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学
 STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我是(学生)?家长|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
 SCHOOL_SUBJECT = re.compile(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
 BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
-BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪些|什么)(工作|事)|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
+BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪些|什么)(工作|事|要求|任务)|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
                          r"what (do|should|must) (we|it|they) do|(our|its|their) role|responsib", re.I)
 _BUREAU_OVERSIGHT = re.compile(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
 
@@ -485,7 +501,8 @@ def bureau_clause(texts: list[str]) -> str | None:
         return "3.2"
     if _any([r"社会培训评价组织|申报材料|附件1|附件2|social_org"], texts):
         return "2.2"
-    if _any([r"^\s*(请问)?(作为)?(我们)?(市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门))|(city|municipal) (bureau|department)s? (do|should|must)"], texts):
+    if _any([r"^\s*(请问)?(作为)?(我们)?(市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门))|(city|municipal) (bureau|department)s? (do|should|must)|"
+             r"(对|给)(各)?(市局|市人社(局|厅|部门)).{0,6}(提了|有|提出)?(哪些|什么)(要求|任务)"], texts):
         return "3.5"  # "市人社局对技工院校认定工作要做哪些事": the bureaus' part in general (3.5)
     return None
 
@@ -557,6 +574,7 @@ def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> 
 DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行|参加|报名|加入)(呢)?[?？]*\s*$|"
                             r"^\s*(那|那么)?(后续|之后|然后|接下来|下一步)(的)?(工作|要做|该做|怎么|还有|有)|"
                             r"^\s*(那|那么)?(是)?(省里|省厅|市里|市局|上面|上级|人社部门|国家)(会|能|要)?(统一)?(给|发|提供|下发|组织|出)(吗|么|不|呢|吧)?[?？]*\s*$|"
+                            r"^\s*(是)?[^，,。？?交报送申提]{1,6}还是[^，,。？?]{1,6}(啊|呢|吗|呀)?[?？]*\s*$|"
                             r"^\s*(那)?(跟|和|与|同)?(咱们|我们|山东|这边|本省|咱|省内)?(这边)?(的)?(一样|相同|一致|差不多)(吗|不|么|吧)?[?？]*\s*$|"
                             r"^\s*(那)?(跟|和|与)?(咱们|我们|山东|这边|本省|咱)?(的)?(有)?(什么|啥)?(区别|不同|差别)(吗|么|呢)?[?？]*\s*$|"
                             r"^\s*(那)?(要|需要|得|应该)?(交|提交|准备|报|带)(哪些|什么|啥)(材料|东西|资料)(呢)?[?？]*\s*$|"  # "…怎么申请，要交哪些材料"
@@ -580,7 +598,7 @@ _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也
 _CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
                  "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市",
                  "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确",
-                 "你校", "贵校", "该校", "你们", "我校", "本校"}
+                 "你校", "贵校", "该校", "你们", "我校", "本校", "制定", "制订", "出台"}
 _EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
 
 

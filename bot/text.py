@@ -283,7 +283,8 @@ def is_yes_no(text: str, lang: str) -> bool:
 MIXED_EN_ASK = re.compile(r"(?:^|[\s—–,.;:])(?:can|could|may|should|must|do|does|is|are)\s+(?:we|i|they|it|our|the|a|an)\b[^?？]*[?？]\s*$", re.I)
 
 
-A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有")
+A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|"
+                         r"([\u4e00-\u9fff])不\1(?!\1)|(了|过|效|完|好|到|批|交|报)没有?[?？]*\s*$")
 TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
