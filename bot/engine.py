@@ -523,6 +523,9 @@ class Engine:
             head = self.reply(lang, "field_not_in_form", form=self.reply(lang, "form_" + form), field=field,
                               other=self.reply(lang, "form_" + other))
             return self._compose(qid, raw, lang, target, score, [form, other], "no", head, facts, slots, notes, new_state)
+        claim = frame.form_part_claim(self.kb.facts.get("form_part", []), texts)
+        if claim is not None:  # fix13: "附件2第一部分是组织机构及职责对吧": no, it is 总体规划、工作计划
+            return self._form_part_answer(qid, raw, lang, claim, intent, score, facts, slots, notes, new_state)
         st = self._statement(texts)
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
@@ -619,6 +622,21 @@ class Engine:
                 if not slots["levels"]:
                     slots["levels"] = [reg]
         return None
+
+    def _form_part_answer(self, qid, raw, lang, claim, intent: Intent, score, facts, slots, notes, new_state) -> Answer:
+        """fix13: a form's part named by its number and by its words (frame.form_part_claim)."""
+        form, n, m, _ = claim
+        parts = {p["n"]: p for p in self.kb.facts.get("form_part", []) if p.get("form") == form}
+        key = "name_" + lang
+        cn = "零一二三四五六七八九"
+        num = (lambda k: cn[k]) if lang == "zh" else str
+        unit = {"att2": "部分", "att1": "项", "att1.pledge": "条"}[form] if lang == "zh" else \
+            {"att2": "Part", "att1": "Item", "att1.pledge": "Item"}[form]
+        verdict = "yes" if n == m else "no"
+        head = self.reply(lang, "form_part_" + verdict, form=self.reply(lang, "form_" + form.replace(".", "_")), n=num(n),
+                          m=num(m), unit=unit, name=parts[n][key] if n in parts else "", named=parts[m][key])
+        target = self._intent_for_clause(form) or intent
+        return self._compose(qid, raw, lang, target, score, [form], verdict, head, facts, slots, notes, new_state)
 
     def _compose(self, qid, raw, lang, intent: Intent, score, clauses, verdict, head, facts, slots, notes, new_state) -> Answer:
         clauses = list(clauses) + [c for c in intent.clauses if c not in clauses]

@@ -742,3 +742,46 @@ def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
         return None
     return next((a for a in asks if a.kind == "province"), None)
 
+    return len(nums) + len(words) >= 2
+
+
+# ---------------------------------------------------------------- fix13: which part of a form is which
+# "附件2工作方案第一部分是组织机构及职责对吧": the part named by its number is compared with the part named by
+# its words (knowledge/facts.toml [[form_part]]); the pledge's items are its 条 ("承诺书第二条是…").
+
+_ORD = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
+        "7": 7, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "first": 1, "second": 2,
+        "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+PART_ORDINAL = re.compile(r"第\s*(?P<n>[一二三四五六七1-7])\s*(?P<unit>部分|大项|项|章|点|条|块|节)|"
+                          r"\b(part|section|item) (?P<en>[1-7]|one|two|three|four|five|six|seven)\b|"
+                          r"\b(?P<en2>first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
+# the number and the words are said to be the same part: "第一部分是…", "…是第一部分吗", "part 1 is …"
+PART_COPULA = re.compile(r"第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)(就|应该|应当)?(是|为|写的是|讲的是|说的是|写|讲|是说|指)|"
+                         r"(是|为|放在|属于|算)(不是)?(附件\s*[12]|工作方案|基本情况表|承诺书?)?(的)?第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)|"
+                         r"\b(part|section|item) ([1-7]|one|two|three|four|five|six|seven)( of [\w ()]{0,40}?)? (is|covers|about|deals with)\b|"
+                         r"^\s*(is|does) (part|section|item) ([1-7]|one|two|three|four|five|six|seven)\b|"
+                         r"\b(is|are) (in )?(the )?(first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
+PLEDGE_NAMED = re.compile(r"承诺|pledge", re.I)
+PART_FORMS = {"att1": FORM_NAMED["att1"] + r"|basic information form", "att2": FORM_NAMED["att2"] + r"|work plan"}
+
+
+def form_part_claim(parts: list[dict], texts: list[str]) -> tuple[str, int, int, str] | None:
+    """(form, number asked, number of the part named, its name) when a yes/no question says that a form's part
+    of some number is a part it names by its words; None when it does not, or names no part or several."""
+    text = next((t for t in texts if PART_ORDINAL.search(t) and PART_COPULA.search(t)), None)
+    if text is None:
+        return None
+    m = PART_ORDINAL.search(text)
+    n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
+    named = {k for k, p in PART_FORMS.items() if re.search(p, text, re.I)}
+    if PLEDGE_NAMED.search(text) and (m.group("unit") in ("条", "点") or not named):
+        form = "att1.pledge"
+    elif len(named) == 1:
+        form = named.pop()
+    else:
+        return None
+    rest = text[:m.start()] + " " + text[m.end():]
+    hits = [p for p in parts if p.get("form") == form and re.search(p["when"], rest, re.I)]
+    if len({p["n"] for p in hits}) != 1:
+        return None
+    return form, n, hits[0]["n"], hits[0]["name_zh"]
