@@ -105,7 +105,7 @@ def test_a_broken_questionnaire_is_refused(tmp_path, old, new, message):
 
 @pytest.mark.parametrize("name, old, new, message", [
     ("statements.toml", 'clause = "att3.n5"', 'clause = "att3.n9"', r"statements\.toml.*att3\.n9"),
-    ("statements.toml", 'verdict = "no"', 'verdict = "maybe"', r"statements\.toml.*verdict must be yes or no"),
+    ("statements.toml", 'verdict = "no"', 'verdict = "maybe"', r"statements\.toml.*verdict must be yes, no or conditional"),
     ("statements.toml", 'when = ["合并', 'when = ["(合并', r"statements\.toml.*bad pattern"),
     ("statements.toml", 'say_zh = "不需要。附件3注6', 'sayzh = "不需要。附件3注6', r"statements\.toml.*unknown field"),
     ("asks.toml", 'context = "1.1"', 'context = "4.4"', r"asks\.toml.*4\.4"),
