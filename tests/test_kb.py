@@ -124,7 +124,8 @@ def test_statements_and_asks_are_checked_with_the_file_named(tmp_path, name, old
 
 
 def test_statements_and_asks_are_compiled_into_the_knowledge_base(kb):
-    assert len(kb.statements) >= 25 and {s.verdict for s in kb.statements} == {"yes", "no"}
+    assert len(kb.statements) >= 25 and {s.verdict for s in kb.statements} == {"yes", "no", "conditional"}
+    assert all(s.say_zh and s.say_en for s in kb.statements if s.verdict == "conditional")
     assert all(s.clause in kb.clauses for s in kb.statements)
     kinds = {a.kind for a in kb.asks}
     assert {"when", "duration", "amount", "minimum", "website", "province", "equivalence", "definition"} <= kinds
