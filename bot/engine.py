@@ -240,6 +240,9 @@ class Engine:
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
+        columns = frame.columns_asked(ask_texts) if not yes_no else None
+        if columns is not None and self._intent_for_clause(columns) is not None:
+            intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself
         if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
             context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \

@@ -495,7 +495,7 @@ MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|�
                            r"(两份|两个|哪两|哪几|几份|几个)(个|份)?附件|附件.{0,6}(分别)?(叫|是)(什么|啥)|what are the (two )?attachments|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
                            re.I)
-FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
+FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
                       r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
                       r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)|"
@@ -785,3 +785,20 @@ def form_part_claim(parts: list[dict], texts: list[str]) -> tuple[str, int, int,
     if len({p["n"] for p in hits}) != 1:
         return None
     return form, n, hits[0]["n"], hits[0]["name_zh"]
+
+
+# fix13: "附件3认定范围表格有哪几列", "what columns does attachment 3 have": the form's own overview
+COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|表头|项目|字段)|(列|栏目|表头|字段)(有|是|包括)(哪|什么|啥)|"
+                         r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields)", re.I)
+
+
+# "哪些栏可以不填", "哪些栏要涂黄": a note on some columns answers, not the overview
+COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|optional|blank|merge|yellow|remark", re.I)
+
+
+def columns_asked(texts: list[str]) -> str | None:
+    """The one form (att1, att2, att3) whose columns or fields a question asks for."""
+    if not _any([COLUMNS_ASK], texts) or _any([COLUMNS_NOTE], texts):
+        return None
+    named = {k for k, p in FORM_NAMED.items() if _any([p], texts)}
+    return named.pop() if len(named) == 1 else None
