@@ -240,6 +240,10 @@ class Engine:
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
+        note = frame.part_note(self.kb.facts.get("form_part", []), texts) \
+            if not yes_no and first and first[0].startswith("att1") else None
+        if note is not None and self._intent_for_clause(note) is not None:
+            intent_name = self._intent_for_clause(note).name  # fix13: "What documents go with section 5 of 附件1?"
         columns = frame.columns_asked(ask_texts) if not yes_no else None
         if columns is not None and self._intent_for_clause(columns) is not None:
             intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself

@@ -499,7 +499,8 @@ FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
                       r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
                       r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)|"
-                      r"\bseparator\b|\bdelimiter\b", re.I)
+                      r"\bseparator\b|\bdelimiter\b|"
+                      r"(allowed|permitted|possible|valid|accepted) (values|options|entries|choices)|what (values|options|choices)", re.I)
 
 
 FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
@@ -802,3 +803,22 @@ def columns_asked(texts: list[str]) -> str | None:
         return None
     named = {k for k, p in FORM_NAMED.items() if _any([p], texts)}
     return named.pop() if len(named) == 1 else None
+
+
+# fix13: "What supporting documents go with section 5 (full-time staff and assessors) of 附件1?": the note on that item
+PROOF_ASK = re.compile(r"附(什么|啥|哪些|哪几)|(什么|啥|哪些)(证明|材料|复印件)|supporting|proofs?\b|documents?\b|attach", re.I)
+
+
+def part_note(parts: list[dict], texts: list[str]) -> str | None:
+    """The note on the one item of 附件1 a question names (by number or words) when it asks what goes with it."""
+    text = next((t for t in texts if re.search(PART_FORMS["att1"], t, re.I)), None)
+    if text is None or not PROOF_ASK.search(text) or any(re.search(p, text, re.I) for k, p in PART_FORMS.items() if k != "att1"):
+        return None
+    mine = [p for p in parts if p.get("form") == "att1" and p.get("note")]
+    m = PART_ORDINAL.search(text)
+    if m:
+        n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
+        hits = {p["note"] for p in mine if p["n"] == n}
+    else:
+        hits = {p["note"] for p in mine if re.search(p["when"], text, re.I)}
+    return hits.pop() if len(hits) == 1 else None
