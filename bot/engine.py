@@ -219,7 +219,7 @@ class Engine:
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
         if (first == ["att3"] or (first == ["att3.n7"] and not any(frame.MARKING.search(t) for t in texts))) \
-                and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
+                and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) or frame.ADJUST_LIST_FILED.search(text)):
             target = self._intent_for_clause("3.2")  # 附件3 filed to change the certified scope: 3.2 says when and how
             if target is not None:
                 intent_name, first = target.name, ["3.2"]

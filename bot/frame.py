@@ -822,3 +822,8 @@ def part_note(parts: list[dict], texts: list[str]) -> str | None:
     else:
         hits = {p["note"] for p in mine if re.search(p["when"], text, re.I)}
     return hits.pop() if len(hits) == 1 else None
+
+
+# fix13: "调整清单是我们学校自己报，还是由市人社局替我们报": the glossary reads 调整清单 as 认定范围清单 (附件3), but
+# filing the list of changes is 3.2's (the raw words are read)
+ADJUST_LIST_FILED = re.compile(r"调整(清单|的?内容|的?表|后的清单).{0,16}(报|交|提交|上报|审核|送)")
