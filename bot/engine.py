@@ -530,8 +530,8 @@ class Engine:
             head = self.reply(lang, "field_not_in_form", form=self.reply(lang, "form_" + form), field=field,
                               other=self.reply(lang, "form_" + other))
             return self._compose(qid, raw, lang, target, score, [form, other], "no", head, facts, slots, notes, new_state)
-        claim = frame.form_part_claim(self.kb.facts.get("form_part", []), texts)
-        if claim is not None:  # fix13: "附件2第一部分是组织机构及职责对吧": no, it is 总体规划、工作计划
+        claim = frame.form_part_claim(self.kb.facts.get("form_part", []), texts, ask_texts)
+        if claim is not None:  # ("附件1第四项是场地，要附权属证明吧" asks about the proof: the asking segment decides)  # fix13: "附件2第一部分是组织机构及职责对吧": no, it is 总体规划、工作计划
             return self._form_part_answer(qid, raw, lang, claim, intent, score, facts, slots, notes, new_state)
         st = self._statement(texts)
         if st is not None:

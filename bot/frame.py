@@ -766,16 +766,20 @@ PLEDGE_NAMED = re.compile(r"承诺|pledge", re.I)
 PART_FORMS = {"att1": FORM_NAMED["att1"] + r"|basic information form", "att2": FORM_NAMED["att2"] + r"|work plan"}
 
 
-def form_part_claim(parts: list[dict], texts: list[str]) -> tuple[str, int, int, str] | None:
+def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | None = None) -> tuple[str, int, int, str] | None:
     """(form, number asked, number of the part named, its name) when a yes/no question says that a form's part
-    of some number is a part it names by its words; None when it does not, or names no part or several."""
-    text = next((t for t in texts if PART_ORDINAL.search(t) and PART_COPULA.search(t)), None)
+    of some number is a part it names by its words; None when it does not, or names no part or several.
+    The claim is read in the asking segment (`ask_texts`), the form anywhere in the question ("我们在写工作方案，
+    第一部分是组织机构及职责对吧")."""
+    text = next((t for t in (ask_texts or texts) if PART_ORDINAL.search(t) and PART_COPULA.search(t)), None)
     if text is None:
         return None
     m = PART_ORDINAL.search(text)
     n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
-    named = {k for k, p in PART_FORMS.items() if re.search(p, text, re.I)}
-    if PLEDGE_NAMED.search(text) and (m.group("unit") in ("条", "点") or not named):
+    named = {k for k, p in PART_FORMS.items() if re.search(p, text, re.I)} or \
+        {k for k, p in PART_FORMS.items() if _any([p], texts)}
+    if (PLEDGE_NAMED.search(text) or (not named and _any([PLEDGE_NAMED], texts))) \
+            and (m.group("unit") in ("条", "点") or not named):
         form = "att1.pledge"
     elif len(named) == 1:
         form = named.pop()
