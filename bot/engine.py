@@ -239,7 +239,7 @@ class Engine:
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
         if (first == ["att3"] or (first == ["att3.n7"] and not any(frame.MARKING.search(t) for t in texts))) \
-                and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
+                and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) or frame.ADJUST_LIST_FILED.search(text)):
             target = self._intent_for_clause("3.2")  # 附件3 filed to change the certified scope: 3.2 says when and how
             if target is not None:
                 intent_name, first = target.name, ["3.2"]
@@ -260,6 +260,13 @@ class Engine:
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
+        note = frame.part_note(self.kb.facts.get("form_part", []), texts) \
+            if not yes_no and first and first[0].startswith("att1") else None
+        if note is not None and self._intent_for_clause(note) is not None:
+            intent_name = self._intent_for_clause(note).name  # fix13: "What documents go with section 5 of 附件1?"
+        columns = frame.columns_asked(ask_texts) if not yes_no else None
+        if columns is not None and self._intent_for_clause(columns) is not None:
+            intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself
         if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
             context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
@@ -566,6 +573,9 @@ class Engine:
             head = self.reply(lang, "field_not_in_form", form=self.reply(lang, "form_" + form), field=field,
                               other=self.reply(lang, "form_" + other))
             return self._compose(qid, raw, lang, target, score, [form, other], "no", head, facts, slots, notes, new_state)
+        claim = frame.form_part_claim(self.kb.facts.get("form_part", []), texts, ask_texts)
+        if claim is not None:  # ("附件1第四项是场地，要附权属证明吧" asks about the proof: the asking segment decides)  # fix13: "附件2第一部分是组织机构及职责对吧": no, it is 总体规划、工作计划
+            return self._form_part_answer(qid, raw, lang, claim, intent, score, facts, slots, notes, new_state)
         st = self._statement(texts)
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
@@ -662,6 +672,21 @@ class Engine:
                 if not slots["levels"]:
                     slots["levels"] = [reg]
         return None
+
+    def _form_part_answer(self, qid, raw, lang, claim, intent: Intent, score, facts, slots, notes, new_state) -> Answer:
+        """fix13: a form's part named by its number and by its words (frame.form_part_claim)."""
+        form, n, m, _ = claim
+        parts = {p["n"]: p for p in self.kb.facts.get("form_part", []) if p.get("form") == form}
+        key = "name_" + lang
+        cn = "零一二三四五六七八九"
+        num = (lambda k: cn[k]) if lang == "zh" else str
+        unit = {"att2": "部分", "att1": "项", "att1.pledge": "条"}[form] if lang == "zh" else \
+            {"att2": "Part", "att1": "Item", "att1.pledge": "Item"}[form]
+        verdict = "yes" if n == m else "no"
+        head = self.reply(lang, "form_part_" + verdict, form=self.reply(lang, "form_" + form.replace(".", "_")), n=num(n),
+                          m=num(m), unit=unit, name=parts[n][key] if n in parts else "", named=parts[m][key])
+        target = self._intent_for_clause(form) or intent
+        return self._compose(qid, raw, lang, target, score, [form], verdict, head, facts, slots, notes, new_state)
 
     def _compose(self, qid, raw, lang, intent: Intent, score, clauses, verdict, head, facts, slots, notes, new_state) -> Answer:
         clauses = list(clauses) + [c for c in intent.clauses if c not in clauses]

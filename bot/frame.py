@@ -512,11 +512,12 @@ MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|�
                            r"(两份|两个|哪两|哪几|几份|几个)(个|份)?附件|附件.{0,6}(分别)?(叫|是)(什么|啥)|what are the (two )?attachments|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
                            re.I)
-FILL_ASK = re.compile(r"(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
+FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
                       r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
                       r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)|"
-                      r"\bseparator\b|\bdelimiter\b", re.I)
+                      r"\bseparator\b|\bdelimiter\b|"
+                      r"(allowed|permitted|possible|valid|accepted) (values|options|entries|choices)|what (values|options|choices)", re.I)
 
 
 FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
@@ -760,3 +761,91 @@ def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
         return None
     return next((a for a in asks if a.kind == "province"), None)
 
+    return len(nums) + len(words) >= 2
+
+
+# ---------------------------------------------------------------- fix13: which part of a form is which
+# "附件2工作方案第一部分是组织机构及职责对吧": the part named by its number is compared with the part named by
+# its words (knowledge/facts.toml [[form_part]]); the pledge's items are its 条 ("承诺书第二条是…").
+
+_ORD = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
+        "7": 7, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "first": 1, "second": 2,
+        "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
+PART_ORDINAL = re.compile(r"第\s*(?P<n>[一二三四五六七1-7])\s*(?P<unit>部分|大项|项|章|点|条|块|节)|"
+                          r"\b(part|section|item) (?P<en>[1-7]|one|two|three|four|five|six|seven)\b|"
+                          r"\b(?P<en2>first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
+# the number and the words are said to be the same part: "第一部分是…", "…是第一部分吗", "part 1 is …"
+PART_COPULA = re.compile(r"第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)(就|应该|应当)?(是|为|写的是|讲的是|说的是|写|讲|是说|指)|"
+                         r"(是|为|放在|属于|算)(不是)?(附件\s*[12]|工作方案|基本情况表|承诺书?)?(的)?第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)|"
+                         r"\b(part|section|item) ([1-7]|one|two|three|four|five|six|seven)( of [\w ()]{0,40}?)? (is|covers|about|deals with)\b|"
+                         r"^\s*(is|does) (part|section|item) ([1-7]|one|two|three|four|five|six|seven)\b|"
+                         r"\b(is|are) (in )?(the )?(first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
+PLEDGE_NAMED = re.compile(r"承诺|pledge", re.I)
+PART_FORMS = {"att1": FORM_NAMED["att1"] + r"|basic information form", "att2": FORM_NAMED["att2"] + r"|work plan"}
+
+
+def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | None = None) -> tuple[str, int, int, str] | None:
+    """(form, number asked, number of the part named, its name) when a yes/no question says that a form's part
+    of some number is a part it names by its words; None when it does not, or names no part or several.
+    The claim is read in the asking segment (`ask_texts`), the form anywhere in the question ("我们在写工作方案，
+    第一部分是组织机构及职责对吧")."""
+    text = next((t for t in (ask_texts or texts) if PART_ORDINAL.search(t) and PART_COPULA.search(t)), None)
+    if text is None:
+        return None
+    m = PART_ORDINAL.search(text)
+    n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
+    named = {k for k, p in PART_FORMS.items() if re.search(p, text, re.I)} or \
+        {k for k, p in PART_FORMS.items() if _any([p], texts)}
+    if (PLEDGE_NAMED.search(text) or (not named and _any([PLEDGE_NAMED], texts))) \
+            and (m.group("unit") in ("条", "点") or not named):
+        form = "att1.pledge"
+    elif len(named) == 1:
+        form = named.pop()
+    else:
+        return None
+    rest = text[:m.start()] + " " + text[m.end():]
+    hits = [p for p in parts if p.get("form") == form and re.search(p["when"], rest, re.I)]
+    if len({p["n"] for p in hits}) != 1:
+        return None
+    return form, n, hits[0]["n"], hits[0]["name_zh"]
+
+
+# fix13: "附件3认定范围表格有哪几列", "what columns does attachment 3 have": the form's own overview
+COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|表头|项目|字段)|(列|栏目|表头|字段)(有|是|包括)(哪|什么|啥)|"
+                         r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields)", re.I)
+
+
+# "哪些栏可以不填", "哪些栏要涂黄": a note on some columns answers, not the overview
+COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|optional|blank|merge|yellow|remark", re.I)
+
+
+def columns_asked(texts: list[str]) -> str | None:
+    """The one form (att1, att2, att3) whose columns or fields a question asks for."""
+    if not _any([COLUMNS_ASK], texts) or _any([COLUMNS_NOTE], texts):
+        return None
+    named = {k for k, p in FORM_NAMED.items() if _any([p], texts)}
+    return named.pop() if len(named) == 1 else None
+
+
+# fix13: "What supporting documents go with section 5 (full-time staff and assessors) of 附件1?": the note on that item
+PROOF_ASK = re.compile(r"附(什么|啥|哪些|哪几)|(什么|啥|哪些)(证明|材料|复印件)|supporting|proofs?\b|documents?\b|attach", re.I)
+
+
+def part_note(parts: list[dict], texts: list[str]) -> str | None:
+    """The note on the one item of 附件1 a question names (by number or words) when it asks what goes with it."""
+    text = next((t for t in texts if re.search(PART_FORMS["att1"], t, re.I)), None)
+    if text is None or not PROOF_ASK.search(text) or any(re.search(p, text, re.I) for k, p in PART_FORMS.items() if k != "att1"):
+        return None
+    mine = [p for p in parts if p.get("form") == "att1" and p.get("note")]
+    m = PART_ORDINAL.search(text)
+    if m:
+        n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
+        hits = {p["note"] for p in mine if p["n"] == n}
+    else:
+        hits = {p["note"] for p in mine if re.search(p["when"], text, re.I)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+# fix13: "调整清单是我们学校自己报，还是由市人社局替我们报": the glossary reads 调整清单 as 认定范围清单 (附件3), but
+# filing the list of changes is 3.2's (the raw words are read)
+ADJUST_LIST_FILED = re.compile(r"调整(清单|的?内容|的?表|后的清单).{0,16}(报|交|提交|上报|审核|送)")

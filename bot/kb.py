@@ -167,8 +167,11 @@ def _check_statements(data: dict, clauses: dict, path: Path) -> None:
             raise KBError(f"{path}: {where}: unknown field(s) {sorted(set(st) - known)}")
         if st.get("clause") not in clauses:
             raise KBError(f"{path}: {where}: clause `{st.get('clause')}` is not in knowledge/notice.toml")
-        if st.get("verdict") not in ("yes", "no"):
-            raise KBError(f"{path}: {where}: verdict must be yes or no, not {st.get('verdict')!r}")
+        if st.get("verdict") not in ("yes", "no", "conditional"):
+            raise KBError(f"{path}: {where}: verdict must be yes, no or conditional, not {st.get('verdict')!r}")
+        if st.get("verdict") == "conditional" and not (st.get("say_zh") and st.get("say_en")):
+            # fix13: "工种栏可以留空吗" depends on a condition the statement itself must say
+            raise KBError(f"{path}: {where}: a conditional statement needs say_zh and say_en (the condition)")
         if not isinstance(st.get("when"), list) or not st["when"]:
             raise KBError(f"{path}: {where}: `when` must be a non-empty list of patterns")
         for p in st["when"] + list(st.get("unless", [])):

@@ -276,6 +276,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         return False
     if len(text) <= 16 and re.search(r"(必填|必须|需要|要不要|能|可以|行|算|允许|要)[^？?]{0,6}[？?]\s*$", text):
         return True  # "附件3网址必填？": a short claim with a question mark
+    if DECLARATIVE_ASK_ZH.search(text):
+        return True  # fix13: "承诺书第二条是说把经济效益放在首位？": a claim with a question mark
     return bool(YESNO_ZH.search(text))
 
 
@@ -283,9 +285,14 @@ def is_yes_no(text: str, lang: str) -> bool:
 MIXED_EN_ASK = re.compile(r"(?:^|[\s—–,.;:])(?:can|could|may|should|must|do|does|is|are)\s+(?:we|i|they|it|our|the|a|an)\b[^?？]*[?？]\s*$", re.I)
 
 
+# fix13: a claim about what a text says, ending with a question mark, asks whether it is so
+DECLARATIVE_ASK_ZH = re.compile(r"(是说|是指|意思是|说的是|指的是|写的是|讲的是|规定的是|就是说)[^，,。；;]*[?？]\s*$")
+
+
 A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|"
                          r"([\u4e00-\u9fff])不\1(?!\1)|(了|过|效|完|好|到|批|交|报)没有?[?？]*\s*$")
-TAG_QUESTION_ZH = re.compile(r"(对|是|行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
+# fix13: "那个表只有6行" counts rows, 行 after a number is no tag
+TAG_QUESTION_ZH = re.compile(r"(对|是|(?<![\d一二三四五六七八九十几两多每])行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
 FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
 

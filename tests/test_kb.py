@@ -105,7 +105,7 @@ def test_a_broken_questionnaire_is_refused(tmp_path, old, new, message):
 
 @pytest.mark.parametrize("name, old, new, message", [
     ("statements.toml", 'clause = "att3.n5"', 'clause = "att3.n9"', r"statements\.toml.*att3\.n9"),
-    ("statements.toml", 'verdict = "no"', 'verdict = "maybe"', r"statements\.toml.*verdict must be yes or no"),
+    ("statements.toml", 'verdict = "no"', 'verdict = "maybe"', r"statements\.toml.*verdict must be yes, no or conditional"),
     ("statements.toml", 'when = ["合并', 'when = ["(合并', r"statements\.toml.*bad pattern"),
     ("statements.toml", 'say_zh = "不需要。附件3注6', 'sayzh = "不需要。附件3注6', r"statements\.toml.*unknown field"),
     ("asks.toml", 'context = "1.1"', 'context = "4.4"', r"asks\.toml.*4\.4"),
@@ -124,7 +124,8 @@ def test_statements_and_asks_are_checked_with_the_file_named(tmp_path, name, old
 
 
 def test_statements_and_asks_are_compiled_into_the_knowledge_base(kb):
-    assert len(kb.statements) >= 25 and {s.verdict for s in kb.statements} == {"yes", "no"}
+    assert len(kb.statements) >= 25 and {s.verdict for s in kb.statements} == {"yes", "no", "conditional"}
+    assert all(s.say_zh and s.say_en for s in kb.statements if s.verdict == "conditional")
     assert all(s.clause in kb.clauses for s in kb.statements)
     kinds = {a.kind for a in kb.asks}
     assert {"when", "duration", "amount", "minimum", "website", "province", "equivalence", "definition"} <= kinds
