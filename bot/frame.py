@@ -67,19 +67,28 @@ def _starts(seq, limit: int = 64) -> tuple[set[str], bool]:
     return out, True
 
 
-@functools.lru_cache(maxsize=2048)
-def anchors(pattern: str) -> re.Pattern | None:
+def compute_anchors(pattern: str) -> frozenset | None:
     """Strings one of which every match of a pattern starts with (lower-case), or None when that cannot
-    be told: a text containing none of them cannot match, and is skipped without running the expression."""
-    if not isinstance(pattern, str):
-        return None
+    be told: a text containing none of them cannot match. Read by `kb build` (parsing is slow)."""
     try:
         got, _ = _starts(_P.parse(pattern, re.I).data)
     except Exception:  # noqa: BLE001 - a pattern this reader does not follow is simply searched
         return None
     if not got or "" in got:
         return None
-    return re.compile("|".join(re.escape(x.lower()) for x in sorted(got, key=len, reverse=True)))
+    return frozenset(x.lower() for x in got)
+
+
+_ANCHORS: dict[str, frozenset] = {}
+
+
+def register_anchors(table: dict[str, list[str]]) -> None:
+    """The knowledge base's precomputed starts (a pattern's starts depend on the pattern alone)."""
+    _ANCHORS.update((p, frozenset(v)) for p, v in table.items())
+
+
+def anchors(pattern) -> frozenset | None:
+    return _ANCHORS.get(pattern) if isinstance(pattern, str) else None
 
 
 def search(pattern, texts: list[str]) -> bool:
@@ -88,7 +97,7 @@ def search(pattern, texts: list[str]) -> bool:
     if words is not None:
         return any(w in t for w in words for t in texts)
     starts = anchors(pattern)
-    if starts is not None and not any(starts.search(t) for t in texts):
+    if starts is not None and not any(a in t for t in texts for a in starts):
         return False
     c = rx(pattern)
     return any(c.search(t) for t in texts)

@@ -15,10 +15,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .frame import Ask, Statement, compile_asks, compile_statements
+from .frame import Ask, Statement, compile_asks, compile_statements, compute_anchors, register_anchors
 from .text import Lexicon, Tokens, normalize_en, normalize_zh
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 MIN_ZH_PHRASINGS = 8
 MIN_EN_PHRASINGS = 3
 COMMON_WORDS = 20000  # general words from jieba's dictionary added to the domain dictionary
@@ -310,6 +310,7 @@ def build(root: Path, db_path: Path) -> dict:
         "schema": SCHEMA_VERSION, "facts": src["facts"], "glossary": src["glossary"],
         "rules": src["rules"], "questionnaire": src["questionnaire"], "replies": src["replies"],
         "actions": src["actions"], "dictionary": dictionary, "statements": src["statements"], "asks": src["asks"],
+        "anchors": pattern_anchors(src),
     }
     db["meta"].insert_all(({"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()), pk="key")
     db.conn.commit()
@@ -317,6 +318,25 @@ def build(root: Path, db_path: Path) -> dict:
     os.replace(tmp, db_path)
     return {"clauses": len(src["clauses"]), "intents": len(intent_rows), "phrasings": len(phrasing_rows),
             "dictionary_words": dictionary.count("\n")}
+
+
+def pattern_anchors(src: dict) -> dict[str, list[str]]:
+    """For every pattern of statements.toml, asks.toml and facts.toml's form fields, the strings one of which
+    each match starts with (see `frame.compute_anchors`): read once here, so that answering never parses them."""
+    patterns = set()
+    for s in src["statements"].get("statement", []):
+        patterns.update(s.get("when", []) + s.get("unless", []))
+    for a in src["asks"].get("ask", []):
+        patterns.update(a.get("when", []))
+        patterns.update(x.get("if", "") for x in a.get("supplied", []))
+    for f in src["facts"].get("form_field", []):
+        patterns.add(f.get("when", ""))
+    out = {}
+    for p in sorted(x for x in patterns if x):
+        got = compute_anchors(p)
+        if got is not None:
+            out[p] = sorted(got)
+    return out
 
 
 def is_stale(root: Path, db_path: Path) -> bool:
@@ -384,6 +404,7 @@ def _read(db_path: Path) -> KnowledgeBase:
     finally:
         conn.close()
     glossary = meta["glossary"]
+    register_anchors(meta.get("anchors", {}))
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
                          meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary),
                          compile_statements(meta["statements"]), compile_asks(meta["asks"]))
