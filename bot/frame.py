@@ -249,7 +249,8 @@ TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 
 _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
 REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
                         r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)", re.I)
-ASKED = re.compile(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])", re.I)
+ASKED = re.compile(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
+                   r"certif(y|ied) .{0,16}\b(at|as|to) (the )?(?P<w>junior|intermediate|senior|preparatory)\b", re.I)
 
 
 def registered_level(norm: str) -> tuple[int | None, int | None]:
@@ -260,7 +261,7 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
         reg = TRAINING.get((m.group("a") or m.group("b") or m.group("c") or "").lower())
     for a in ASKED.finditer(norm):
         if m is None or a.start() >= m.end() or a.end() <= m.start():
-            asked = int(a.group("n")) if a.group("n") else TRAINING.get(a.group("a"))
+            asked = int(a.group("n")) if a.group("n") else TRAINING.get((a.group("a") or a.group("w") or "").lower())
     return reg, asked
 
 
