@@ -64,7 +64,8 @@ GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要�
                           "方式 什么 怎么 如何 哪些 这个 那个 我们 你们 他们 自己 已经 还是 或者 以及 并且 没有 不能 能否 "
                           "是否 一下 一些 所有 各项 其他 其它 根据 按照 通过 利用 充分 切实 加强 做好 同时 进一步 全面 推动 "
                           "问一下 请问 谢谢 你好 应该 必须".split())
-NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]")
+NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]|"
+                             r"^\s*(另外|此外|再问一下|顺便问一下|顺便问下)(?![的个些])(?=\S{4,})")  # fix19 "另外3+2的学生咋算"
 STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
 
 
@@ -238,6 +239,10 @@ class Engine:
                 and any(frame.MATERIALS_ASK.search(t) for t in ask_texts):
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
+        if first == ["att3"] and any(frame.MARKING.search(t) for t in ask_texts) and not yes_no \
+                and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) and self._intent_for_clause("att3.n7"):
+            target = self._intent_for_clause("att3.n7")  # "删掉一个工种 附件3上怎么标": how the change is marked (注7)
+            intent_name, first = target.name, ["att3.n7"]
         if (first == ["att3"] or (first == ["att3.n7"] and not any(frame.MARKING.search(t) for t in texts))) \
                 and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) or frame.ADJUST_LIST_FILED.search(text)):
             target = self._intent_for_clause("3.2")  # 附件3 filed to change the certified scope: 3.2 says when and how
@@ -343,6 +348,10 @@ class Engine:
             target = self._intent_for_clause(st.clause) if st is not None else None
             if target is not None:
                 intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
+            elif frame.contact_confirmed(self.kb.facts.get("contact", []), text) and "contacts" in self.kb.clauses:
+                target = self._intent_for_clause("contacts")  # "Is Wang Weichao reachable at 0531-86018851?"
+                if target is not None:
+                    intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
         if not covered:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
@@ -373,6 +382,11 @@ class Engine:
             # "于金的电话是0531-86018851吗": a name, a unit and a number of two different contacts
             ans.verdict = "no"
             ans.text = self.reply(lang, "no_fixed") + ("" if lang == "zh" else " ") + ans.text
+        elif yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
+                and frame.contact_confirmed(self.kb.facts.get("contact", []), text):
+            # "Is Wang Weichao reachable at 0531-86018851?": that contact's own number
+            ans.verdict = "yes"
+            ans.text = self.reply(lang, "yes_fixed") + ("" if lang == "zh" else " ") + ans.text
         quote = frame.claim_quote(text) if yes_no and lang == "zh" else None
         if quote:  # "我局拟答复：“…”该表述与通知一致吗": the quote is weighed against the clauses, not the rules
             qn = self._norm(quote, lang)
@@ -385,20 +399,66 @@ class Engine:
                     ans.text = head + "\n\n" + self.quote(cid, lang) + "\n\n" + ans.text
                     break
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and not slots["facts"] and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
+                and (not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))) \
+                and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
                                    self.kb.tokens.zh):
             # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
             ans.verdict = "yes"
             ans.text = self.reply(lang, "yes_fixed") + ans.text
         elif yes_no and lang == "zh" and ans.verdict in (None, "yes", "conditional"):
             # "申报社评资质应提交附件1和附件3，是否准确": the clause says all of it but one detail
+            claims = [m.norm] + ([ask_texts[0]] if asked and ask_texts[0] != m.norm else []) \
+                + [p for p in re.split(r"(?<=[？?])", m.norm) if p.endswith(("？", "?")) and p != m.norm][:1]
             for cid in [c for c in ans.clauses[:3] if c in self.kb.clauses]:
-                wrong = frame.contradicts(m.norm, self._clause_norm(cid), self.kb.tokens.zh)
+                # "通知落款是2021年9月1号？我记得是开学那天发的": the asking segment alone may be the claim
+                wrong = next((w for w in (frame.contradicts(c, self._clause_norm(cid), self.kb.tokens.zh) for c in claims) if w), None)
+                if wrong and any(frame.restates(m.norm, self._clause_norm(c), self.kb.tokens.zh) for c in self.kb.clauses):
+                    break  # "开展认定要按鲁人社字2020 49号和50号文件吧": another clause says it all (3.4)
                 if wrong:
                     ans.verdict = "no"
                     ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
                     ans.text = self.reply(lang, "claim_no", wrong=wrong) + "\n\n" + self.quote(cid, lang) + "\n\n" + ans.text
                     break
+            if ans.verdict is None and not slots["facts"]:
+                # "级别以最新颁布的国家职业技能标准设置的级别为准吧": a clause after the first says it all (注5, not 注4)
+                form = ans.clauses[0].split(".")[0] if ans.clauses and ans.clauses[0].startswith("att") else None
+                siblings = [c for c in self.kb.clauses if form and (c == form or c.startswith(form + "."))]  # the form's other notes
+                cid = next((c for c in ans.clauses[1:3] + siblings if c in self.kb.clauses and c != ans.clauses[0]
+                            and frame.restates(m.norm, self._clause_norm(c), self.kb.tokens.zh)), None)
+                if cid is not None:
+                    ans.verdict = "yes"
+                    ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
+                    ans.text = self.reply(lang, "yes_fixed") + self.quote(cid, lang) + "\n\n" + ans.text
+        elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] == ["meta"] \
+                and frame.en_date_claim(text, 2021, 8, 12) is not None:
+            ok = frame.en_date_claim(text, 2021, 8, 12)  # "Was the notice issued on 1 September 2021?"
+            ans.verdict = "yes" if ok else "no"
+            ans.text = self.reply(lang, "yes_fixed" if ok else "no_fixed") + " " + ans.text
+        elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
+                and re.search(r"\b(19|20)\d\d (edition|version)\b", text, re.I) \
+                and re.search(r"\d{4}年版", self._clause_norm(ans.clauses[0])):
+            # "Is the occupation code based on the 2022 edition?": the clause names its edition
+            asked_ed = re.search(r"\b((?:19|20)\d\d) (edition|version)\b", text, re.I).group(1)
+            ok = asked_ed + "年版" in self._clause_norm(ans.clauses[0])
+            ans.verdict = "yes" if ok else "no"
+            ans.text = self.reply(lang, "yes_fixed" if ok else "no_fixed") + " " + ans.text
+        elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in ("att1", "att2", "att3") \
+                and frame.en_count_claim(text) is not None:
+            n, what = frame.en_count_claim(text)  # "Does attachment 1 have five parts?"
+            form = ans.clauses[0]
+            true_n = len([c for c in self.kb.clauses if re.fullmatch(re.escape(form) + r"\.n\d+", c)]) if what == "notes" \
+                else len(frame._ITEM_SEP.findall(self._clause_norm(form)))
+            if true_n:
+                verdict = "yes" if n == true_n else "no"
+                ans.verdict = verdict
+                ans.text = self.reply(lang, f"count_{what}_{verdict}", form=self.reply(lang, "form_" + form), n=true_n) + "\n\n" + ans.text
+        elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses:
+            # "Is 人社职司便函〔2019〕52号 one of the documents this notice is based on?": the Chinese words quoted
+            # are the clause's own
+            said = frame.quoted_cjk(text, self._clause_norm(ans.clauses[0]), lambda x: self._norm(x, "zh"))
+            if said is not None:
+                ans.verdict = "yes" if said else "no"
+                ans.text = self.reply(lang, "yes_fixed" if said else "no_fixed") + " " + ans.text
         if yes_no and ans.verdict in ("yes", "no"):
             st = self._statement(texts)
             consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []
@@ -576,6 +636,32 @@ class Engine:
         claim = frame.form_part_claim(self.kb.facts.get("form_part", []), texts, ask_texts)
         if claim is not None:  # ("附件1第四项是场地，要附权属证明吧" asks about the proof: the asking segment decides)  # fix13: "附件2第一部分是组织机构及职责对吧": no, it is 总体规划、工作计划
             return self._form_part_answer(qid, raw, lang, claim, intent, score, facts, slots, notes, new_state)
+        present = frame.field_in_form(self.kb.facts.get("form_only_field", []), texts)
+        if present is not None:  # "附件3表里有备案号这一栏吗": that form has it
+            form, field = present
+            target = self._intent_for_clause(form) or intent
+            head = self.reply(lang, "field_in_form", form=self.reply(lang, "form_" + form), field=field)
+            return self._compose(qid, raw, lang, target, score, [form], "yes", head, facts, slots, notes, new_state)
+        if lang == "zh":  # "附件1一共六部分？", "附件3注释有五条吧": count the form's parts or notes
+            named = [k for k in ("att1", "att2", "att3") if re.search(frame.FORM_NAMED[k], texts[0])]
+            form = named[0] if len(named) == 1 else None
+            notes_n = len([c for c in self.kb.clauses if form and re.fullmatch(re.escape(form) + r"\.n\d+", c)])
+            counted = frame.count_claim(texts[0], form, self._clause_norm(form), notes_n) if form else None
+            if counted is not None:
+                verdict, n, what = counted
+                head = self.reply(lang, f"count_{what}_{verdict}", form=self.reply(lang, "form_" + form), n=n)
+                target = self._intent_for_clause(form) or intent
+                return self._compose(qid, raw, lang, target, score, [form], verdict, head, facts, slots, notes, new_state)
+        if lang == "zh":  # "附件1第三项是写场地设备的吧": the form's numbered items say which holds it
+            named = [k for k in ("att1", "att2") if re.search(frame.FORM_NAMED[k], texts[0])]
+            form = named[0] if len(named) == 1 else (intent.clauses[0] if intent.clauses[:1] in (["att1"], ["att2"]) else None)
+            item = frame.item_claim(texts[0], self._clause_norm(form), self.kb.tokens.zh) if form else None
+            if item is not None:
+                verdict, num = item
+                asked = frame._ITEM_NUM.get(frame._ITEM_ASKED.search(texts[0]).group(1), frame._ITEM_ASKED.search(texts[0]).group(1))
+                head = self.reply(lang, "item_" + verdict, form=self.reply(lang, "form_" + form), item=num, asked=asked)
+                target = self._intent_for_clause(form) or intent
+                return self._compose(qid, raw, lang, target, score, [form], verdict, head, facts, slots, notes, new_state)
         st = self._statement(texts)
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)

@@ -174,7 +174,7 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
-                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
 ON_BEHALF = re.compile(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
@@ -373,11 +373,13 @@ SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩�
 WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
 RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
+                                r"(遵循|遵守|坚持|按照?)(的)?(什么|啥|哪些|哪个|哪条)?原则(?!上)|原则是(什么|啥|哪)|(什么|啥|哪些|哪个|哪条)原则(?!上)|"  # fix19 "认定工作要遵循的原则是啥"
+
                                 r"\bwho (is|will be) (responsible|accountable|liable)|\bwho issues\b", re.I)
 # "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
 PRIORITY_ASK = re.compile(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
                           r"\bwho (comes|should come|goes) first\b|\b(priority|prioriti[sz]e)\b", re.I)
-MARKING = re.compile(r"黄|颜色|底色|涂|标注|标记|备注|yellow|colou?r|highlight|mark|remark", re.I)
+MARKING = re.compile(r"黄|颜色|底色|涂|标注|标记|备注|(怎么|如何|咋|怎样)标|标(一下|出来|成|上)|yellow|colou?r|highlight|mark|remark", re.I)
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
 CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
@@ -412,7 +414,7 @@ OMISSION = re.compile(r"(可以|能|可不可以|能不能|能否|是否可以)(
 OMISSION_EN = re.compile(r"\b(?P<neg>leave|leaving)\b.{0,30}\b(off|out|blank|unsigned|unstamped)\b|"
                          r"\b(?P<neg2>not|without)\b (to )?(a |the |any )?(attach|attaching|stamp|stamping|seal|sealing|sign|signing|"
                          r"signature|fill|filling|submit|submitting|include|including|proof|copy|copies|highlight|remark|"
-                         r"legal representative)|\b(?P<neg3>skip|omit|drop)\w*\b", re.I)
+                         r"legal representative)|\b(?P<neg3>skip|omit|drop)\w*\b(?! (an?|the|one|some|our) (occupations?|work types?|trades?|levels?|jobs?|rows?))", re.I)
 
 
 def omission(text: str, consumed: list[str] = (), lang: str = "zh") -> bool:
@@ -524,7 +526,7 @@ MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|�
                            re.I)
 FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
-                      r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what goes (in|between)|what (separator|delimiter|format)|"
+                      r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what (options|choices) (are there|do we have|can we (choose|tick|pick))|what goes (in|between)|what (separator|delimiter|format)|"
                       r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)|"
                       r"\bseparator\b|\bdelimiter\b|"
                       r"(allowed|permitted|possible|valid|accepted) (values|options|entries|choices)|what (values|options|choices)", re.I)
@@ -568,6 +570,27 @@ def field_not_in_form(only: list[dict], texts: list[str]) -> tuple[str, str, str
     return None
 
 
+# fix19 "附件3表里有备案号这一栏吗": whether the form named has a field (only the asking of presence)
+FIELD_PRESENT_ASK = re.compile(r"(有没有|有无|是否有|有)[^，,。？?]{0,10}(这一?|那一?)?(?<!选)(栏|项|列|格|一栏|一项|字段)(吗|么|嘛|没有|不|吧|对吧)?[?？]*\s*$|"
+                               r"\bis there (a|an) .{0,30}\b(field|column|box)\b", re.I)
+
+
+def field_in_form(only: list[dict], texts: list[str]) -> tuple[str, str] | None:
+    """(the form, the field) when the question names one form and asks whether it has a field that
+    only that form has, else None."""
+    named = {k for k, p in FORM_NAMED.items() if _any([p], texts)}
+    if len(named) != 1 or not _any([FIELD_PRESENT_ASK], texts) or any(_NEGATION.search(re.sub(r"有没有|是否|没有[?？]*\s*$", "", t)) for t in texts[:1]):
+        return None
+    form = named.pop()
+    for f in only:
+        if f["form"] != form:
+            continue
+        for x in f["fields"]:
+            if _any([x["names"]], texts):
+                return form, x["label"]
+    return None
+
+
 def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> str | None:
     """"机构性质有哪几种可选" matched to 附件3's 机构类型: a field that only another form has (附件1's
     机构性质) names that form's clause, when the question asks how to fill it."""
@@ -598,19 +621,42 @@ CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
 
 _ASK_FORMS = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|对不对|是否|能否|"
                         r"(对|是|行|可以|没错)?(吧|吗|嘛|么|呢|不)[啊呀哈呢\s?？!！。.~]*$|[?？!！。~\s]+$")
-_NEGATION = re.compile(r"[不没无非未别勿否]")
+_NEGATION = re.compile(r"[不没无非未勿否]|(?<![分级区类性差特个识鉴辨告])别(?![的处人家])")  # fix19: 级别、分别 do not negate
 _STRONG = re.compile(r"必须|一定|只能|只有|只|仅|全部|所有|一律|都要|均须|务必")
 _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上", "规定", "要求", "写", "说", "提到", "是", "的", "了", "按",
            "按照", "依据", "根据", "要", "需要", "可以", "能", "应该", "应", "须", "得", "都", "就", "也", "还", "我们", "咱们",
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
-           "份", "月份", "当中", "电话", "号码", "电话号码"}  # "电话是0531-86914920对吧": the number is checked
+           "份", "月份", "当中", "电话", "号码", "电话号码", "填", "填写", "一共", "共", "总共", "已经", "已"}  # "电话是0531-86914920对吧": the number is checked
 _NUM = re.compile(r"\d+")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
 _CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
                  "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市",
                  "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确",
-                 "你校", "贵校", "该校", "你们", "我校", "本校", "制定", "制订", "出台"}
+                 "你校", "贵校", "该校", "你们", "我校", "本校", "制定", "制订", "出台", "印发", "发布", "下发", "发文", "成文"}
 _EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
+
+
+# fix19: how a claim may word what its clause says ("调整认定范围" for 3.2's "调整认定职业（工种）、等级")
+_SAID_AS = {"范围": ("认定职业",), "认定范围": ("认定职业",), "对象": ("面向",), "认定对象": ("面向",)}
+_VERB_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(上去|上来|上|过去|好|完)$")
+
+
+def _said(word: str, clause_text: str) -> bool:
+    """Whether the clause says the word: as written, in the clause's own wording, or a verb without its
+    direction or result ("报上去" is 报)."""
+    if word in clause_text or any(a in clause_text for a in _SAID_AS.get(word, ())):
+        return True
+    stem = _VERB_TAIL.sub("", word)
+    return stem != word and bool(stem) and stem in clause_text
+
+
+def _claim_text(question: str) -> str:
+    """The claim of a yes/no question, its asking forms taken off and dates written as the notice does."""
+    q = _ASK_FORMS.sub("", question)
+    q = re.sub(r"(?<![\d])(\d{2})年", r"20\1年", q)  # 21年 → 2021年
+    q = re.sub(r"(\d{1,2}月\d{1,2})[号日]", r"\1日 ", q)  # 8月12号发的 → 8月12日 发的
+    q = re.sub(r"附件\s*[1-3]\s*(的)?(注释?|说明)\s*[1-7]\s*(条)?|^(注释?)\s*[1-7]\s*(条)?", " ", q)  # "附件1注3说…": the note's address
+    return re.sub(r"(\d{4})版", r"\1年版", q)  # 2015版 → 2015年版
 
 
 def restates(question: str, clause_text: str, tokenize) -> bool:
@@ -618,8 +664,7 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     notice's date: a yes/no question whose every content word and number the clause itself says, with
     no negation and no stronger claim (必须, 只…) than the clause makes, is confirmed by that clause.
     Both texts are normalised the same way; `tokenize` splits the question into words."""
-    q = _ASK_FORMS.sub("", question)
-    q = re.sub(r"(?<![\d])(\d{2})年", r"20\1年", q)  # 21年 → 2021年
+    q = _claim_text(question)
     if not q or _NEGATION.search(q):
         return False
     if any(m.group(0) not in clause_text for m in _STRONG.finditer(q)):
@@ -631,10 +676,10 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     words = []
     for w in tokenize(q):
         w = _EDGE.sub("", w)  # "按鲁人", "里列": a function character glued on by the segmenter
-        if w and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
                 and not (len(w) == 1 and w in _FUNCTION_CHARS):
             words.append(w)  # a content character counts too: "教学计划前" is not "教学计划后"
-    if any(w not in clause_text for w in words):
+    if any(not _said(w, clause_text) for w in words):
         return False
     return 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
 
@@ -652,18 +697,26 @@ SLOTS = {
     "affiliation": re.compile(r"(省属|市属|县属|区属)"),
     "level": re.compile(r"([一二三四五])级"),
     "body": re.compile(r"(职业能力建设处|公共就业和人才服务中心|认定工作机构)"),
+    # fix19: "落款是2021年9月1号" (8月12日), "附件2模板一共五部分" (七部分)
+    "date": re.compile(r"(\d{1,2}月\d{1,2})日"),
+    "year": re.compile(r"(20\d\d)年(?!版)"),
+    "item": re.compile(r"第\s*([一二三四五六七])\s*项"),
+    "count": re.compile(r"(?<![第\d])([一二三四五六七八九十两]|\d{1,2})(?:个)?(部分|条|项|类|种)(?![类别型])"),
 }
 
+
+
+_DATED = re.compile(r"落款|印发|发布|下发|发文|成文|日期|发的")
 
 
 def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     """A yes/no claim that says what its clause says but for one detail of a kind the clause also
     states differently (an attachment, a document number, an edition, a colour, 省属/市属, a level, the
     body filed with): the detail the clause does not say, else None. Both texts normalised alike."""
-    q = _ASK_FORMS.sub("", question)
+    q = _claim_text(question)
     if not q or _NEGATION.search(q):
         return None
-    wrong = None
+    wrong = kind_wrong = None
     rest = q
     for kind, pattern in SLOTS.items():
         asked = {m.group(1) for m in pattern.finditer(q)}
@@ -671,18 +724,49 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
         if asked and said and asked - said and wrong is None:
             wrong = next(iter(asked - said))
             wrong = next(m.group(0) for m in pattern.finditer(q) if m.group(1) == wrong)
+            kind_wrong = kind
         rest = pattern.sub(" ", rest)
     if wrong is None:
-        return None
+        return _polarity(q, clause_text, tokenize)
     words = []
     for w in tokenize(rest):
         w = _EDGE.sub("", w)
-        if w and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
                 and not (len(w) == 1 and w in _FUNCTION_CHARS):
             words.append(w)
-    if not words or any(w not in clause_text for w in words):
+    if not words and kind_wrong in ("date", "year") and _DATED.search(q):
+        return wrong  # "通知落款是2021年9月1号": the notice's date asked, and another given
+    if not words or any(not _said(w, clause_text) for w in words):
         return None  # the changed detail is evidence of its own: one other word of the clause is enough
     return wrong
+
+
+_NEGATED_IN_CLAUSE = "(?:不|没有|没|无|未|尚未)"
+
+
+def _polarity(q: str, clause_text: str, tokenize) -> str | None:
+    """"优先认定对象是已经具备学生认定资格的技工院校学生" against 3.3's "优先面向不具备…资格的技工院校学生":
+    a claim whose every word the clause says, but one word the clause only ever says negated. That word,
+    else None."""
+    words = []
+    for w in tokenize(q):
+        w = w if w in _SAID_AS else _EDGE.sub("", w)  # "对象" keeps its 对
+        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+                and not (len(w) == 1 and w in _FUNCTION_CHARS):
+            words.append(w)
+    if len(words) < 3 or any(not _said(w, clause_text) for w in words):
+        return None
+    flipped = [(i, w) for i, w in enumerate(words) if len(w) >= 2 and w in clause_text
+               and not re.sub(_NEGATED_IN_CLAUSE + re.escape(w), "", clause_text).count(w)]
+    if len(flipped) != 1 or flipped[0][0] + 1 >= len(words):
+        return None
+    i, w = flipped[0]
+    # the same thing negated: the claim's next word follows it in the clause ("不具备学生…资格", not
+    # "具备社会培训评价组织资质" against a clause that says 不具备 only of students' schools)
+    after = re.escape(words[i + 1])
+    if not re.search(_NEGATED_IN_CLAUSE + re.escape(w) + ".{0,4}" + after, clause_text):
+        return None
+    return w
 
 
 # "我局拟答复：“…”该表述与通知一致吗": a quoted claim whose accuracy is asked
@@ -754,9 +838,27 @@ def contacts_named(contacts: list[dict], text: str) -> set[int]:
         phone = re.sub(r"\D", "", c.get("phone", ""))
         unit = c.get("unit", "")
         units = {unit, unit.replace("省人力资源社会保障厅", ""), unit.replace("省", "", 1)} - {""}
-        if c.get("name") and c["name"] in text or (phone and phone[-8:] in digits) or any(u in text for u in units if len(u) >= 4):
+        if c.get("name") and c["name"] in text or (phone and phone[-8:] in digits) or any(u in text for u in units if len(u) >= 4) \
+                or (c.get("name_en") and c["name_en"].lower() in text.lower()):
             out.add(i)
     return out
+
+
+def contact_confirmed(contacts: list[dict], text: str) -> bool:
+    """"Is Wang Weichao reachable at 0531-86018851?": one contact named, by name or unit, together with
+    that same contact's phone number, and no other contact named."""
+    if len(contacts_named(contacts, text)) != 1:
+        return False
+    digits = re.sub(r"\D", "", text)
+    for c in contacts:
+        phone = re.sub(r"\D", "", c.get("phone", ""))
+        unit = c.get("unit", "")
+        units = {unit, unit.replace("省人力资源社会保障厅", ""), unit.replace("省", "", 1)} - {""}
+        named = (c.get("name") and c["name"] in text) or (c.get("name_en") and c["name_en"].lower() in text.lower()) \
+            or any(u in text for u in units if len(u) >= 4)
+        if named and phone and phone[-8:] in digits:
+            return True
+    return False
 
 
 # "我们是河北的技工学校，可以按这个通知申报吗": the asker is in another province (the notice is Shandong's)
@@ -859,3 +961,122 @@ def part_note(parts: list[dict], texts: list[str]) -> str | None:
 # fix13: "调整清单是我们学校自己报，还是由市人社局替我们报": the glossary reads 调整清单 as 认定范围清单 (附件3), but
 # filing the list of changes is 3.2's (the raw words are read)
 ADJUST_LIST_FILED = re.compile(r"调整(清单|的?内容|的?表|后的清单).{0,16}(报|交|提交|上报|审核|送)")
+
+
+# ---------------------------------------------------------------- fix19: what a numbered item of a form holds
+
+_ITEM_ASKED = re.compile(r"第\s*([一二三四五六七1-7])\s*(?:项|部分|块|栏|大项)")
+_ITEM_NUM = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七"}
+_ITEM_SEP = re.compile(r"([一二三四五六七])、")
+_ITEM_FILLER = re.compile(r"附件\s*[1-3]|基本情况表|工作方案|模板|表格?|里面?|的|是|写|填|填写|讲|关于|内容|情况|等|吧|吗|呢|么|对吧|是不是|对不对|"
+                          r"没错|应该|要|有|就|这|那|一项|这一项|[\s，,。？?！!]")
+
+
+def item_claim(text: str, form_text: str, tokenize) -> tuple[str, str] | None:
+    """"附件1第三项是写场地设备的吧": a claim that item N of a form holds something. The form's numbered
+    items ("三、组织优势…。四、场地设备…") are searched for the words the claim gives: if exactly one
+    item holds them all, the verdict is yes when it is item N, else no. Returns (verdict, that item's
+    number) or None."""
+    m = _ITEM_ASKED.search(text)
+    if not m:
+        return None
+    asked = _ITEM_NUM.get(m.group(1), m.group(1))
+    parts = _ITEM_SEP.split(form_text)
+    items = {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+    if asked not in items:
+        return None
+    rest = _ITEM_FILLER.sub(" ", text[:m.start()] + " " + text[m.end():])
+    if _NEGATION.search(rest):
+        return None  # "第三项不是写场地的吧": a negated claim is left to the other readings
+    words = [w for w in tokenize(rest) if w.strip() and re.search(r"\w", w) and not (len(w) == 1 and w in _FUNCTION_CHARS)]
+    if not words or sum(len(w) for w in words) < 2:
+        return None
+    holding = [n for n, body in items.items() if all(w in body for w in words)]
+    if len(holding) != 1:
+        return None
+    return ("yes" if holding[0] == asked else "no"), holding[0]
+
+
+# fix19: an English claim that quotes the notice's Chinese wording of a document
+_CJK_SPAN = re.compile(r"[\u4e00-\u9fff〔〕（）()\d]{6,}")
+_EN_BASIS = re.compile(r"\b(based on|basis|bases|rests? on|cites?|cited|refers? to|referenced|according to)\b", re.I)
+
+
+def quoted_cjk(text: str, clause_text: str, norm) -> bool | None:
+    """"Is 人社职司便函〔2019〕52号 one of the documents this notice is based on?": True when every Chinese
+    document reference quoted is in the clause, False when one differs from the clause's only in its
+    number, None when the question is not of that kind."""
+    spans = [m.group(0) for m in _CJK_SPAN.finditer(text) if re.search(r"号|文|函", m.group(0))]
+    if not spans or not _EN_BASIS.search(text):
+        return None
+    said = [norm(x) in clause_text for x in spans]
+    if all(said):
+        return True
+    for x in spans:
+        num = SLOTS["document"].search(norm(x))
+        stem = norm(x)[:num.start()] if num else ""
+        if num and len(stem) >= 4 and stem in clause_text:
+            return False  # "人社职司便函〔2019〕53号": that series, another number
+    return None
+
+
+# fix19: how many parts a form has, how many notes
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_PARTS_ASKED = re.compile(r"(?:一共|共|总共|总计|分|分为|分成)(?:有|是)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个)?(?:部分|大项|项|块|大块|大部分)")
+_NOTES_ASKED = re.compile(r"(?:注释|注|说明|填表说明)(?:一共|共|总共)?(?:有|是)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|个|项|点)|"
+                          r"(?:一共|共|总共)(?:有)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|个)(?:注释|注|说明)")
+
+
+def count_claim(text: str, form: str, form_text: str, note_count: int) -> tuple[str, int, str] | None:
+    """"附件1一共六部分？", "附件3注释有五条吧": a claim of how many numbered parts a form has, or how many
+    notes. Returns (verdict, the true count, "parts" | "notes") or None."""
+    if _NEGATION.search(re.sub(r"是不是|有没有|对不对", "", text)):
+        return None
+    m = _NOTES_ASKED.search(text)
+    if m and note_count:
+        g = m.group(1) or m.group(2)
+        n = int(g) if g.isdigit() else _CN_NUM[g]
+        return ("yes" if n == note_count else "no"), note_count, "notes"
+    m = _PARTS_ASKED.search(text)
+    if m and form in ("att1", "att2"):
+        items = _ITEM_SEP.findall(form_text)
+        if not items:
+            return None
+        g = m.group(1)
+        n = int(g) if g.isdigit() else _CN_NUM[g]
+        return ("yes" if n == len(items) else "no"), len(items), "parts"
+    return None
+
+
+# fix19: English claims of the notice's date and of a form's counts
+_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"], 1)}
+_EN_DATE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)? (january|february|march|april|may|june|july|august|september|october|november|december)"
+                      r"|(january|february|march|april|may|june|july|august|september|october|november|december) (\d{1,2})(?:st|nd|rd|th)?)\b,?(?: (\d{4}))?", re.I)
+_EN_ISSUED = re.compile(r"\b(issued|dated|published|signed|released|sent out|came out|date)\b", re.I)
+_EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_EN_COUNT = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten) (parts|sections|items|notes)\b", re.I)
+
+
+def en_date_claim(text: str, year: int, month: int, day: int) -> bool | None:
+    """"Was the notice issued on 1 September 2021?": whether the date given is the notice's."""
+    m = _EN_DATE.search(text)
+    if not m or not _EN_ISSUED.search(text):
+        return None
+    d = int(m.group(1) or m.group(4))
+    mo = _MONTHS[(m.group(2) or m.group(3)).lower()]
+    y = int(m.group(5)) if m.group(5) else year
+    return (d, mo, y) == (day, month, year)
+
+
+def en_count_claim(text: str) -> tuple[int, str] | None:
+    """"Does attachment 1 have five parts?": (the number, "parts" | "notes")."""
+    m = _EN_COUNT.search(text)
+    if not m:
+        return None
+    g = m.group(1).lower()
+    return (int(g) if g.isdigit() else _EN_NUM[g]), ("notes" if m.group(2).lower() == "notes" else "parts")
+
+
+# fix19: "取得社评资质的技校要优先面向技工院校教师": a description of the subject, not the asker's facts
+SUBJECT_DESC = re.compile(r"(已经?)?(有|具备|取得了?|拿到了?|获得了?)(了)?(社会培训评价组织资质|社会培训评价组织的资质|学生(职业技能等级)?认定资格)(的)(技工院校|学校|机构)")

@@ -42,7 +42,7 @@ YESNO_ZH = re.compile(
     r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
 )
 YESNO_EN = re.compile(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
-                      r"have|has|need|needs|are|isn't|aren't|can't|don't|doesn't)\b", re.I)
+                      r"have|has|need|needs|are|was|were|isn't|aren't|can't|don't|doesn't|wasn't)\b", re.I)
 WH_EN = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
 FOLLOWUP_ZH = re.compile(r"^\s*(那|那么|那如果|如果是|要是|还有|另外|再问|换成|改成)|呢\s*[?？]*\s*$")
 FOLLOWUP_EN = re.compile(r"^\s*(and|what about|how about|and if|what if|also|then)\b", re.I)
@@ -247,6 +247,11 @@ YESNO_TAIL_EN = re.compile(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine
 EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{0,80}?\s(?=(can|could|may|should|must|do|does|is|are) (we|i|the|a|an|our|it|they|you)\b)", re.I)
 
 
+# a claim says something of something: "附件3？" or "工作方案模板？" names a topic and asks nothing yes/no
+CLAIM_PREDICATE = re.compile(r"是|有(?!关)|要(?!求|点)|按|(?<!取)得|需|(?<![人信])用(?!人)|(?<!公)共|(?<![省市权])属|归|就(?!业)|都|只|(?<!人)才|已|(?<!技)能(?!力)|填|写|交|报|附(?!件|表)|签|盖|算|给|让|在|发的|印发|下发|参加|完成|面向|提交|采用|隔开|表示|负责|承担|(?<!填表)说(?!明)|涂|提供")
+PRINCIPLE_ZH = re.compile(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
+
+
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
         if YESNO_TAIL_EN.search(text) or re.match(r"\s*surely\b.*\?\s*$", text, re.I):
@@ -272,9 +277,11 @@ def is_yes_no(text: str, lang: str) -> bool:
         return True  # "金兰领学员能在我们学校认定吗我们学校是有…的": voice input, no punctuation
     if MIXED_EN_ASK.search(text) and not WH_EN.search(text.split("—")[-1]):
         return True  # "我们学校 has 学生认定资格 but no 社评资质 — can we certify social persons?"
-    if WH_ZH.search(text):
-        return False
-    if len(text) <= 16 and re.search(r"(必填|必须|需要|要不要|能|可以|行|算|允许|要)[^？?]{0,6}[？?]\s*$", text):
+    if WH_ZH.search(PRINCIPLE_ZH.sub("", text)):
+        return False  # "按谁评价谁发证谁负责的原则…": the principle's 谁 does not ask
+    if re.search(r"[？?]", text) and not re.search(r"呢\s*[？?]", text) and CLAIM_PREDICATE.search(text):
+        return True  # "工作方案模板一共七部分？", "通知落款是2021年9月1号？我记得…": a claim with a question mark
+    if len(text) <= 16 and re.search(r"(必填|必须|需要|要不要|能(?!力)|可以|行|算|允许|要(?!求|点))[^？?]{0,6}[？?]\s*$", text):
         return True  # "附件3网址必填？": a short claim with a question mark
     if DECLARATIVE_ASK_ZH.search(text):
         return True  # fix13: "承诺书第二条是说把经济效益放在首位？": a claim with a question mark
