@@ -663,6 +663,10 @@ class Engine:
                 target = self._intent_for_clause(form) or intent
                 return self._compose(qid, raw, lang, target, score, [form], verdict, head, facts, slots, notes, new_state)
         st = self._statement(texts)
+        if st is not None and st.verdict == "yes" and st.clause in ("2.3", "1.1", "2.1", "3.1", "3.3") \
+                and any(v is False for k, v in slots["facts"].items()
+                        if k in ("social_org_qualified", "student_cert_qualified", "runs_prep_technician_class", "runs_senior_class")):
+            st = None  # "有社评资质，但没有预备技师班也没有高级技工班，能对本校教师开展二级、三级认定吗": the rules weigh the facts
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])

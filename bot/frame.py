@@ -175,7 +175,8 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
                           r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
-                          r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?")
+                          r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?|"
+                          r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
 ON_BEHALF = re.compile(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
                        r"(?:的)?(?:同事|朋友|领导|老师)?(?:问|咨询|打听|请教)(?:一下|一句|下|个事)?[：:，,\s]+")
@@ -196,14 +197,15 @@ def on_behalf(text: str) -> str:
 
 
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
-ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找我们(来)?(给|为|帮)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
+ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
-GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?认定|certified (at|by) (another|other)|"
+GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
                           r"由(其他|其它|别的|另一所|外)[^，,。？?]{0,16}(技工院校|学校|机构)(为|给|对)(其|他们|他|她)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
-                          r"(another|other) (technical )?(school|body|institution)s? .{0,40}(certify|assess) our")
+                          r"(another|other) (technical )?(school|body|institution)s? .{0,40}(certify|assess) our|"
+                          r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
@@ -232,7 +234,7 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
         w.action = "serve"
     elif _any([TRAINEES], texts) and "teacher" not in groups:
         w.about, w.action = "trainees", "serve"
-    elif _any([GO_ELSEWHERE], texts):
+    elif _any([GO_ELSEWHERE], texts) and "public" not in groups:  # 社会人员 going to a school is 2.1's
         w.about = "own_teachers" if "teacher" in groups else "own_students"
         w.action = "elsewhere"
     elif _any([ENTRUST], texts):
@@ -433,8 +435,12 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     proposition, so the verdict on the notice's statement ("merge? no") is turned round ("right: no
     need"). A negation that the statement's own patterns read ("不附权属证明行不行") is not counted."""
     spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
-    if any(not any(a <= m.start("neg") < b for a, b in spans) for m in NEG_CONFIRMED.finditer(text)):
-        return True
+    for m in NEG_CONFIRMED.finditer(text):
+        lead = re.split(r"[，,。？?；;！!]", text[:m.start()])[-1]
+        if re.search(r"没有?|无|不|未", lead):
+            continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required, no turn
+        if not any(a <= m.start("neg") < b for a, b in spans):
+            return True
     if not CONFIRM.search(text):
         return False
     spans += [m.span() for m in A_NOT_A_FORMS.finditer(text)]  # "是不是必须…" asks; it holds no "不是必须"
