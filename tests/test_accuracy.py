@@ -110,3 +110,17 @@ def test_untuned_fresh_set_holds_its_first_sight_level(engine):
     assert result["full"] >= 0.82, result["failures"]
     assert result["oos"] >= 0.80, result["failures"]
     assert result["verdict"] >= 0.80, result["failures"]
+
+
+@pytest.mark.parametrize("name, full, oos, verdict", [("holdout10.jsonl", 0.87, 0.95, 0.80), ("holdout12.jsonl", 0.86, 0.90, 0.80),
+                                                     ("holdout20.jsonl", 0.82, 0.92, 0.82)])
+def test_measure_sets_hold_their_level(engine, name, full, oos, verdict):
+    """The final measures of session 13, written by people who saw only the notice, SPEC and the scorer:
+    holdout10 and holdout12 were scored (summaries only) while the engine changed and read only after their
+    final score; holdout20 was scored once, at the end (benchmarks/results/*-first-sight.txt,
+    *-unread-final.txt). Only their wrong-direction verdicts were fixed afterwards. The bars sit just
+    under the scores: a guard against regressions, not a target."""
+    result = score(engine, load_jsonl(DATA / name))
+    assert result["full"] >= full, result["failures"]
+    assert result["oos"] >= oos, result["failures"]
+    assert result["verdict"] >= verdict, result["failures"]
