@@ -91,16 +91,29 @@ def anchors(pattern) -> frozenset | None:
     return _ANCHORS.get(pattern) if isinstance(pattern, str) else None
 
 
-def search(pattern, texts: list[str]) -> bool:
-    """Whether a pattern occurs in any of the (lower-case, normalised) texts."""
+@functools.lru_cache(maxsize=1024)
+def _starts_rx(starts: frozenset) -> re.Pattern:
+    return re.compile("|".join(re.escape(a) for a in sorted(starts, key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=32768)
+def _found(pattern, text: str) -> bool:
+    """One pattern in one text; memoised, for a question's texts are searched again and again (its
+    asking segment, its other segments, its parts, the statements and the asked elements)."""
     words = literals(pattern)
     if words is not None:
-        return any(w in t for w in words for t in texts)
+        return any(w in text for w in words)
     starts = anchors(pattern)
-    if starts is not None and not any(a in t for t in texts for a in starts):
-        return False
-    c = rx(pattern)
-    return any(c.search(t) for t in texts)
+    if starts is not None:
+        hit = any(a in text for a in starts) if len(starts) <= 6 else _starts_rx(starts).search(text) is not None
+        if not hit:
+            return False
+    return rx(pattern).search(text) is not None
+
+
+def search(pattern, texts: list[str]) -> bool:
+    """Whether a pattern occurs in any of the (lower-case, normalised) texts."""
+    return any(_found(pattern, t) for t in texts)
 
 
 @dataclass
