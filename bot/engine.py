@@ -78,7 +78,7 @@ class Engine:
                                         keep_trailing_newline=False)
         self._templates: dict[str, jinja2.Template] = {}
         self._statements: dict[tuple, object] = {}
-        self._clause_norms: dict[tuple, str] = {}
+        self._clause_norms: dict[str, str] = {}
         self._domain_words: frozenset | None = None
 
     # ------------------------------------------------------------ rendering
@@ -215,20 +215,16 @@ class Engine:
             if target is not None and intent_name in ("student_levels", "teacher_certification", "certify_social_persons",
                                                       "apply_social_org"):
                 intent_name = target.name
-        if not yes_no and score >= self.settings["suggest_above"] and any(frame.RESPONSIBILITY_ASK.search(t) for t in ask_texts) \
-                and not any(frame._BUREAU_OVERSIGHT.search(t) or re.search(r"监管|监督|备案|管理", t) for t in ask_texts):
-            target = self._intent_for_clause("3.4")  # "委托出去的话证书谁负责": 谁评价、谁发证、谁负责 (3.4)
-            if target is not None:
-                intent_name, score = target.name, max(score, self.settings["abstain_below"])
-        if not yes_no and score >= self.settings["suggest_above"] and slots["facts"].get("student_cert_qualified") is False \
-                and any(frame.WHO_CERTIFIES.search(t) for t in ask_texts) and "teacher" not in slots["groups"]:
-            target = self._intent_for_clause("3.1")  # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
-            if target is not None:
-                intent_name, score = target.name, max(score, self.settings["abstain_below"])
-        if not yes_no and score >= self.settings["suggest_above"] and any(frame.PRIORITY_ASK.search(t) for t in ask_texts):
-            target = self._intent_for_clause("3.3")  # "先给哪些人搞认定": whom to serve first (3.3)
-            if target is not None:
-                intent_name, score = target.name, max(score, self.settings["abstain_below"])
+        if not yes_no and score >= self.settings["suggest_above"]:
+            asks_for = lambda p: any(p.search(t) for t in ask_texts)  # noqa: E731
+            if asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
+                intent_name, score = self._routed("3.4", intent_name, score)  # "委托出去的话证书谁负责": 3.4
+            if slots["facts"].get("student_cert_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
+                    and "teacher" not in slots["groups"]:
+                # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
+                intent_name, score = self._routed("3.1", intent_name, score)
+            if asks_for(frame.PRIORITY_ASK):
+                intent_name, score = self._routed("3.3", intent_name, score)  # "先给哪些人搞认定": whom first (3.3)
         if not yes_no and score >= self.settings["suggest_above"]:
             # "作为市局，收到调整清单，我们要做什么": a city bureau asking about its own part
             bc = frame.bureau_clause(texts)
@@ -393,10 +389,8 @@ class Engine:
             for cid in [c for c in ans.clauses[:3] if c in self.kb.clauses]:
                 wrong = frame.contradicts(qn, self._clause_norm(cid), self.kb.tokens.zh)
                 if wrong or frame.restates(qn, self._clause_norm(cid), self.kb.tokens.zh):
-                    ans.verdict = "no" if wrong else "yes"
-                    ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
                     head = self.reply(lang, "claim_no", wrong=wrong) if wrong else self.reply(lang, "claim_yes")
-                    ans.text = head + "\n\n" + self.quote(cid, lang) + "\n\n" + ans.text
+                    self._settle(ans, "no" if wrong else "yes", cid, head + "\n\n")
                     break
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
                 and (not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))) \
@@ -415,9 +409,7 @@ class Engine:
                 if wrong and any(frame.restates(m.norm, self._clause_norm(c), self.kb.tokens.zh) for c in self.kb.clauses):
                     break  # "开展认定要按鲁人社字2020 49号和50号文件吧": another clause says it all (3.4)
                 if wrong:
-                    ans.verdict = "no"
-                    ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
-                    ans.text = self.reply(lang, "claim_no", wrong=wrong) + "\n\n" + self.quote(cid, lang) + "\n\n" + ans.text
+                    self._settle(ans, "no", cid, self.reply(lang, "claim_no", wrong=wrong) + "\n\n")
                     break
             if ans.verdict is None and not slots["facts"]:
                 # "级别以最新颁布的国家职业技能标准设置的级别为准吧": a clause after the first says it all (注5, not 注4)
@@ -426,22 +418,15 @@ class Engine:
                 cid = next((c for c in ans.clauses[1:3] + siblings if c in self.kb.clauses and c != ans.clauses[0]
                             and frame.restates(m.norm, self._clause_norm(c), self.kb.tokens.zh)), None)
                 if cid is not None:
-                    ans.verdict = "yes"
-                    ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
-                    ans.text = self.reply(lang, "yes_fixed") + self.quote(cid, lang) + "\n\n" + ans.text
+                    self._settle(ans, "yes", cid, self.reply(lang, "yes_fixed"))
         elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] == ["meta"] \
-                and frame.en_date_claim(text, 2021, 8, 12) is not None:
-            ok = frame.en_date_claim(text, 2021, 8, 12)  # "Was the notice issued on 1 September 2021?"
-            ans.verdict = "yes" if ok else "no"
-            ans.text = self.reply(lang, "yes_fixed" if ok else "no_fixed") + " " + ans.text
+                and (dated := frame.en_date_claim(text, 2021, 8, 12)) is not None:
+            self._confirm_en(ans, dated)  # "Was the notice issued on 1 September 2021?"
         elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and re.search(r"\b(19|20)\d\d (edition|version)\b", text, re.I) \
+                and (edition := re.search(r"\b((?:19|20)\d\d) (edition|version)\b", text, re.I)) \
                 and re.search(r"\d{4}年版", self._clause_norm(ans.clauses[0])):
             # "Is the occupation code based on the 2022 edition?": the clause names its edition
-            asked_ed = re.search(r"\b((?:19|20)\d\d) (edition|version)\b", text, re.I).group(1)
-            ok = asked_ed + "年版" in self._clause_norm(ans.clauses[0])
-            ans.verdict = "yes" if ok else "no"
-            ans.text = self.reply(lang, "yes_fixed" if ok else "no_fixed") + " " + ans.text
+            self._confirm_en(ans, edition.group(1) + "年版" in self._clause_norm(ans.clauses[0]))
         elif yes_no and lang == "en" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in ("att1", "att2", "att3") \
                 and frame.en_count_claim(text) is not None:
             n, what = frame.en_count_claim(text)  # "Does attachment 1 have five parts?"
@@ -457,8 +442,7 @@ class Engine:
             # are the clause's own
             said = frame.quoted_cjk(text, self._clause_norm(ans.clauses[0]), lambda x: self._norm(x, "zh"))
             if said is not None:
-                ans.verdict = "yes" if said else "no"
-                ans.text = self.reply(lang, "yes_fixed" if said else "no_fixed") + " " + ans.text
+                self._confirm_en(ans, said)
         if yes_no and ans.verdict in ("yes", "no"):
             st = self._statement(texts)
             consumed = (st.when + st.unless) if st is not None and ans.clauses[:1] == [st.clause] else []
@@ -543,7 +527,8 @@ class Engine:
         return self._statements[key]
 
     def _quoted_clause(self, text: str, lang: str) -> str | None:
-        """The clause a question quotes (6 characters or more, found in that clause's text), else None."""
+        """The one clause a question quotes (8 characters or more, found in that clause's text and no other
+        rule's), else None."""
         for m in frame._QUOTE.finditer(text):
             q = re.sub(r"[……。，,、\s.]+", "", self._norm(m.group(1), lang))
             if len(q) < 8:
@@ -583,15 +568,30 @@ class Engine:
 
     def _clause_norm(self, cid: str) -> str:
         """A clause's text normalised as questions are (老师 → 教师 …), for comparing words."""
-        key = (id(self.kb), cid)
-        if key not in self._clause_norms:
-            if len(self._clause_norms) > 256:
-                self._clause_norms.clear()
-            self._clause_norms[key] = normalize_zh(self.kb.clauses[cid]["text"], self.kb.lexicon)
-        return self._clause_norms[key]
+        if cid not in self._clause_norms:  # an engine serves one knowledge base: its clauses are few and fixed
+            self._clause_norms[cid] = normalize_zh(self.kb.clauses[cid]["text"], self.kb.lexicon)
+        return self._clause_norms[cid]
 
     def _norm(self, text: str, lang: str) -> str:
         return normalize_zh(text, self.kb.lexicon) if lang == "zh" else normalize_en(text, self.kb.lexicon)
+
+    def _settle(self, ans: Answer, verdict: str, cid: str, head: str) -> None:
+        """A claim weighed against clause `cid`: that clause leads, quoted under `head`."""
+        ans.verdict = verdict
+        ans.clauses = [cid] + [c for c in ans.clauses if c != cid]
+        ans.text = head + self.quote(cid, ans.lang) + "\n\n" + ans.text
+
+    def _confirm_en(self, ans: Answer, ok: bool) -> None:
+        """An English claim found true or false: Yes./No. before the topic's answer."""
+        ans.verdict = "yes" if ok else "no"
+        ans.text = self.reply("en", "yes_fixed" if ok else "no_fixed") + " " + ans.text
+
+    def _routed(self, cid: str, intent_name, score: float) -> tuple:
+        """The topic of clause `cid` with at least the covering score, or the topic as it was."""
+        target = self._intent_for_clause(cid)
+        if target is None:
+            return intent_name, score
+        return target.name, max(score, self.settings["abstain_below"])
 
     def _intent_for_clause(self, cid: str) -> Intent | None:
         for it in self.kb.intents.values():

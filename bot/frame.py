@@ -407,12 +407,21 @@ MODAL_NEG_EN = re.compile(r"\b(can't|cannot|can not|don't|doesn't|do not|does no
                           r"mustn't|must not|shouldn't|isn't|aren't|won't|not allowed)\b", re.I)
 
 
+def _consumed(text: str, patterns) -> list[tuple[int, int]]:
+    """Where a statement's own patterns match: a negation inside them is the statement's, not the asker's."""
+    return [m.span() for p in patterns for m in rx(p).finditer(text)]
+
+
+def _free(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return not any(a <= pos < b for a, b in spans)
+
+
 def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
     """"Teachers can't be certified at level 1, right?": as in Chinese, the verdict is turned round."""
     if not CONFIRM_EN.search(text):
         return False
-    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
-    return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG_EN.finditer(text))
+    spans = _consumed(text, consumed)
+    return any(_free(n.start(), spans) for n in MODAL_NEG_EN.finditer(text))
 
 
 A_NOT_A_FORMS = re.compile(r"是不是|能不能|可不可以|要不要|需不需要|用不用|行不行|对不对|有没有|会不会|该不该|是否")
@@ -435,29 +444,26 @@ OMISSION_EN = re.compile(r"\b(?P<neg>leave|leaving)\b.{0,30}\b(off|out|blank|uns
 def omission(text: str, consumed: list[str] = (), lang: str = "zh") -> bool:
     """Whether the question asks to leave out what a statement requires, with a negation that the
     statement's own patterns do not read."""
-    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
-    for m in (OMISSION_EN if lang == "en" else OMISSION).finditer(text):
-        n = next(m.start(g) for g in ("neg", "neg2", "neg3") if m.group(g))
-        if not any(a <= n < b for a, b in spans):
-            return True
-    return False
+    spans = _consumed(text, consumed)
+    return any(_free(next(m.start(g) for g in ("neg", "neg2", "neg3") if m.group(g)), spans)
+               for m in (OMISSION_EN if lang == "en" else OMISSION).finditer(text))
 
 
 def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     """"同一职业的工种不用合并单元格对吧", "那学生是不是就没法认定了": a confirmation of a negated
     proposition, so the verdict on the notice's statement ("merge? no") is turned round ("right: no
     need"). A negation that the statement's own patterns read ("不附权属证明行不行") is not counted."""
-    spans = [m.span() for p in consumed for m in rx(p).finditer(text)]
+    spans = _consumed(text, consumed)
     for m in NEG_CONFIRMED.finditer(text):
         lead = re.split(r"[，,。？?；;！!]", text[:m.start()])[-1]
         if re.search(r"没有?|无|不|未", lead):
             continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required, no turn
-        if not any(a <= m.start("neg") < b for a, b in spans):
+        if _free(m.start("neg"), spans):
             return True
     if not CONFIRM.search(text):
         return False
     spans += [m.span() for m in A_NOT_A_FORMS.finditer(text)]  # "是不是必须…" asks; it holds no "不是必须"
-    return any(not any(a <= n.start() < b for a, b in spans) for n in MODAL_NEG.finditer(text))
+    return any(_free(n.start(), spans) for n in MODAL_NEG.finditer(text))
 
 
 _SEG = re.compile(r"[，,；;。？?！!\s]+")
@@ -493,13 +499,11 @@ def question_segments(text: str, lang: str, is_question) -> list[str]:
 def question_part(text: str, lang: str, is_question) -> str:
     """"我们只有学生认定资格，没申报社评，本校老师能认定吗" → "本校老师能认定吗": the segment that
     asks, when statements come before it ("" when the question is one segment)."""
+    segs = _segments(text, lang)
     if lang == "en":
-        segs = [s for s in re.split(r"(?<=[.!?])\s+|[;,]\s*", text) if s.strip()]
         for i in range(len(segs) - 1, 0, -1):  # ", not only for our own students?" belongs to the question before it
             if _CONTRAST_START.search(segs[i]):
                 segs[i - 1] = segs[i - 1] + ", " + segs.pop(i)
-    else:
-        segs = [s for s in _SEG.split(text) if s.strip()]
     if len(segs) < 2:
         return ""
     for seg in reversed(segs):
@@ -519,6 +523,8 @@ BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社�
 BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪些|什么)(工作|事|要求|任务)|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
                          r"what (do|should|must) (we|it|they) do|(our|its|their) role|responsib", re.I)
 _BUREAU_OVERSIGHT = re.compile(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
+# "事中事后监管是谁负责": supervision is the bureaus' (3.5), not the responsibility of 3.4
+OVERSIGHT = re.compile(_BUREAU_OVERSIGHT.pattern + r"|监督|备案|管理", re.I)
 
 
 def bureau_clause(texts: list[str]) -> str | None:
@@ -678,6 +684,19 @@ def _claim_text(question: str) -> str:
     return re.sub(r"(\d{4})版", r"\1年版", q)  # 2015版 → 2015年版
 
 
+def _content_words(text: str, tokenize, keep=frozenset()) -> list[str]:
+    """The words of a claim that must be found in its clause: fillers, function characters and numbers
+    left out; a function character glued on by the segmenter ("按鲁人", "里列") stripped, unless the word
+    is in `keep`. A content character counts too: "教学计划前" is not "教学计划后"."""
+    words = []
+    for w in tokenize(text):
+        w = w if w in keep else _EDGE.sub("", w)
+        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+                and not (len(w) == 1 and w in _FUNCTION_CHARS):
+            words.append(w)
+    return words
+
+
 def restates(question: str, clause_text: str, tokenize) -> bool:
     """"开展认定是不是要按鲁人社字2020 49号文件" against 3.4, "这个通知是21年8月份发的吗" against the
     notice's date: a yes/no question whose every content word and number the clause itself says, with
@@ -692,12 +711,7 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     have = set(_NUM.findall(clause_text))
     if any(n not in have for n in nums):
         return False
-    words = []
-    for w in tokenize(q):
-        w = _EDGE.sub("", w)  # "按鲁人", "里列": a function character glued on by the segmenter
-        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
-                and not (len(w) == 1 and w in _FUNCTION_CHARS):
-            words.append(w)  # a content character counts too: "教学计划前" is not "教学计划后"
+    words = _content_words(q, tokenize)
     if any(not _said(w, clause_text) for w in words):
         return False
     return 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
@@ -747,12 +761,7 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
         rest = pattern.sub(" ", rest)
     if wrong is None:
         return _polarity(q, clause_text, tokenize)
-    words = []
-    for w in tokenize(rest):
-        w = _EDGE.sub("", w)
-        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
-                and not (len(w) == 1 and w in _FUNCTION_CHARS):
-            words.append(w)
+    words = _content_words(rest, tokenize)
     if not words and kind_wrong in ("date", "year") and _DATED.search(q):
         return wrong  # "通知落款是2021年9月1号": the notice's date asked, and another given
     if not words or any(not _said(w, clause_text) for w in words):
@@ -767,12 +776,7 @@ def _polarity(q: str, clause_text: str, tokenize) -> str | None:
     """"优先认定对象是已经具备学生认定资格的技工院校学生" against 3.3's "优先面向不具备…资格的技工院校学生":
     a claim whose every word the clause says, but one word the clause only ever says negated. That word,
     else None."""
-    words = []
-    for w in tokenize(q):
-        w = w if w in _SAID_AS else _EDGE.sub("", w)  # "对象" keeps its 对
-        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
-                and not (len(w) == 1 and w in _FUNCTION_CHARS):
-            words.append(w)
+    words = _content_words(q, tokenize, keep=_SAID_AS)  # "对象" keeps its 对
     if len(words) < 3 or any(not _said(w, clause_text) for w in words):
         return None
     flipped = [(i, w) for i, w in enumerate(words) if len(w) >= 2 and w in clause_text
