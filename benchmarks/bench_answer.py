@@ -41,7 +41,7 @@ def child_engine(rows):
     t0 = time.perf_counter()
     app = App.from_config()
     engine = app.engine
-    engine.answer("预热")  # first call loads the tokenizer
+    engine.warm()  # as the long-running channels and `ask --jsonl` do: patterns and templates compiled, tokenizer loaded
     load = time.perf_counter() - t0
     sessions, lat, top1, full, n_in, oos_ok, n_oos, v_ok, v_n = {}, [], 0, 0, 0, 0, 0, 0, 0
     for r in rows:

@@ -78,6 +78,8 @@ def ask_jsonl(app, stdin, stdout) -> int:
     sessions: dict[str, dict] = {}
     for lineno, raw in enumerate(read_lines(src), 1):
         qid = None
+        if lineno == 2:  # a batch, not one question: compile everything once rather than question by question
+            app.engine.warm()
         try:
             if raw is None:
                 raise ValueError(f"line too long (over {MAX_LINE_BYTES} bytes)")
@@ -208,7 +210,9 @@ def cmd_kb(args) -> int:
 def cmd_chat(args) -> int:
     from .channels.terminal import run_chat
 
-    return run_chat(_app(args), sys.stdin, sys.stdout, resume=getattr(args, "resume", False))
+    app = _app(args)
+    app.engine.warm()  # a conversation, not one question: its first answers come as fast as the later ones
+    return run_chat(app, sys.stdin, sys.stdout, resume=getattr(args, "resume", False))
 
 
 def cmd_telegram(args) -> int:

@@ -19,7 +19,7 @@ _jinja = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefine
 
 
 @functools.lru_cache(maxsize=512)
-def _template(source: str) -> jinja2.Template:
+def template(source: str) -> jinja2.Template:
     return _jinja.from_string(source)
 
 
@@ -77,7 +77,7 @@ def reason_text(kb: KnowledgeBase, outcome: rules.Outcome, facts: dict, lang: st
         clauses = list(entry.get("clauses_" + outcome.extra["verdict"], clauses))
     if outcome.extra.get("segmented") and "1.2" not in clauses:
         clauses.append("1.2")
-    return _template(entry[lang]).render(**ctx).strip(), clauses
+    return template(entry[lang]).render(**ctx).strip(), clauses
 
 
 # (goal, the rules' status for it) → the actions to take, in order (knowledge/actions.toml)

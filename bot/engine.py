@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import jinja2
 
 from . import frame, rules
-from .eligibility import agency_text, reason_text
+from .eligibility import agency_text, template as eligibility_template, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
@@ -80,6 +80,26 @@ class Engine:
         self._statements: dict[tuple, object] = {}
         self._clause_norms: dict[str, str] = {}
         self._domain_words: frozenset | None = None
+
+    def warm(self) -> None:
+        """For long-running channels and batches: compile the knowledge patterns, the reply templates and
+        the clause texts' normal forms now rather than on the first questions that need them (a one-shot
+        `ask` skips this and compiles only what its question meets)."""
+        frame.warm(self.kb.patterns)
+        sources = [v for lang in ("zh", "en") for v in (self.kb.replies.get(lang) or {}).values()]
+        sources += [t for i in self.kb.intents.values() for t in (i.answer_zh, i.answer_en)]
+        for source in sources:
+            if isinstance(source, str) and source not in self._templates:
+                self._templates[source] = self.jinja.from_string(source)
+        for entries in self.kb.rules_text.values():  # the rules' reasons (bot/eligibility.py)
+            for entry in (entries.values() if isinstance(entries, dict) else ()):
+                for lang in ("zh", "en"):
+                    if isinstance(entry, dict) and isinstance(entry.get(lang), str):
+                        eligibility_template(entry[lang])
+        for cid in self.kb.clauses:
+            self._clause_norm(cid)
+        self._domain()
+        self.answer("预热")
 
     # ------------------------------------------------------------ rendering
 

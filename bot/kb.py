@@ -59,6 +59,7 @@ class KnowledgeBase:
     lexicon: Lexicon
     statements: list[Statement] = field(default_factory=list)  # knowledge/statements.toml
     asks: list[Ask] = field(default_factory=list)  # knowledge/asks.toml
+    patterns: frozenset = frozenset()  # every pattern of the two tables and of the form fields (`Engine.warm`)
     _tokens: Tokens | None = None
 
     @property
@@ -320,19 +321,25 @@ def build(root: Path, db_path: Path) -> dict:
             "dictionary_words": dictionary.count("\n")}
 
 
-def pattern_anchors(src: dict) -> dict[str, list[str]]:
-    """For every pattern of statements.toml, asks.toml and facts.toml's form fields, the strings one of which
-    each match starts with (see `frame.compute_anchors`): read once here, so that answering never parses them."""
+def knowledge_patterns(statements: dict, asks: dict, facts: dict) -> set[str]:
+    """Every pattern of statements.toml, asks.toml and facts.toml's form fields."""
     patterns = set()
-    for s in src["statements"].get("statement", []):
+    for s in statements.get("statement", []):
         patterns.update(s.get("when", []) + s.get("unless", []))
-    for a in src["asks"].get("ask", []):
+    for a in asks.get("ask", []):
         patterns.update(a.get("when", []))
         patterns.update(x.get("if", "") for x in a.get("supplied", []))
-    for f in src["facts"].get("form_field", []):
+    for f in facts.get("form_field", []):
         patterns.add(f.get("when", ""))
+    return {x for x in patterns if x}
+
+
+def pattern_anchors(src: dict) -> dict[str, list[str]]:
+    """For every knowledge pattern, the strings one of which each match starts with (see
+    `frame.compute_anchors`): read once here, so that answering never parses them."""
+    patterns = knowledge_patterns(src["statements"], src["asks"], src["facts"])
     out = {}
-    for p in sorted(x for x in patterns if x):
+    for p in sorted(patterns):
         got = compute_anchors(p)
         if got is not None:
             out[p] = sorted(got)
@@ -407,4 +414,5 @@ def _read(db_path: Path) -> KnowledgeBase:
     register_anchors(meta.get("anchors", {}))
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
                          meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary),
-                         compile_statements(meta["statements"]), compile_asks(meta["asks"]))
+                         compile_statements(meta["statements"]), compile_asks(meta["asks"]),
+                         frozenset(knowledge_patterns(meta["statements"], meta["asks"], meta["facts"])))

@@ -208,3 +208,38 @@ def test_a_word_of_the_glossary_inside_another_word_is_not_replaced(kb):
 def test_unless_otherwise_not_reads_as_a_requirement(engine):
     assert engine.answer("除非有社评资质，否则不能面向社会人员认定，对吧").verdict == "yes"
     assert engine.answer("Unless we hold the social qualification, we cannot certify the public, right?").verdict == "yes"
+
+
+def test_gates_never_hide_a_match(kb):
+    """The one-step skip of `unsupplied_ask` and `statement_for` (a pattern's first characters against
+    the text's characters and pairs) is a necessary condition: over every labelled question, no pattern
+    that matches is ever gated out, and the gate does skip most patterns (else it is not worth having)."""
+    import json
+    from pathlib import Path
+
+    texts = []
+    for f in sorted((Path(__file__).parent / "data").glob("*.jsonl")):
+        texts += [norm(kb, json.loads(line)["question"]) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    checked = skipped = 0
+    for p in sorted(kb.patterns):
+        g = frame.gate(p)
+        if g is None:
+            continue
+        for t in texts[::7]:
+            closed = g.isdisjoint(frame.grams([t]))
+            checked += 1
+            skipped += closed
+            assert not (closed and frame.search(p, [t])), (p, t)
+    assert checked > 10000 and skipped > checked * 0.5
+
+
+def test_warming_compiles_the_knowledge_and_changes_no_answer(kb):
+    from bot.engine import Engine
+
+    questions = ["我们能给老师认定二级吗", "附件3级别之间能用逗号吗", "申报截止到哪天", "can we certify teachers at level 2?"]
+    cold = [Engine(kb).answer(q).to_json() for q in questions]
+    warm = Engine(kb)
+    warm.warm()
+    assert all(frame.rx(p) is not None for p in kb.patterns if frame.literals(p) is None)
+    assert frame.rx.cache_info().currsize >= sum(frame.literals(p) is None for p in kb.patterns)
+    assert [warm.answer(q).to_json() for q in questions] == cold

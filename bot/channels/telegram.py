@@ -462,7 +462,7 @@ def run(config_path=None) -> int:
         # python-telegram-bot and httpcore log whole updates and request bodies at DEBUG: users' texts
         for name in ("telegram", "httpcore", "hpack"):
             logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
-    app.kb  # build or load the knowledge base before the first message
+    app.engine.warm()  # build or load the knowledge base, compile its patterns before the first message
     settings = app.config.telegram
     application = build_application(app, token, os.environ.get("TELEGRAM_BASE_URL") or None, settings)
     from telegram.error import InvalidToken, NetworkError

@@ -471,7 +471,7 @@ def factory() -> Starlette:
     setup_logging()
     app = App.from_config(os.environ.get("SKILLCERT_CONFIG") or None)
     app.kb  # load the knowledge base and open the state database before serving
-    app.engine
+    app.engine.warm()  # patterns and templates compiled before the first visitor, not on them
     app.store
     return create_app(app, app.config.web)
 
