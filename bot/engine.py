@@ -333,8 +333,10 @@ class Engine:
                 if not slots["levels"]:
                     slots["levels"] = list(prev_slots.get("levels", []))
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
-                switched = slots["groups"] and prev.groups and not set(slots["groups"]) & set(prev.groups)
-                if switched:  # same question about another group: the best topic for that group
+                # same question about another group ("那老师呢" after students, or after applying as a 社评
+                # organisation, a topic of no group): the best topic for that group
+                switched = slots["groups"] and not set(slots["groups"]) & set(prev.groups)
+                if switched:
                     for name, sc in ranking:
                         if set(self.kb.intents[name].groups) & set(slots["groups"]):
                             intent_name, score = name, max(sc, self.settings["abstain_below"])
