@@ -14,7 +14,7 @@ from . import frame, rules
 from .eligibility import agency_text, template as eligibility_template, reason_text
 from .kb import Intent, KnowledgeBase
 from .matcher import Match, Matcher
-from .text import (MAX_QUESTION_CHARS, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
+from .text import (MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
                    strip_followup, to_simplified, unless_en)
 
@@ -150,7 +150,7 @@ class Engine:
             return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)
         notes = []
         if len(text) > MAX_QUESTION_CHARS:
-            text = text[:MAX_QUESTION_CHARS]
+            text = shorten(text, MAX_QUESTION_CHARS)
             notes.append(self.reply(lang, "too_long", n=MAX_QUESTION_CHARS))
         explicit_followup = is_followup_form(text, lang)
         core = strip_courtesy(text) if lang == "zh" else text

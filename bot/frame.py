@@ -272,6 +272,8 @@ GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|�
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
                           r"由(其他|其它|别的|另一所|外)[^，,。？?]{0,16}(技工院校|学校|机构)(为|给|对)(其|他们|他|她)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
+                          # "隔壁技师学院有社评资质，能不能给我们学校的学生认定" (try26)
+                          r"(隔壁|兄弟|附近|邻近|另一所|另一家)(的)?(技工院校|机构|学校|公司)[^？?。；;]{0,20}?(给|为|帮)(我们|本校|我校|技工院校)(的)?(学生|教师)|"
                           r"(another|other) (technical )?(school|body|institution)s? .{0,40}(certify|assess) our|"
                           r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")

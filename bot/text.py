@@ -13,6 +13,23 @@ import unicodedata
 from dataclasses import dataclass, field
 
 MAX_QUESTION_CHARS = 500  # longer input is cut before matching (the reply says so)
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def shorten(text: str, limit: int) -> str:
+    """A long paste cut to `limit` characters: its beginning (who is asking, the facts they state) and its
+    end (where the question usually is), each cut at a sentence end when one is near."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit // 3]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] >= len(head) // 2:
+        head = head[:ends[-1]]
+    tail = text[-(limit - len(head) - 1):]
+    m = _SENTENCE_END.search(tail)
+    if m and m.end() < len(tail) // 2 and tail[m.end():].strip():
+        tail = tail[m.end():]
+    return head + "…" + tail.lstrip()
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

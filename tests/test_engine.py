@@ -92,7 +92,14 @@ def test_bad_input_gets_a_normal_reply(engine, bad):
 
 def test_long_input_is_cut_and_says_so(engine):
     a = engine.answer("老师能认定几级" + "啊" * 9000)
-    assert "前 500 个字" in a.text
+    assert "开头和结尾共 500 个字" in a.text
+
+
+def test_a_long_paste_keeps_its_facts_and_its_question(engine):
+    """try26: a 700-character paste whose question comes last was answered on its first 500 characters."""
+    context = "我们是市属技工院校，社评资质还没有，开了预备技师班。" + "学校情况介绍，专业设置齐全，师资力量雄厚。" * 30
+    a = engine.answer(context + "请问能给自己学校的老师认定技师吗？")
+    assert a.clauses[:1] == ["2.3"] and a.verdict == "no" and "开头和结尾" in a.text
 
 
 def test_non_string_question_is_handled(engine):
