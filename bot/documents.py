@@ -75,9 +75,10 @@ def _change_note(o: dict) -> str:
 
 
 def body_type(answers: dict, result: dict | None = None) -> str:
-    """附件3 note 1: 用人单位 / 社会培训评价组织 / 技工院校."""
-    applying = result is not None and any(a["id"] == "apply_social_org" for a in result["actions"])
-    if answers.get("social_org_qualified") or applying or "apply_social_org" in (answers.get("goals") or []):
+    """附件3 note 1: 用人单位 / 社会培训评价组织 / 技工院校. A school that holds 社评资质 files as a 社会培训评价组织;
+    one that does not (even while applying for it, try26) is what it is today, a 技工院校 (附件1, too, has a
+    技工院校 tick "技工院校"). The notice does not say which a school holding both picks: the check list says so."""
+    if answers.get("social_org_qualified"):
         return "社会培训评价组织"
     return "技工院校" if answers.get("institution_type", "technical_school") == "technical_school" else "用人单位"
 
@@ -295,7 +296,8 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
         docs.append({"title": "附件3 评价机构信息与认定范围清单",
                      "fields": [{"label": label, "value": org.get(k, ""), "optional": k in OPTIONAL_FIELDS}
                                 for k, label in ATT3_FIELDS]
-                     + [{"label": "机构类型", "value": body_type(answers, result)}]
+                     + [{"label": "机构类型", "value": body_type(answers, result)
+                         + "（注1可选“用人单位”“社会培训评价组织”“技工院校”；通知未规定技工院校取得社评资质后选哪一项，此处是我们的推断，请与联系人确认）"}]
                      + ([{"label": "已变更的机构信息（附件3中涂黄、备注“修改”）",
                           "value": "、".join(dict(ATT3_FIELDS)[k].replace("（非必填）", "")
                                             for k in org["changed"])}] if org.get("changed") else [])})

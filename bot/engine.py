@@ -288,7 +288,7 @@ class Engine:
         columns = frame.columns_asked(ask_texts) if not yes_no else None
         if columns is not None and self._intent_for_clause(columns) is not None:
             intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself
-        if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) for t in texts):
+        if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) or frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
             context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
                 and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
@@ -315,6 +315,13 @@ class Engine:
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
                 slots["groups"] = list(prev_slots.get("groups", []))
                 slots["levels"] = list(prev_slots.get("levels", []))
+            elif slots["facts"] and set(slots["facts"]) <= {"affiliation"} and not (slots["levels"] or slots["groups"]) \
+                    and not self._is_question(text) and "agency_" in (prev.answer_zh or ""):
+                # "不对，我们是市属的" after where to file (try26): the same answer, for that kind of school
+                intent_name, score = prev.name, max(score, self.settings["followup_below"])
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                slots["groups"] = list(prev_slots.get("groups", []))
+                context = context or state.get("context")
             elif intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
                 context, score = prev.name, max(score, self.settings["abstain_below"])
             elif slots["facts"] and not (slots["levels"] or slots["groups"]) and prev.rule not in rules.RULES \
@@ -375,6 +382,8 @@ class Engine:
 
         intent = self.kb.intents[intent_name]
         new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang}
+        if context:
+            new_state["context"] = context
         if intent.smalltalk:
             body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en)
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),

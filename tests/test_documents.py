@@ -70,6 +70,13 @@ def test_att2_outline_has_the_seven_parts_and_the_school(example):
     assert any("电工（6-31-01-03）：5、4、3级" in p for p in paras)
 
 
+def test_att3_body_type_of_a_school_still_applying_is_technical_school(tmp_path, kb):
+    """try26: a school without 社评资质 that applies for it was filled in as a 社会培训评价组织 already."""
+    answers = validate_answers({**ANSWERS, "social_org_qualified": False, "goals": ["apply_social_org"]})
+    write_documents(answers, kb, tmp_path)
+    assert load_workbook(tmp_path / ATT3).active["B4"].value == "技工院校"
+
+
 def test_att3_rows_levels_and_yellow_changes(tmp_path, kb):
     answers = validate_answers(ANSWERS)
     write_documents(answers, kb, tmp_path)
