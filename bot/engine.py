@@ -909,6 +909,18 @@ class Engine:
         return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool)
                         and k not in facts.get("_assumed", ()))
 
+    def _related(self, m: Match, cid: str, lang: str) -> bool:
+        """Whether the question shares a distinctive word with clause `cid` (one that fewer than a third of the
+        clauses use): only then is that clause shown as related context to a "not covered" answer (try26: a
+        question about fees was pointed at 附件1)."""
+        if lang == "zh":
+            words = [t for t in m.tokens if len(t) >= 2 and t not in GENERIC_WORDS]
+            texts = {c: self._clause_norm(c) for c in self.kb.clauses}
+        else:
+            words = [t for t in m.tokens if len(t) >= 4]
+            texts = {c: (self.kb.clauses[c].get("title_en") or "").lower() for c in self.kb.clauses}
+        return any(w in texts[cid] and sum(w in t for t in texts.values()) < len(texts) / 3 for w in words)
+
     def _not_covered(self, qid, raw, lang, m: Match, notes, state, ask: frame.Ask | None = None) -> Answer:
         suggestions = [n for n, s in m.ranking
                        if s >= self.settings["suggest_above"] and not self.kb.intents[n].out_of_scope
@@ -918,7 +930,7 @@ class Engine:
         parts = notes + [self.reply(lang, "not_covered")]
         if ask is not None:
             parts.append(ask.zh if lang == "zh" else ask.en)
-            if ask.context in self.kb.clauses:
+            if ask.context in self.kb.clauses and self._related(m, ask.context, lang):
                 c = self.kb.clauses[ask.context]
                 parts.append(self.reply(lang, "related", id=ask.context, title=c["title_zh"] if lang == "zh" else c["title_en"]))
         parts.append(self.reply(lang, "did_you_mean") + "\n" +

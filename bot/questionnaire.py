@@ -626,4 +626,6 @@ def _is_yes_no(raw: str) -> bool:
 
 
 def _bad_yes_no(lang: str):
-    raise Invalid("请回答“是”或“否”。" if lang == "zh" else "Please answer yes or no.")
+    # try26: "哦不对，社评资质我们还没有" corrects the previous answer: say how to go back to it
+    raise Invalid("请回答“是”或“否”。要改上一题的回答，请输入 /back。" if lang == "zh"
+                  else "Please answer yes or no. To change your previous answer, type /back.")

@@ -391,3 +391,24 @@ def test_screenshots(server, browser, lang, width, height, name):
     assert d.find_element(By.ID, "formbar").is_displayed()
     assert_fits(d, width)
     d.save_screenshot(str(DOCS / f"web-{name}-{lang}-form.png"))
+
+
+def test_answers_say_things_once_and_the_box_has_no_idle_scroll_bar(server, browser):
+    """try26: the verdict badge was followed by the same word ("不可以 不可以。…"), the "did you mean" topics
+    came twice (a numbered list in the text and the buttons), and the empty input box showed scroll arrows."""
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    d.set_window_size(390, 844)
+    open_page(d, server)
+    box = d.find_element(By.ID, "input")
+    assert d.execute_script("return arguments[0].scrollHeight <= arguments[0].clientHeight + 1 "
+                            "&& getComputedStyle(arguments[0]).overflowY === 'hidden'", box)
+    answer = type_message(d, "老师能认定一级吗")[-1]
+    verdict = answer.find_element(By.CSS_SELECTOR, ".verdict p")
+    badge = verdict.find_element(By.CSS_SELECTOR, ".badge").text
+    assert badge == "不可以" and verdict.text.startswith("不可以") and not verdict.text[len(badge):].strip().startswith("不可以")
+    answer = type_message(d, "认定要交多少钱")[-1]
+    assert answer.find_elements(By.CSS_SELECTOR, ".chips .chip")
+    assert "您是不是想问" not in answer.find_element(By.CSS_SELECTOR, ".bubble").text
+    assert "附件1" not in answer.find_element(By.CSS_SELECTOR, ".bubble").text.split("联系")[0]  # no unrelated clause

@@ -224,15 +224,22 @@
     if (reply.progress) text = text.replace(STEP_LINE, "");  /* the progress bar shows it */
     var paras = text.split(/\n{2,}/);
     var clauses = 0;
+    var chips = (reply.buttons || []).some(function (b) { return b.kind === "topic"; });
     paras.forEach(function (para, i) {
       if (!para.trim()) return;
+      if (chips && /^(您是不是想问：|Did you mean:)/.test(para.trim())) return;  /* the topic buttons below say it */
       if (CLAUSE.test(para)) {
         container.appendChild(clauseBlock(para, clauses === 0));
         clauses += 1;
       } else if (i === 0 && reply.verdict) {
         var box = el("div", "verdict v-" + reply.verdict);
         var p = el("p");
-        p.appendChild(el("span", "badge", t(reply.verdict)));
+        var badge = t(reply.verdict);
+        p.appendChild(el("span", "badge", badge));
+        /* "不可以 不可以。本校…": the badge says it once */
+        if (para.indexOf(badge) === 0 && /^[。．.，,：:；;!！]/.test(para.slice(badge.length))) {
+          para = para.slice(badge.length + 1).replace(/^\s+/, "");
+        }
         inline(p, para);
         box.appendChild(p);
         container.appendChild(box);
@@ -477,7 +484,11 @@
   input.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); form.requestSubmit ? form.requestSubmit() : sendBtn.click(); }
   });
-  function autosize() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight, 140) + "px"; }
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 140) + "px";
+    input.style.overflowY = input.scrollHeight > 140 ? "auto" : "hidden";
+  }
   input.addEventListener("input", autosize);
 
   document.addEventListener("click", function (ev) {
