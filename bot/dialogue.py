@@ -270,7 +270,7 @@ class Dialogue:
         ans = self.app.ask(user, text, state=state)
         buttons = []
         if ans.suggestions:
-            buttons = [[Button(self.app.engine.topic(n, ans.lang)[:40], f"t:{n}")] for n in ans.suggestions]
+            buttons = [[Button(self.app.engine.topic(n, ans.lang)[:64], f"t:{n}")] for n in ans.suggestions]  # topics are ≤ 56 characters: whole
         return Reply(ans.text, buttons, intent=ans.intent if ans.clauses else None, verdict=ans.verdict)
 
     def _questionnaire_text(self, user: str, state: dict, body: str, lang: str, typed: str | None = None) -> list[Reply]:

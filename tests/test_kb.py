@@ -129,3 +129,9 @@ def test_statements_and_asks_are_compiled_into_the_knowledge_base(kb):
     assert all(s.clause in kb.clauses for s in kb.statements)
     kinds = {a.kind for a in kb.asks}
     assert {"when", "duration", "amount", "minimum", "website", "province", "equivalence", "definition"} <= kinds
+
+
+def test_topic_names_fit_a_button_whole(kb):
+    """try26: English "did you mean" buttons were cut at 40 characters ("applying as a social training
+    evaluation"); buttons now take 64, so every topic name must fit."""
+    assert all(len(i.topic_zh) <= 64 and len(i.topic_en) <= 64 for i in kb.intents.values())

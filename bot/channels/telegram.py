@@ -125,7 +125,7 @@ class TelegramChannel:
     def _markup(self, reply: Reply, with_feedback: bool):
         from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-        rows = [[InlineKeyboardButton(b.label[:40], callback_data=b.data) for b in row] for row in reply.buttons]
+        rows = [[InlineKeyboardButton(b.label[:64], callback_data=b.data) for b in row] for row in reply.buttons]
         if with_feedback and reply.intent:
             rows.append([InlineKeyboardButton("👍", callback_data=f"f:+:{reply.intent}"),
                          InlineKeyboardButton("👎", callback_data=f"f:-:{reply.intent}")])
