@@ -166,6 +166,7 @@ def teach(app, question, intent, by: str = "admin", labelled: str | Path | None 
                     raise TeachError(str(e).replace(tmp, str(root))) from None
                 new_kb = load(Path(tmp), candidate, rebuild=False)
             new_engine = Engine(new_kb, app.config.matching)
+            new_engine.warm()  # thousands of labelled questions follow: compile the patterns once, first
             engine = app.engine
             if _baseline.get("engine") is not engine or _baseline.get("labelled") != str(labelled):
                 _baseline.update(engine=engine, labelled=str(labelled), result=evaluate(engine, rows))

@@ -66,7 +66,8 @@ class Site:
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, follow_redirects=False, timeout=60)
+        # teaching checks every labelled question (~5,000) twice: minutes on a loaded 2-core machine
+        return httpx.Client(base_url=self.url, headers=headers, follow_redirects=False, timeout=300)
 
     def login(self, name="admin", password=PASSWORD) -> tuple[httpx.Client, str]:
         c = self.client()

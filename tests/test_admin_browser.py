@@ -117,14 +117,14 @@ def test_console_in_a_real_browser(browser, tmp_path, kb_path):
         row = next(r for r in b.find_elements(By.CSS_SELECTOR, "tr.group") if MISS in r.text)
         Select(row.find_element(By.NAME, "intent")).select_by_value("contacts")
         row.find_element(By.CSS_SELECTOR, "button[value=assign]").click()
-        WebDriverWait(b, 60).until(EC.staleness_of(row))  # the guard answers every labelled question first
+        WebDriverWait(b, 300).until(EC.staleness_of(row))  # the guard answers every labelled question first (twice)
         flash = b.find_element(By.ID, "flash").text
         assert flash.startswith("Taught") and "contacts" in flash
         assert MISS not in b.find_element(By.ID, "misses").text
 
         row = next(r for r in b.find_elements(By.CSS_SELECTOR, "tr.group") if BREAKS in r.text)
         row.find_element(By.CSS_SELECTOR, "button[value=out_of_scope]").click()
-        WebDriverWait(b, 60).until(EC.staleness_of(row))
+        WebDriverWait(b, 300).until(EC.staleness_of(row))
         flash = b.find_element(By.ID, "flash").text
         assert flash.startswith("Refused") and "g038" in flash
         assert BREAKS in b.find_element(By.ID, "misses").text  # still waiting for a better answer
