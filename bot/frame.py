@@ -1023,10 +1023,13 @@ def columns_asked(texts: list[str]) -> str | None:
 PROOF_ASK = re.compile(r"附(什么|啥|哪些|哪几)|(什么|啥|哪些)(证明|材料|复印件)|supporting|proofs?\b|documents?\b|attach", re.I)
 
 
-def part_note(parts: list[dict], texts: list[str]) -> str | None:
-    """The note on the one item of 附件1 a question names (by number or words) when it asks what goes with it."""
-    text = next((t for t in texts if re.search(PART_FORMS["att1"], t, re.I)), None)
-    if text is None or not PROOF_ASK.search(text) or any(re.search(p, text, re.I) for k, p in PART_FORMS.items() if k != "att1"):
+def part_note(parts: list[dict], texts: list[str], implied: bool = False, asked_before: bool = False) -> str | None:
+    """The note on the one item of 附件1 a question names (by number or words) when it asks what goes with it.
+    `implied`: the question's topic is already one of 附件1's notes, so the form need not be named
+    (holdout21: "人员情况那栏要附什么材料" → 注4, not the premises' 注3). `asked_before`: a follow-up of such a
+    question ("and for part 5?"): what goes with it was asked before."""
+    text = next((t for t in texts if re.search(PART_FORMS["att1"], t, re.I)), texts[0] if implied and texts else None)
+    if text is None or not (asked_before or PROOF_ASK.search(text)) or any(re.search(p, text, re.I) for k, p in PART_FORMS.items() if k != "att1"):
         return None
     mine = [p for p in parts if p.get("form") == "att1" and p.get("note")]
     m = PART_ORDINAL.search(text)
