@@ -373,6 +373,8 @@ class Engine:
             # a yes/no question that one of the notice's statements answers is covered, however it is worded
             st = self._statement(texts)
             target = self._intent_for_clause(st.clause) if st is not None else None
+            if target is None and prev is not None and len(m.tokens) <= 6 and self._followup_statement(texts, state, prev):
+                target = prev  # "用逗号隔开行不" then "用顿号行吗": the same topic's statement, its subject said before
             if target is not None:
                 intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
             elif frame.contact_confirmed(self.kb.facts.get("contact", []), text) and "contacts" in self.kb.clauses:
@@ -383,7 +385,7 @@ class Engine:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
         intent = self.kb.intents[intent_name]
-        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang}
+        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang, "norm": m.norm}
         if intent.smalltalk:
             body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en)
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
@@ -402,6 +404,14 @@ class Engine:
             elif isinstance(special, Intent):
                 intent = special
                 new_state["intent"] = intent.name
+            elif special is None and len(m.tokens) <= 6:
+                st = self._followup_statement(texts, state, intent)
+                if st is not None:  # holdout21: "附件3级别怎么填" then "用逗号隔开行不": no (注5)
+                    new_state["norm"] = state["norm"] + " " + m.norm  # the subject carries on to the next follow-up
+                    head = (st.say_zh if lang == "zh" else st.say_en) or \
+                        self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
+                    ans = self._compose(qid, raw, lang, intent, score, [st.clause], st.verdict, head, facts, slots,
+                                        notes, new_state)
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
         if yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
@@ -556,6 +566,21 @@ class Engine:
                 self._statements.clear()
             self._statements[key] = frame.statement_for(self.kb.statements, texts)
         return self._statements[key]
+
+    def _followup_statement(self, texts: list[str], state: dict, intent: Intent):
+        """A short yes/no follow-up on the same topic that leaves its subject to the question before
+        ("附件3级别怎么填" → "用逗号隔开行不"): the statement of that topic's clause that the two questions
+        together match, provided the follow-up itself says something the question before did not."""
+        prev = self.kb.intents.get(state.get("intent")) if isinstance(state.get("intent"), str) else None
+        prev_norm = state.get("norm")
+        if prev is None or not isinstance(prev_norm, str) or not intent.clauses or prev.clauses[:1] != intent.clauses[:1]:
+            return None
+        if self._statement(texts) is not None:
+            return None
+        st = frame.statement_for(self.kb.statements, texts + [prev_norm], {intent.clauses[0]})
+        if st is None or not any(frame.search(p, texts) and not frame.search(p, [prev_norm]) for p in st.when):
+            return None
+        return st
 
     def _quoted_clause(self, text: str, lang: str) -> str | None:
         """The one clause a question quotes (8 characters or more, found in that clause's text and no other
