@@ -611,11 +611,16 @@ class Engine:
 
     def _document_refs(self, norm: str) -> list[str]:
         """"鲁人社字〔2020〕50号是什么文件": a document the notice cites points to the clause citing it."""
-        out = []
+        out, nums = [], []
         for d in self.kb.facts.get("document", []):
             num = re.search(r"\d+号", d["code"])
-            if num and num.group(0) in norm and d["clause"] not in out:
-                out.append(d["clause"])
+            if num and num.group(0) in norm:
+                nums.append(num.group(0))
+                if d["clause"] not in out:
+                    out.append(d["clause"])
+        if len(nums) > 1:  # fix22: "按鲁人社字〔2020〕49号和50号文件做好制度建设吗": the clause citing all of them (3.4) leads
+            both = [c for c in out if all(n in self._clause_norm(c) for n in nums)]
+            out = both[:1] + [c for c in out if c not in both[:1]]
         return out
 
     def _domain(self) -> frozenset:
