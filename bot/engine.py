@@ -155,6 +155,15 @@ class Engine:
         explicit_followup = is_followup_form(text, lang)
         core = strip_courtesy(text) if lang == "zh" else text
         m = self.matcher.match(strip_followup(core, lang) if explicit_followup else core, lang)
+        if lang == "zh" and state.get("yes_no") and isinstance(state.get("norm"), str) \
+                and ELLIPTIC_ZH.search(re.sub(r"[?？\s]+$", "", text)) and not STATIVE_NE.search(text):
+            # fix22: "附件3的机构简称一定要填吗" → "网址呢？": the same yes/no question about the other field of that form
+            swapped = frame.swap_field(self.kb.facts.get("field_words", []), state["norm"], m.norm)
+            if swapped is not None:
+                a = self.answer(swapped, state={"lang": lang}, profile=profile, qid=qid)
+                if a.verdict is not None:
+                    a.question = raw
+                    return a
         slots = {
             "levels": levels_in(m.norm, lang),
             "groups": frame.subject_groups([m.norm, text.lower()], groups_in(m.norm, lang)),

@@ -1184,3 +1184,16 @@ def en_count_claim(text: str) -> tuple[int, str] | None:
 
 # fix19: "取得社评资质的技校要优先面向技工院校教师": a description of the subject, not the asker's facts
 SUBJECT_DESC = re.compile(r"(已经?)?(有|具备|取得了?|拿到了?|获得了?)(了)?(社会培训评价组织资质|社会培训评价组织的资质|学生(职业技能等级)?认定资格)(的)(技工院校|学校|机构)")
+
+
+def swap_field(field_words: list[dict], previous: str, followup: str) -> str | None:
+    """fix22: "附件3的机构简称一定要填吗" then "网址呢？": the previous question with the field it named replaced by
+    the one the follow-up names (both fields of one form, facts.toml [[field_words]]), or None."""
+    for f in field_words:
+        words = sorted(f["words"], key=len, reverse=True)  # 机构简称 before 简称
+        now = next((w for w in words if w in followup), None)
+        before = next((w for w in words if w in previous), None)
+        if now is None or before is None or now in before or before in now:
+            continue
+        return previous.replace(before, now, 1)
+    return None
