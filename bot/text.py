@@ -380,7 +380,8 @@ A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不�
 
 
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
-THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$")
+THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
+                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
 THIRD_PARTY_AFTER = re.compile(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
 
 
@@ -444,7 +445,8 @@ _NEG = re.compile(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在
 _POS = re.compile(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
 _QUESTION_SEG = re.compile(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
-_OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other", re.I)
+_OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
+                          r"\bentrust", re.I)  # fix22: "we want to entrust a school that holds the social_org status"
 _SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
 
