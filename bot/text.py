@@ -435,7 +435,8 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
 # A fact's subject, and the words around it that say whether the asker's school has it.
 _SUBJECTS = [
     ("social_org_qualified", r"社会培训评价组织(的)?(资质|资格)?|social_org( status| qualification)?|social[- ]org( status| qualification)?"),
-    ("student_cert_qualified", r"(学生)?(职业技能等级)?认定资格|学生(职业技能等级)?认定|student (certification |certify )?qualification|"
+    # fix22: "学生认定的层次有几个" names the certification's levels, it states no qualification
+    ("student_cert_qualified", r"(学生)?(职业技能等级)?认定资格|学生(职业技能等级)?认定(?!的?(层次|等级|级别|流程|程序|对象|范围|条件|职业|工种))|student (certification |certify )?qualification|"
                                r"certify(ing)? (our|its) (own )?students?"),
     ("runs_prep_technician_class", r"预备技师班|preparatory( technician)? class(es)?|preparatory"),
     ("runs_senior_class", r"高级技工班|senior( technician| worker)? class(es)?|senior"),
