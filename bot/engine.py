@@ -66,6 +66,29 @@ GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要�
                           "问一下 请问 谢谢 你好 应该 必须".split())
 NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]|"
                              r"^\s*(另外|此外|再问一下|顺便问一下|顺便问下)(?![的个些])(?=\S{4,})")  # fix19 "另外3+2的学生咋算"
+# fix26: the same question asked again, with nothing of its own but the facts stated before it
+REASK = re.compile(r"(同样的|一样的|同一个|还是(刚才|上面|之前|前面)的?那个|刚才(的|那个)?)问题|"
+                   r"^\s*(那|那么)?(现在|这样)?(还|又)?(能|可以|行)(吗|么|不)?[?？。]*\s*$|^\s*(那)?(还|又)?(能不能|可不可以|行不行)[?？。]*\s*$|"
+                   r"\bsame question\b|^\s*(so|then|and)?,?\s*(can|could|may) (we|it|they)( still)?( do (it|that|so))?( then| now)?\s*\??\s*$|"
+                   r"^\s*(is it|is that) still (possible|allowed|ok)\b", re.I)
+# fix26: a supposition that names no fact ("如果有的话", "要是没有呢", "要是批下来了呢"): the fact of the turn before
+SUPPOSE_ELLIPTIC = re.compile(r"(如果|要是|假如|假设|万一|若是)(我们|学校|我校|咱们)?(?P<neg>没有?|无)?(有|拿到|取得|具备|批下来|下来|有了)?(了)?(的话|呢|[，,])|"
+                              r"^\s*(and |but )?(what )?if (we|the school|our school) (?P<neg_en>didn't |don't |did not |do not )?"
+                              r"(had|have|got|get|hold|held|obtain|obtained) (it|that|one|them|this)\b", re.I)
+# fix26: the asker corrects what the question before was about
+SUBJECT_CORRECTION = re.compile(r"^\s*((不是|不对|错了)[，,。\s]*)?(我|我们)?(问的|说的|想问的|指的)(是|其实是)|^\s*((不是|不对)[，,。\s]*)?我是(说|问|指)|"
+                                r"^\s*(no[,.]?\s*)?(sorry[,.]?\s*)?i (meant|mean|was asking about|was talking about)\b", re.I)
+# fix26: a question of nothing but its asking words ("可以吗", "行不行", "Is that allowed?")
+BARE_ASK = re.compile(r"^\s*(那|那么|请问)?(这样|这么做|这样做)?(可以|行|能|可不可以|行不行|能不能|能行|成|允许)(吗|么|不|嘛)?[?？。]*\s*$|"
+                      r"^\s*(is (that|this|it) (allowed|possible|ok|okay|permitted)|can we( do (that|this|it))?|may we|is that ok)\s*\??\s*$", re.I)
+# fix26: an English follow-up asking its own wh-question ("what about level 1?" is not one)
+OWN_WH_EN = re.compile(r"^\s*(and |so |then )?(what|which|who|whom|whose|how|when|where|why)\b(?! about\b| if\b)", re.I)
+# fix26: back from a supposition to the facts as they are
+REALITY = re.compile(r"现在|目前|眼下|实际(上)?|其实|真实情况|as (it|things) (is|are)|actually|right now|currently", re.I)
+# fix26: a supposition states no fact for the rest of the conversation
+HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
+                          r"(以后|之后|后)(呢|能|可以|行)|到时(候)?|将来|下(个)?学期|明年|打算|准备|计划|"
+                          r"\b(if|suppose|supposing|assuming|what if|once|after we|when we (get|have|obtain|hold)|will|plan to|next (year|term|semester))\b", re.I)
 STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
 
 
@@ -152,7 +175,26 @@ class Engine:
         if len(text) > MAX_QUESTION_CHARS:
             text = shorten(text, MAX_QUESTION_CHARS)
             notes.append(self.reply(lang, "too_long", n=MAX_QUESTION_CHARS))
-        explicit_followup = is_followup_form(text, lang)
+        # fix26: "不是，我问的是老师", "No, I meant our teachers.": the question before, about another subject
+        explicit_followup = is_followup_form(text, lang) or bool(SUBJECT_CORRECTION.search(text) and state.get("intent"))
+        asked_raw = state.get("asked_raw")
+        if isinstance(asked_raw, str) and asked_raw and lang == "zh" and not self._is_question(text) \
+                and isinstance(state.get("intent"), str) and state["intent"] in self.kb.intents \
+                and self.kb.intents[state["intent"]].rule not in rules.RULES \
+                and facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon)):
+            # fix26: "我们有社评资质" after "我们能给企业新型学徒制学员认定吗" (conditional, 3.3): the question before,
+            # now with the facts (a rule topic does this in the follow-up below)
+            again = self.answer(text.strip().rstrip("。.") + "，" + asked_raw,
+                                state={k: v for k, v in state.items() if k != "asked_raw"}, profile=profile, qid=qid)
+            again.question = raw
+            return again
+        said_raw = state.get("said")
+        if isinstance(said_raw, str) and said_raw and BARE_ASK.search(text):
+            # fix26: "我们学校有社评资质，想给外校学生认定" then "可以吗": the statement before is what is asked
+            again = self.answer(said_raw + ("，" if lang == "zh" else ". ") + text.strip(),
+                                state={k: v for k, v in state.items() if k != "said"}, profile=profile, qid=qid)
+            again.question = raw
+            return again
         core = strip_courtesy(text) if lang == "zh" else text
         m = self.matcher.match(strip_followup(core, lang) if explicit_followup else core, lang)
         if lang == "zh" and state.get("yes_no") and isinstance(state.get("norm"), str) \
@@ -170,6 +212,12 @@ class Engine:
             "facts": facts_in(text, self.kb.lexicon, m.norm),
             "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }
+        if not slots["facts"] and (sup := SUPPOSE_ELLIPTIC.search(text)):
+            # fix26: "如果有的话能给社会人员认定吗" after "我们没有社评资质": the fact of the turn before, supposed the
+            # other way round for this question only (a supposition is not kept: HYPOTHETICAL)
+            have = not (sup.group("neg") or sup.group("neg_en"))
+            before = (state.get("slots") or {}).get("facts") or state.get("facts") or {}  # the turn before, or all said
+            slots["facts"] = {k: have for k, v in before.items() if k in PROFILE_KEYS and v is (not have)}
         quoted = self._quoted_clause(text, lang)
         if quoted and quoted not in slots["refs"]:
             slots["refs"].insert(0, quoted)  # "“相同职业和职业编码不需要进行单元格合并操作”啥意思": the clause quoted
@@ -195,6 +243,9 @@ class Engine:
                     ask = frame.unsupplied_ask(self.kb.asks, [self._norm(seg, lang)] + ([seg.lower()] if lang == "en" else []), texts)
                     if ask is not None:
                         break
+        if ask is not None and explicit_followup and isinstance(state.get("norm"), str) and state.get("norm") \
+                and frame.unsupplied_ask(self.kb.asks, ask_texts, [state["norm"] + "，" + texts[0]]) is None:
+            ask = None  # fix26: "签字呢" after "附件1要盖章吗": its subject (附件1) is in the turn before, which supplies it
         if ask is not None and quoted and ask.kind == "definition":
             ask = None  # what a quoted sentence of the notice means: that clause answers
         if ask is None:  # "我们是河北的技工学校，可以按这个通知申报吗": a school of another province
@@ -236,6 +287,7 @@ class Engine:
                 ranking = [("apply_social_org", max(sc, ranking[0][1]))] + [(n, x) for n, x in ranking if n != "apply_social_org"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
+        own_route = False  # fix26: the question's own words chose its topic; a follow-up's facts do not take it back
         if not yes_no and score >= self.settings["abstain_below"] and (frame.OTHER_SCHOOL.search(texts[0])
                                                                         or frame.TRAINEES.search(texts[0])):
             # "外校学生来我校认定，我们需要有什么资质", "培训公司的学员…找什么样的学校": certifying for other
@@ -244,6 +296,9 @@ class Engine:
             if target is not None and intent_name in ("student_levels", "teacher_certification", "certify_social_persons",
                                                       "apply_social_org"):
                 intent_name = target.name
+                # fix26: "外校老师怎么办" after "只能认定本校老师吗" asks its own question: 3.3, not 2.3 again
+                # ("what about trainees…?" is still the question before, about them)
+                own_route = bool((STRONG_WH_ZH if lang == "zh" else OWN_WH_EN).search(core))
         if not yes_no and score >= self.settings["suggest_above"]:
             asks_for = lambda p: any(p.search(t) for t in ask_texts)  # noqa: E731
             if asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
@@ -252,6 +307,12 @@ class Engine:
                     and "teacher" not in slots["groups"]:
                 # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
                 intent_name, score = self._routed("3.1", intent_name, score)
+            elif slots["facts"].get("social_org_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
+                    and "teacher" in slots["groups"] + list((state.get("slots") or {}).get("groups") or []):
+                # fix26: a teacher whose school lacks 社评资质 ("要是我们学校没社评资质，我还能去哪儿认定"): schools holding
+                # it certify technical schools' teachers first (3.3)
+                intent_name, score = self._routed("3.3", intent_name, score)
+                own_route = True
             if asks_for(frame.PRIORITY_ASK):
                 intent_name, score = self._routed("3.3", intent_name, score)  # "先给哪些人搞认定": whom first (3.3)
         if not yes_no and score >= self.settings["suggest_above"]:
@@ -310,18 +371,58 @@ class Engine:
             context, intent_name = intent_name, "submit_where"
 
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
+        party_lacks_social = False  # fix26: the party to be entrusted, named in an earlier turn, lacks 社评资质
+        party_unnamed = False  # fix26: a party to be entrusted named in a follow-up, its 社评资质 not said
         prev_name = state.get("intent")
         prev = self.kb.intents.get(prev_name) if isinstance(prev_name, str) else None
+        asked_before = self.kb.intents.get(state.get("rule_asked")) if isinstance(state.get("rule_asked"), str) else None
+        if prev is not None and not prev.smalltalk and asked_before is not None and asked_before is not prev \
+                and slots["facts"] and yes_no and REASK.search(asked or core):
+            prev = asked_before  # fix26: "Same question, can we?" is the last yes/no question on a rule, not the last topic
         if prev is not None and not prev.smalltalk:
             prev_slots = state.get("slots") or {}
+            if state.get("supposed") and (REALITY.search(text) or not explicit_followup):
+                # fix26: "那现在能给社会人员认定吗" after "如果有的话…": back to the facts as stated, not as supposed
+                # (an elliptic follow-up, "那三级呢", goes on with the supposition)
+                prev_slots = {**prev_slots, "facts": dict(state.get("facts") or {})}
             short = len(m.tokens) <= 3
             has_slots = bool(slots["levels"] or slots["groups"] or slots["facts"])
-            if slots["facts"] and prev.rule in rules.RULES and state.get("yes_no") and not self._is_question(text):
-                # "我们有社评资质，两个班都开了" after a conditional answer: the same question, now with the facts
+            if slots["facts"] and prev.rule in rules.RULES \
+                    and ((state.get("yes_no") and not self._is_question(text)) or (yes_no and REASK.search(asked or core))):
+                # "我们有社评资质，两个班都开了" after a conditional answer: the same question, now with the facts;
+                # fix26: also asked again in so many words ("Sorry, correction: we run neither class. Same question,
+                # can we?", "我们其实没开预备技师班，那还行吗")
                 intent_name, score, yes_no = prev.name, max(score, self.settings["followup_below"]), True
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
                 slots["groups"] = slots["groups"] or list(prev_slots.get("groups", []))
                 slots["levels"] = slots["levels"] or list(prev_slots.get("levels", []))
+            elif prev.rule == "entrust_students" and not (slots["levels"] or slots["groups"]) \
+                    and ((party := frame.party_status(texts)) is not None or frame.PARTY_ONLY.search(core)):
+                # fix26: "那家公司要是有社评资质呢" after "能委托一家培训公司吗": the same question, the party's
+                # qualification now said (with it: the rule on our own qualification; without it: no, 3.1);
+                # "培训公司可以吗": another party, its qualification not said (conditional on it, 3.1)
+                intent_name, score, yes_no = prev.name, max(score, self.settings["followup_below"]), True
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                slots["groups"] = list(prev_slots.get("groups", []))
+                party_lacks_social = party is False
+                party_unnamed = party is None
+            elif not has_slots and frame.NEXT_STEP.search(core):
+                # fix26: "那我们得先干啥" after a rule's "not yet": the qualification it lacks is applied for first
+                # (no student qualification: 3.1; no 社评资质: 2.1/2.2); otherwise the same topic, another side of it
+                intent_name, score = prev.name, max(score, self.settings["followup_below"])
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                slots["groups"] = list(prev_slots.get("groups", []))
+                slots["levels"] = list(prev_slots.get("levels", []))
+                if prev.rule in rules.RULES:
+                    known = {**profile, **(state.get("facts") or {}), **slots["facts"]}
+                    outcome = rules.evaluate(prev.rule, known, slots["levels"][0] if slots["levels"] else None)
+                    lacks = [k for k in ("student_cert_qualified", "social_org_qualified") if known.get(k) is False]
+                    if outcome.status == "can_apply" or (outcome.status == "conditional" and lacks):
+                        # the student qualification comes first (2.1: schools already certifying students apply for 社评资质);
+                        # a rule that no qualification can satisfy (not_allowed: no class for 2.3) keeps its topic
+                        first_step = "3.1" if prev.rule in ("certify_students", "apply_social_org") \
+                            or "student_cert_qualified" in lacks else "2.1"
+                        intent_name, score = self._routed(first_step, intent_name, score)
             elif not has_slots and frame.GENERIC_FOLLOWUP.search(text):
                 # "需要啥条件", "so what can it do?": the same topic, another side of it
                 intent_name, score = prev.name, max(score, self.settings["followup_below"])
@@ -335,20 +436,31 @@ class Engine:
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
                 slots["groups"] = list(prev_slots.get("groups", []))
                 context = context or state.get("context")
+            elif slots["facts"] and set(slots["facts"]) <= {"affiliation"} and not (slots["levels"] or slots["groups"]) \
+                    and (short or explicit_followup):
+                # fix26: "如果我们是市属的呢" after "省属技工院校…材料交到哪里": 省属/市属 changes only where to file,
+                # so the same topic answers (its agency text reads the affiliation)
+                intent_name, score = prev.name, max(score, self.settings["followup_below"])
+                context = state.get("context") if context is None else context
+                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
+                slots["groups"] = list(prev_slots.get("groups", []))
+                slots["levels"] = list(prev_slots.get("levels", []))
+                yes_no = yes_no or bool(state.get("yes_no"))
             elif intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
                 context, score = prev.name, max(score, self.settings["abstain_below"])
             elif slots["facts"] and not (slots["levels"] or slots["groups"]) and prev.rule not in rules.RULES \
                     and ranking and ranking[0][0] != prev.name and score >= self.settings["abstain_below"] \
                     and not self.kb.intents[ranking[0][0]].out_of_scope:
                 pass  # "那要是学校压根没有认定资格呢" after a topic no fact changes: the fact's own topic answers
-            elif has_slots and (explicit_followup or (short and (score < self.settings["followup_below"]
+            elif has_slots and not own_route and (explicit_followup or (short and (score < self.settings["followup_below"]
                                                                    or intent_name == prev.name
                                                                    # "一级行不行" after a rule topic: a level alone is its follow-up
                                                                    or (yes_no and slots["levels"] and not slots["groups"]
                                                                        and prev.rule in rules.RULES)))) \
                     and not prev.name == "submit_where":
                 if not yes_no and (state.get("yes_no") or (slots["levels"] and prev.rule in rules.RULES
-                                                           and explicit_followup)):
+                                                           and explicit_followup)) \
+                        and not (STRONG_WH_ZH if lang == "zh" else OWN_WH_EN).search(core):  # fix26: "那学生怎么办" asks how
                     yes_no = True  # "那一级呢" after a rule topic asks whether that level is possible
                 if not slots["levels"]:
                     slots["levels"] = list(prev_slots.get("levels", []))
@@ -399,24 +511,63 @@ class Engine:
                 target = self._intent_for_clause("contacts")  # "Is Wang Weichao reachable at 0531-86018851?"
                 if target is not None:
                     intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
+        elliptic = explicit_followup and bool(state.get("yes_no")) \
+            and not (STRONG_WH_ZH if lang == "zh" else OWN_WH_EN).search(core)  # "要是还没读完呢" after a yes/no question
+        if (yes_no or elliptic) and not covered and prev is not None and not prev.smalltalk and not prev.out_of_scope \
+                and prev.clauses:
+            # fix26: a yes/no follow-up whose subject is named only in the turn before ("附件3级别怎么写" → "用中文大写
+            # 可以吗"; "3+2的学生什么时候认定" → "高职阶段读完了还能再认一次吗"): a statement of that topic's clause,
+            # read on the question alone or with the turn before it, answers (out-of-scope look-alikes aside)
+            before = state.get("norm") if isinstance(state.get("norm"), str) else ""
+            for probe in [texts[0]] + ([before + "，" + texts[0]] if before else []):
+                st = self._statement([probe] + texts[1:])
+                target = (prev if prev.clauses[0] == st.clause else self._intent_for_clause(st.clause)) \
+                    if st is not None and st.clause in prev.clauses else None
+                if target is not None:
+                    intent_name, score, covered, yes_no = target.name, max(score, self.settings["abstain_below"]), True, True
+                    texts = [probe] + texts[1:]
+                    break
         if not covered:
             return self._not_covered(qid, raw, lang, m, notes, state)
 
         intent = self.kb.intents[intent_name]
-        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang, "norm": m.norm}
+        # fix26: what the asker said about the school in earlier turns holds for the whole conversation ("我们有社评
+        #资质…" then "Can we certify teachers from other technical schools too?"); a later statement corrects it
+        # ("不对，我们还没有社评资质"); a supposition ("要是我们没社评资质呢") holds for its own question only
+        said = dict(state.get("facts") or {})
+        if not HYPOTHETICAL.search(text):
+            said.update({k: v for k, v in slots["facts"].items() if not k.startswith("_")})
+        new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang, "facts": said,
+                     # the words of this turn (fix26: with the turn before, for a follow-up that names no subject: "签字呢";
+                     # a yes/no follow-up read with the turn before keeps both)
+                     "norm": (texts[0] if texts[0] != m.norm else
+                              (state["norm"] + "，" if explicit_followup and isinstance(state.get("norm"), str)
+                               and state.get("norm") else "") + m.norm)[-160:],
+                     "supposed": bool(HYPOTHETICAL.search(text)),
+                     "rule_asked": intent.name if yes_no and intent.rule in rules.RULES else state.get("rule_asked"),
+                     "asked_raw": raw if yes_no else "",  # fix26: the yes/no question, asked again with facts stated after it
+                     # fix26: a turn that only states something, for a bare "可以吗" after it
+                     "said": raw if not self._is_question(text) and not frame.question_part(core, lang, self._is_question) else ""}
         if context:
             new_state["context"] = context
         if intent.smalltalk:
             body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en)
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
                           state={**state, "lang": lang})
-        facts = {**profile, **slots["facts"]}  # what the question says about the school counts too
+        # what the question (and, fix26, the earlier turns) says about the school counts too
+        facts = {**profile, **(state.get("facts") or {}), **slots["facts"]}
         ans = None
         if not yes_no and explicit_followup and intent.clauses:
             # "那教学计划没完成的呢" after "学生按什么层次认定": a statement of the same clause answers it
             st = self._statement(texts)
             yes_no = st is not None and st.clause == intent.clauses[0]
-        if yes_no:
+        if party_lacks_social and self._intent_for_clause("3.1") is not None:
+            ans = self._compose(qid, raw, lang, self._intent_for_clause("3.1"), score, ["3.1"], "no",
+                                self.reply(lang, "entrust_no_social"), facts, slots, notes, new_state)
+        elif party_unnamed and facts.get("student_cert_qualified") is not True and self._intent_for_clause("3.1") is not None:
+            ans = self._compose(qid, raw, lang, self._intent_for_clause("3.1"), score, ["3.1"], "conditional",
+                                self.reply(lang, "entrust_depends_party"), facts, slots, notes, new_state)
+        elif yes_no:
             special = self._frame_answer(qid, raw, lang, texts, slots, facts, score, notes, new_state, intent,
                                          ask_texts=ask_texts if asked else None)
             if isinstance(special, Answer):
@@ -520,6 +671,8 @@ class Engine:
                 rest = re.sub(r"^(需要|要|是的|可以|不可以|不需要|不用)[。，,]|^(Yes|No)[.,]\s*", "", ans.text)
                 head = self.reply(lang, "omit_" + ans.verdict)
                 ans.text = head + rest if lang == "zh" else head.rstrip() + " " + rest
+        if ans.state.get("asked_raw") and ans.verdict != "conditional":
+            ans.state = {**ans.state, "asked_raw": ""}  # fix26: only a conditional answer is asked again with facts
         return ans
 
     # ------------------------------------------------------------ the frame: what the question states and asks

@@ -379,9 +379,38 @@ THIRD_SOCIAL = re.compile(
     r"(that|which|who) (holds?|has|have)\b.{0,12}(social_org|社会培训评价组织)|(holding|with) (the )?(social_org|社会培训评价组织)|"
     # holdout21: "想委托隔壁技师学院给学生认定 他们有社评资质的": the party named, then what it holds
     r"(委托|找|请|交给|让)[^。；;？?！!]{0,20}?(他们|人家|对方|该校|那边|那所|那家)(学校|技工院校|机构)?(也|都|已经?)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)", re.I)
+# fix26: "那家公司要是有社评资质呢", "要是对方没有社评资质呢", "what if that company holds 社评 status?": after a question
+# about entrusting, the party named before is said to hold (or lack) the qualification (True/False; None: not such a follow-up)
+PARTY_STATUS = re.compile(r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|对方|人家|他们|它)(家|所|个)?(公司|机构|学校|技工院校|单位|技师学院|培训机构|企业)?"
+                          r"(要是|如果|假如)?(也|都|本身|自己)?(?P<neg>没有?|无|不具备)?(有|具备|取得了?|拿到了?)?(了)?(社会培训评价组织|资质)|"
+                          # "那要是他们也没有呢": the qualification just named, left out
+                          r"^\s*(那么?)?(要是|如果|假如)?(他们|对方|人家|那家|那所|它)(要是|如果)?(也|都)?(?P<neg_bare>没有?|无|不具备)(的话)?(呢)?[?？。]*\s*$|"
+                          r"^\s*(and )?(what )?if (that|the|this) (company|school|body|institution|provider|one) (?P<neg_en>doesn't |does not |didn't )?"
+                          r"(has|have|holds?|had|held)\b.{0,12}(social_org|社会培训评价组织)|"
+                          # "And if it doesn't?": the qualification just named, left out
+                          r"^\s*(and |but )?(what )?if (it|they|that company|that school|that body|the company|the school) "
+                          r"(?P<neg_bare_en>doesn't|does not|don't|do not|didn't|did not|hasn't|has not)( have it| hold it)?\s*\??\s*$", re.I)
+
+
+# fix26: "培训公司可以吗", "隔壁技校行不行" after a question about entrusting: another party, its qualification not said
+PARTY_ONLY = re.compile(r"^\s*(那|那么)?(委托|找|交给)?(给)?(一家|一所|别的|其他|其它|隔壁|本地的?|市里的?|附近的?)?[^，,。？?\s]{0,8}?"
+                        r"(公司|培训机构|机构|学校|技校|技工院校|技师学院|协会|企业|单位)(也)?(行|可以|能|成)(吗|么|不|不行|不可以)?[?？。]*\s*$")
+
+
+def party_status(texts: list[str]) -> bool | None:
+    for t in texts:
+        m = PARTY_STATUS.search(t)
+        if m:
+            return not (m.group("neg") or m.group("neg_en") or m.group("neg_bare") or m.group("neg_bare_en"))
+    return None
+
+
 # "委托隔壁技师学院", "entrust another school": a party named, its qualification not said
 THIRD_NAMED = re.compile(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附近|兄弟|那所|那家|本市的?|市里的?|[\u4e00-\u9fff]{2}(市|县|区)的?)[^，,。；;？?！!]{0,6}?"
-                         r"(技工院校|学校|技师学院|机构|公司|单位|协会)|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)", re.I)
+                         r"(技工院校|学校|技师学院|机构|公司|单位|协会)|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)|"
+                         # fix26: "Can we hand them to (→ entrust) a private training company?"
+                         r"\bentrust\w*( them| our students| the students)?( to)? (a|an|one|some) (private |local |nearby )?(vocational )?(training )?"
+                         r"(company|school|college|institution|body|provider|centre|center)\b", re.I)
 
 
 def third_party_qualified(texts: list[str]) -> bool:
@@ -450,8 +479,16 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
 GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(学校|我们|技工院校|我校)?(满足|具备|符合|达到)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得|必须)?(先)?(开|办|开办|有|具备|满足|取得)?(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格|条件|要求)?(才行|才可以|才能|才可)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
-                              r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$",
+                              r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$|"
+                              # fix26: "具体填哪张表？" after "想新增焊工工种，怎么报": that topic's form
+                              r"^\s*(那)?(具体)?(要|得|需要|该|应该)?(填|用)(哪张|哪个|哪份|哪几张|哪些|什么|啥)(表|表格)(呢|啊)?[?？。]*\s*$",
                               re.I)
+# fix26: "那我们得先干啥" after "还不能给老师认定：学校还没有社评资质": the step the answer leads to (engine)
+NEXT_STEP = re.compile(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)?(该|得|要|应该|需要)?(先|首先|下一步)?(得|要|该)?"
+                       r"(怎么办|咋办|干(点)?(啥|什么)|做(点)?(啥|什么)|办(啥|什么)|从哪(里|儿)?(开始|入手|下手))(呢|啊)?[?？。]*\s*$|"
+                       r"^\s*(so|and|then)?,?\s*(what (should|do|must|shall) we (need to |have to )?do (first|next|now)|what (do|would) we need to do( first| next| now)?|"
+                       r"what('s| is) (the|our) (first|next) step|where do we start)\s*\??\s*$",
+                       re.I)
 WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
@@ -467,6 +504,7 @@ WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找�
 RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
                                 r"(遵循|遵守|坚持|按照?)(的)?(什么|啥|哪些|哪个|哪条)?原则(?!上)|原则是(什么|啥|哪)|(什么|啥|哪些|哪个|哪条)原则(?!上)|"  # fix19 "认定工作要遵循的原则是啥"
 
+                                r"(证书|证)(是|由)?[^，,。？?]{0,8}(发|颁发|出)还是[^，,。？?]{0,8}(发|颁发|出)|"  # fix26 "证书是我们发还是学校发"
                                 r"\bwho (is|will be) (responsible|accountable|liable)|\bwho issues\b", re.I)
 # "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
 PRIORITY_ASK = re.compile(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"

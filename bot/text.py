@@ -179,9 +179,14 @@ DOUBLE_NEG = re.compile(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|�
 UNLESS = re.compile(r"除非(.{1,20}?)[，,]?\s*(?:否则|不然)(?:就|也)?(?:不能|不可以|不可|不行|没法)")
 
 
+# fix26: "附件一共几个 分别叫啥" counts the attachments (一共 = in all), it does not name 附件1
+ATTACHMENTS_IN_ALL = re.compile(r"附件(?:总)?一共(?=有?\s*(?:几|多少|[两二三3])\s*(?:个|份|张))")
+
+
 def normalize_zh(text: str, lex: Lexicon) -> str:
     text = text.lower()
     text = to_simplified(text)
+    text = ATTACHMENTS_IN_ALL.sub("附件共", text)
     text = DOUBLE_NEG.sub("", text)
     text = UNLESS.sub(r"必须\1才能", text)
     text = _LEVEL_PAIR.sub(lambda m: m.group(1) + "级", text)  # 二三级, 2、3级 → 二级三级
@@ -317,16 +322,23 @@ A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是�
                          r"([\u4e00-\u9fff])不\1(?!\1)|(了|过|效|完|好|到|批|交|报)没有?[?？]*\s*$")
 # fix13: "那个表只有6行" counts rows, 行 after a number is no tag
 TAG_QUESTION_ZH = re.compile(r"(对|是|(?<![\d一二三四五六七八九十几两多每])行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
-FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
+# fix26: 那家/那所/那个 name a party ("那家公司要是有社评资质呢"): only the 那 that leads a follow-up goes
+FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那(?![家所个些位种])|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
 
 COURTESY_ZH = re.compile(r"^\s*((请问贵厅|请问贵单位|贵厅|您好|你好|老师好|领导好|打扰了?|打扰一下|麻烦(问|请教)?(一下|下)?|请问(一下)?|想(咨询|问|请教)(一下|下)?|"
                          r"咨询(一下|下)?|我想问(一下|下)?|问(一下|下)|那个)[，,。!！、\s]*)+")
 
 
+# fix26: a correction's opener ("不对，我们还没有社评资质…", "说错了，…", "更正一下：…") says the question is
+# asked again with other facts; it is no part of the question (not a tag question "不对" of its own)
+CORRECTION_ZH = re.compile(r"^\s*((不对|不是的?|错了|说错了|我说错了|搞错了|弄错了|记错了|更正(一下)?|纠正(一下)?|"
+                           r"抱歉|不好意思|哦|噢|啊)[，,。!！:：、\s]+)+")
+
+
 def strip_courtesy(text: str) -> str:
     """"您好，想咨询一下…" → the question itself (only when something substantial is left)."""
-    rest = COURTESY_ZH.sub("", text)
+    rest = COURTESY_ZH.sub("", CORRECTION_ZH.sub("", text))
     return rest if len(rest) >= 4 else text
 
 
@@ -448,6 +460,7 @@ _POS = re.compile(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|
 _QUESTION_SEG = re.compile(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
 _OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
                           r"\bentrust", re.I)  # fix22: "we want to entrust a school that holds the social_org status"
+_WANTED = re.compile(r"(想|想要|准备|打算|争取|尽快|如何|怎么|怎样)(去)?(取得|拿到|获得|拿|申请|申报|具备)(到)?(学生)?[^，,。]{0,4}$")
 _SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
 
@@ -470,6 +483,8 @@ def segment_facts(norm: str) -> dict:
             after = seg[m.end():subs[i + 1].start() if i + 1 < len(subs) else len(seg)]
             if _OTHER_PARTY.search(before) or (m.start() > 2 and THIRD_PARTY_AFTER.search(seg[m.end():])):
                 continue
+            if _WANTED.search(before):
+                continue  # fix26: "想取得学生认定资格…": wanted, neither held nor said to be missing
             value = None
             if i and lead is not None and _CONJ_ONLY.fullmatch(before):
                 value = lead  # "没开预备技师班和高级技工班": the negation before a list covers all of it
@@ -492,7 +507,7 @@ def segment_facts(norm: str) -> dict:
             shared = False if _NEG.search(tail) else True if _POS.search(tail) else None
             if shared is not None:
                 for m in subs:
-                    if not _OTHER_PARTY.search(seg[:m.start()][-8:]):
+                    if not _OTHER_PARTY.search(seg[:m.start()][-8:]) and not _WANTED.search(seg[:m.start()]):
                         out.setdefault(m.lastgroup, shared)
     return out
 
