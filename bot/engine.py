@@ -375,7 +375,8 @@ class Engine:
 
         if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
                 and not (prev is not None) and not (slots["levels"] or slots["groups"] or slots["facts"] or slots["refs"]) \
-                and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens):
+                and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens) \
+                and not any(d in m.norm for d in DOMAIN_EXTRA):  # fix27: "谁发的文啊这是": 发的 split by the segmenter
             return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
         best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)

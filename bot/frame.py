@@ -366,6 +366,10 @@ THIRD_NO_SOCIAL = re.compile(
     r"(社会培训评价组织)(的)?(资质|资格)?(还|正|目前|仍)?在(申请|申报|审批|审核|办理)(中)?的(技工院校|学校|机构|公司|单位)|"
     r"(隔壁|别的|其他|其它|兄弟|那所|那家|对方|人家|他们|受托)(的)?(技工院校|学校|机构|公司|单位)?(的)?(社会培训评价组织)(的)?(资质|资格)?"
     r"(已经?)?(被)?(取消|撤销|删除|吊销|收回|暂停|停了|没了|过期|失效|还在(申请|申报|审批)|还没(批|批下来|下来))|"  # 取消 reads 删除 once normalised
+    # fix27: "隔壁技校只有学生认定资格，没有社评资质，俺们能委托它给俺们学生认定不": the school described
+    # first lacks it, and is then entrusted by a pronoun (not "委托我们": then the asker is entrusted)
+    r"(隔壁|附近|兄弟|别的|其他|其它|另一所|另一家|那所|那家)(的)?(技工院校|学校|机构|公司|单位|技师学院)(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?"
+    r"(没有?|无|不具备)(社会培训评价组织)[^。？?！!]{0,30}?委托(给)?(它|他们|对方|人家|该校|那所|这所|那家|这家)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
 
 
@@ -791,7 +795,10 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     words = _content_words(q, tokenize)
     if any(not _said(w, clause_text) for w in words):
         return False
-    return 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
+    # fix27: "这个通知是省人社厅发的不": the issuer asked about, a claim of its own when the clause names it
+    # (省 and 人社厅 are fillers elsewhere; "市人社局发的" does not contain 省人社厅 and stays unconfirmed)
+    issuer = 3 if _DATED.search(q) and "省人社厅" in q and "省人社厅" in clause_text else 0
+    return issuer + 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
 
 
 # ---------------------------------------------------------------- a claim with one detail changed

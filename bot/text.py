@@ -266,6 +266,8 @@ EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{
 
 # a claim says something of something: "附件3？" or "工作方案模板？" names a topic and asks nothing yes/no
 CLAIM_PREDICATE = re.compile(r"是|有(?!关)|要(?!求|点)|按|(?<!取)得|需|(?<![人信])用(?!人)|(?<!公)共|(?<![省市权])属|归|就(?!业)|都|只|(?<!人)才|已|(?<!技)能(?!力)|填|写|交|报|附(?!件|表)|签|盖|算|给|让|在|发的|印发|下发|参加|完成|面向|提交|采用|隔开|表示|负责|承担|(?<!填表)说(?!明)|涂|提供")
+# fix27: "咋整都达不到", "怎么弄也不够", "无论如何都没法": concessive, not a question word
+CONCESSIVE_WH_ZH = re.compile(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄|搞|做|办|努力|改|准备|样)?(也|都)(?=不|没|达不|弄不|搞不|办不|无法)")
 PRINCIPLE_ZH = re.compile(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
 
 
@@ -278,6 +280,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
+    # fix27: "条件咋整都达不到标准要求，那还能委托…不": a wh-word before 都/也 and a negation is "no matter how"
+    text = CONCESSIVE_WH_ZH.sub("", text)
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text.replace("还是", "")):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"; "责任还是我们的吗": 还是 is "still"
     if TAG_QUESTION_ZH.search(text):
