@@ -295,9 +295,14 @@ REFUSE = re.compile(r"(可以|能|可不可以|能不能|能否)(不|拒绝)(给
 NOT_ENTRUSTING = re.compile(r"(无需|不用|不必|不需要|无须|没必要|不再)(另行|再|去|找人)?(委托|找别人)")
 
 
+# fix27: "学生是从外校转过来的，学籍已经转到俺们学校了": a student transferred in is the school's own now
+TRANSFERRED_IN = re.compile(r"(从)?(外校|别的(技工院校|学校)|其他(技工院校|学校)|其它(技工院校|学校))(转学|转)(过来|来|进来|入|到我们|到本校)(的)?")
+
+
 def who_and_what(texts: list[str], groups: list[str]) -> Who:
     w = Who()
     texts = [NOT_ENTRUSTING.sub("", t) for t in texts]  # "直接开展高级认定，无需另行委托": not entrusting
+    texts = [TRANSFERRED_IN.sub("", t) for t in texts]
     other = _any([OTHER_SCHOOL], texts)
     if other:
         w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
