@@ -246,7 +246,9 @@ class Engine:
                 intent_name = target.name
         if not yes_no and score >= self.settings["suggest_above"]:
             asks_for = lambda p: any(p.search(t) for t in ask_texts)  # noqa: E731
-            if asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
+            if asks_for(frame.REVIEW_ASK) and any(frame.SCOPE_CHANGE.search(t) for t in texts):
+                intent_name, score = self._routed("3.2", intent_name, score)  # fix27: "调整清单由谁负责审核": 3.2
+            elif asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
                 intent_name, score = self._routed("3.4", intent_name, score)  # "委托出去的话证书谁负责": 3.4
             if slots["facts"].get("student_cert_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
                     and "teacher" not in slots["groups"]:

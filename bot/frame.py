@@ -266,7 +266,10 @@ def on_behalf(text: str) -> str:
     return _THEY.sub("我们", rest)
 
 
-TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
+# fix27: "a training institution nearby holds 社评 — may we entrust it": the institution is the party entrusted;
+# its members ("learners from a training institution") are trainees
+TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|"
+                      r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?")
 # holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
@@ -473,6 +476,11 @@ SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩�
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
 WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
+# fix27: "调整清单由谁负责审核", "Who is responsible for reviewing our scope adjustment list": who reviews a
+# filing is asked (3.2 for changes of scope), not the main responsibility of 3.4
+REVIEW_ASK = re.compile(r"谁(来)?(负责)?(审核|审批|审查|受理|接收)|(审核|审批|受理)(部门|单位|机构)?是谁|"
+                        r"\bwho (is|will be) (responsible|in charge) for (reviewing|review|approving|approval|receiving|checking|processing)\b|"
+                        r"\bwho (reviews|approves|receives|checks|processes)\b", re.I)
 RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
                                 r"(遵循|遵守|坚持|按照?)(的)?(什么|啥|哪些|哪个|哪条)?原则(?!上)|原则是(什么|啥|哪)|(什么|啥|哪些|哪个|哪条)原则(?!上)|"  # fix19 "认定工作要遵循的原则是啥"
 
@@ -633,7 +641,8 @@ def bureau_clause(texts: list[str]) -> str | None:
 MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
                            r"what (documents|materials|papers|forms)|which (documents|forms|papers|attachments|two attachments)|what attachments|"
                            r"(两份|两个|哪两|哪几|几份|几个)(个|份)?附件|附件.{0,6}(分别)?(叫|是)(什么|啥)|what are the (two )?attachments|"
-                           r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
+                           r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)|"
+                           r"what (do|does|must|should) (we|i|a school|the school|schools) (need|have) to (submit|file|send|provide|prepare)",  # fix27
                            re.I)
 FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
