@@ -139,13 +139,13 @@ class Engine:
     # ------------------------------------------------------------ answering
 
     def answer(self, question, state: dict | None = None, profile: dict | None = None,
-               qid: str | None = None) -> Answer:
+               qid: str | None = None, lang_hint: str | None = None) -> Answer:
         state = dict(state or {})
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
         text = to_simplified(clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
         text = frame.on_behalf(text)  # "替兄弟学校问：他们还没有资格…" is asked as that school would ask it
-        lang = detect_lang(text) if text else state.get("lang", "zh")
+        lang = lang_hint or (detect_lang(text) if text else state.get("lang", "zh"))  # fix27: lang_hint, a part of a compound
         if not text or not any(ch.isalnum() for ch in text):
             return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)
         notes = []
@@ -531,6 +531,8 @@ class Engine:
         lang = detect_lang(seg)
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
+        if re.match(r"\s*[A-Za-z]", seg) and WH_EN.search(seg):
+            return True  # fix27: "What's the 发文日期": an English question naming a Chinese term
         seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
         seg = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
@@ -549,7 +551,9 @@ class Engine:
         for i, p in enumerate(parts):
             # "…？第五项呢" continues the part before; "…？还有，没资格的学校学生咋办" is a question of its own
             own = i > 0 and len(p) > 8 and (NEW_QUESTION_ZH.search(p) or not (is_followup_form(p, lang) or ELLIPTIC_ZH.search(p)))
-            a = self.answer(p, state=state if own else st, profile=profile)
+            # fix27: "What's the 发文日期 and who …": a part of an English question that begins in English stays English
+            hint = "en" if lang == "en" and re.match(r"\s*[A-Za-z]", p) else None
+            a = self.answer(p, state=state if own else st, profile=profile, lang_hint=hint)
             st = a.state
             answers.append(a)
         dependent = False
