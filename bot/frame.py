@@ -486,6 +486,9 @@ WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找�
 REVIEW_ASK = re.compile(r"谁(来)?(负责)?(审核|审批|审查|受理|接收)|(审核|审批|受理)(部门|单位|机构)?是谁|"
                         r"\bwho (is|will be) (responsible|in charge) for (reviewing|review|approving|approval|receiving|checking|processing)\b|"
                         r"\bwho (reviews|approves|receives|checks|processes)\b", re.I)
+# fix27: "企业新型学徒制学员的认定，谁负责去协调技工院校跟企业": who coordinates schools and firms is the city bureaus' (3.5)
+COORDINATION_ASK = re.compile(r"谁(来)?(负责)?(去|来)?(统筹|协调)|(统筹|协调)(工作)?(由谁|是谁|归谁|谁(来)?(负责|做|管))|"
+                              r"\bwho (coordinates|is responsible for coordinating|will coordinate|should coordinate)\b", re.I)
 RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
                                 r"(遵循|遵守|坚持|按照?)(的)?(什么|啥|哪些|哪个|哪条)?原则(?!上)|原则是(什么|啥|哪)|(什么|啥|哪些|哪个|哪条)原则(?!上)|"  # fix19 "认定工作要遵循的原则是啥"
 
