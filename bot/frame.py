@@ -281,7 +281,9 @@ GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|�
                           # "隔壁技师学院有社评资质，能不能给我们学校的学生认定" (try26)
                           r"(隔壁|兄弟|附近|邻近|另一所|另一家)(的)?(技工院校|机构|学校|公司)[^？?。；;]{0,20}?(给|为|帮)(我们|本校|我校|技工院校)(的)?(学生|教师)|"
                           r"(another|other) (technical )?(school|body|institution)s? .{0,40}(certify|assess) our|"
-                          r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student")
+                          r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student|"
+                          # fix27: "Can a company with 社评 status certify our students?"
+                          r"\b(a|an|another|other) (company|body|institution|organi[sz]ation|school|college)s? (with|holding|that (has|holds)|which (has|holds))\b.{0,40}\b(certify|assess)\w* (our|its|the) students?")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
