@@ -429,12 +429,14 @@ TAG_ONLY = re.compile(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是
 
 
 # fix27: "Two quick ones: 1) can we …? 2) what's …?": the numbers that list the questions are no part of them
+# fix27: "Two things: where do we submit 附件1, and when is the deadline?": the lead-in announces the questions
+_LEAD_IN = re.compile(r"^\s*(two|three|a couple of|a few|some|several)( quick| short| more)? (things|questions|ones|points)\s*[:：,\-—]\s*", re.I)
 _ENUM = re.compile(r"(?:^|(?<=[\s:：?？;；,，。]))(?:\(?[1-9]\)|（[1-9]）|[①②③④⑤])\s*")
 
 
 def split_questions(text: str, lang: str, is_question) -> list[str]:
     """"哪天发的，依据哪些文件" → its questions; statements before a question stay with it."""
-    text = _ENUM.sub("", text)
+    text = _LEAD_IN.sub("", _ENUM.sub("", text))
     m = _BOTH_ZH.search(text) if lang == "zh" else None
     if m and len(_AND_ZH.split(text[:m.start()])) == 2:  # "发文日期和联系人电话分别是什么"
         a, b = _AND_ZH.split(text[:m.start()])
