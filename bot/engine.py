@@ -269,7 +269,9 @@ class Engine:
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
         if first == ["att3"] and any(frame.MARKING.search(t) for t in ask_texts) and not yes_no \
-                and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) and self._intent_for_clause("att3.n7"):
+                and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts)
+                     or any(re.search(r"涂|黄|底色|yellow|highlight", t, re.I) for t in ask_texts)) \
+                and self._intent_for_clause("att3.n7"):  # fix27: "附3要涂黄的是哪些格": only 注7 speaks of colour
             target = self._intent_for_clause("att3.n7")  # "删掉一个工种 附件3上怎么标": how the change is marked (注7)
             intent_name, first = target.name, ["att3.n7"]
         if (first == ["att3"] or (first == ["att3.n7"] and not any(frame.MARKING.search(t) for t in texts))) \

@@ -266,6 +266,8 @@ EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{
 
 # a claim says something of something: "附件3？" or "工作方案模板？" names a topic and asks nothing yes/no
 CLAIM_PREDICATE = re.compile(r"是|有(?!关)|要(?!求|点)|按|(?<!取)得|需|(?<![人信])用(?!人)|(?<!公)共|(?<![省市权])属|归|就(?!业)|都|只|(?<!人)才|已|(?<!技)能(?!力)|填|写|交|报|附(?!件|表)|签|盖|算|给|让|在|发的|印发|下发|参加|完成|面向|提交|采用|隔开|表示|负责|承担|(?<!填表)说(?!明)|涂|提供")
+# fix27: "附件3要重新报送不，只改了联系电话": a modal verb and a closing 不 ask, with a statement after them
+MODAL_BU = re.compile(r"(能|可以|可|要|用|需要|得|会|是|有|行|中)[^，,。；;]{0,14}不$")
 # fix27: "咋整都达不到", "怎么弄也不够", "无论如何都没法": concessive, not a question word
 CONCESSIVE_WH_ZH = re.compile(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄|搞|做|办|努力|改|准备|样)?(也|都)(?=不|没|达不|弄不|搞不|办不|无法)")
 PRINCIPLE_ZH = re.compile(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
@@ -287,8 +289,8 @@ def is_yes_no(text: str, lang: str) -> bool:
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
     segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
-    if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧")) and not STRONG_WH_ZH.search(s) for s in segs):
-        return True  # "场地那一项要附权属证明吗？房产证那种"
+    if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧") or MODAL_BU.search(s)) and not STRONG_WH_ZH.search(s) for s in segs):
+        return True  # "场地那一项要附权属证明吗？房产证那种"; fix27: "社会人员能来俺们这认定不，俺们有社评资质"
     if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "附件1能不能多加几页": 几 here is "a few"
     if "还是" in text and A_NOT_A_ASK.search(text[:text.index("还是")]) \
