@@ -248,6 +248,9 @@ class Engine:
             asks_for = lambda p: any(p.search(t) for t in ask_texts)  # noqa: E731
             if asks_for(frame.REVIEW_ASK) and any(frame.SCOPE_CHANGE.search(t) for t in texts):
                 intent_name, score = self._routed("3.2", intent_name, score)  # fix27: "调整清单由谁负责审核": 3.2
+            elif asks_for(frame.REVIEW_ASK) and any(frame.APPLY_SOCIAL.search(t) or re.search(r"附件[12]|attachment[12]|申报材料|applications?\b", t, re.I)
+                                                    for t in texts):
+                intent_name, score = self._routed("2.2", intent_name, score)  # fix27: "Which body reviews applications for 社评 status?": 2.2
             elif asks_for(frame.COORDINATION_ASK):
                 intent_name, score = self._routed("3.5", intent_name, score)  # fix27: "谁负责去协调技工院校跟企业": 3.5
             elif asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):

@@ -489,7 +489,8 @@ WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找�
 # filing is asked (3.2 for changes of scope), not the main responsibility of 3.4
 REVIEW_ASK = re.compile(r"谁(来)?(负责)?(审核|审批|审查|受理|接收)|(审核|审批|受理)(部门|单位|机构)?是谁|"
                         r"\bwho (is|will be) (responsible|in charge) for (reviewing|review|approving|approval|receiving|checking|processing)\b|"
-                        r"\bwho (reviews|approves|receives|checks|processes)\b", re.I)
+                        r"\bwho (reviews|approves|receives|checks|processes)\b|"
+                        r"\bwhich (body|agency|department|authority|office) (reviews|approves|receives|handles|processes)\b", re.I)
 # fix27: "企业新型学徒制学员的认定，谁负责去协调技工院校跟企业": who coordinates schools and firms is the city bureaus' (3.5)
 COORDINATION_ASK = re.compile(r"谁(来)?(负责)?(去|来)?(统筹|协调)|(统筹|协调)(工作)?(由谁|是谁|归谁|谁(来)?(负责|做|管))|"
                               r"\bwho (coordinates|is responsible for coordinating|will coordinate|should coordinate)\b", re.I)
