@@ -412,15 +412,19 @@ def undo_double_negation(text: str) -> str:
     return text
 
 
+# fix27: "想申报社评，得先有学生认定资格不": a requirement asked about ("得先有", "是不是要有") states no fact
+REQUIRED_HAVE = re.compile(r"(得|要|需要|必须|需|一定要|非得)(先)?(有|具备|取得|拿到)(?=(了)?(学生|社会培训评价组织|社评|[^，,。？?]{0,6}(资格|资质)))")
+
+
 def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     """School facts stated in the question itself ("我们还没有认定资格" …), read from the question
     and from its normalised form (社评 → 社会培训评价组织 …); facts about another party are left out."""
     facts: dict = {}
     text = undo_double_negation(QUOTED.sub("", text))  # "“取得资格之前…可委托”这句我们还用得上吗": a quote states nothing
     norm = undo_double_negation(QUOTED.sub("", norm)) if norm is not None else None
-    texts = [A_NOT_A.sub("", text)]  # "有没有资格" asks, it does not say "没有资格"
+    texts = [REQUIRED_HAVE.sub("", A_NOT_A.sub("", text))]  # "有没有资格" asks, it does not say "没有资格"
     if norm is not None and norm != text:
-        texts.append(A_NOT_A.sub("", norm))
+        texts.append(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm)))
     for pattern, key, value in lex.fact_patterns:
         if key in facts:
             continue
@@ -433,7 +437,7 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     if norm is not None:
         for key, value in class_facts(A_NOT_A.sub("", norm)).items():
             facts.setdefault(key, value)
-        for key, value in segment_facts(A_NOT_A.sub("", norm)).items():
+        for key, value in segment_facts(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm))).items():
             facts.setdefault(key, value)
     return facts
 
