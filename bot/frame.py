@@ -476,7 +476,9 @@ GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(学校|我们|技工
 WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
-                           r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b", re.I)
+                           r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b|"
+                           # fix27: "Who do provincial schools submit attachment 3 to?"
+                           r"^\s*(to )?(who|whom) (do|does|should|must|can) [a-z ]{1,30}? (submit|send|file|give|hand)\b", re.I)
 SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,4}(工种|职业|等级)|附件3|认定范围|change (of|the|our) (scope|occupations)|attachment3", re.I)
 # "想把认定等级从5、4、3扩到2级 要报附件3吗": changing the certified occupations or levels (3.2)
 SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
