@@ -255,7 +255,8 @@ class Engine:
                 intent_name, score = self._routed("3.5", intent_name, score)  # fix27: "谁负责去协调技工院校跟企业": 3.5
             elif asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
                 intent_name, score = self._routed("3.4", intent_name, score)  # "委托出去的话证书谁负责": 3.4
-            if slots["facts"].get("student_cert_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
+            if slots["facts"].get("student_cert_qualified") is False and (asks_for(frame.WHO_CERTIFIES)
+                                                                          or (asked and frame.WHAT_NOW.search(asked))) \
                     and "teacher" not in slots["groups"]:
                 # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
                 intent_name, score = self._routed("3.1", intent_name, score)

@@ -486,6 +486,9 @@ SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩�
                                r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
 WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
+# fix27: "We can't meet the requirements. What now?": an asking segment that is only "what now" (with the facts before it)
+WHAT_NOW = re.compile(r"^\s*(那|那么)?(我们|学校)?(该|应该|要)?(怎么办|咋整|咋办|咋弄|如何是好)(呢|啊|呀)?[?？]*\s*$|"
+                      r"^\s*(so |and )?(what now|what (can|should|do) we do( now| then| instead)?|what are our options)\s*\??\s*$", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
 # fix27: "调整清单由谁负责审核", "Who is responsible for reviewing our scope adjustment list": who reviews a
 # filing is asked (3.2 for changes of scope), not the main responsibility of 3.4
