@@ -41,7 +41,8 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("probe-own40.jsonl", 0.90), ("holdout9.jsonl", 0.95), ("holdout11.jsonl", 0.95), ("holdout15.jsonl", 0.95), ("holdout17.jsonl", 0.95), ("holdout16.jsonl", 0.95),
                                            ("holdout14.jsonl", 0.95), ("holdout18.jsonl", 0.90),
                                            ("holdout13.jsonl", 0.95), ("holdout19.jsonl", 0.95),
-                                           ("holdout21.jsonl", 0.95), ("holdout22.jsonl", 0.95)])
+                                           ("holdout21.jsonl", 0.95), ("holdout22.jsonl", 0.95),
+                                           ("holdout27.jsonl", 0.95)])  # fix27: dialect, typos, English
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
     # holdout4 is 30 near-domain questions the notice does not answer: the hardest abstentions
@@ -51,7 +52,8 @@ def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     if name in ("holdout5.jsonl", "holdout6.jsonl", "holdout7.jsonl", "holdout9.jsonl", "holdout11.jsonl",
                 "holdout14.jsonl", "holdout13.jsonl", "holdout19.jsonl",  # 73, 60, 63, 62, 103, 102, 84, 86 yes/no questions: facts stated, the asker's side, the documents, true and subtly false claims
                 "holdout21.jsonl",  # 63 yes/no questions (first sight 55/63)
-                "holdout22.jsonl"):  # 64 yes/no questions (first sight 57/64)
+                "holdout22.jsonl",  # 64 yes/no questions (first sight 57/64)
+                "holdout27.jsonl"):  # fix27: 66 yes/no questions, colloquial (first sight 54/66)
         assert result["verdict"] >= 0.95, result["failures"]
 
 
