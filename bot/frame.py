@@ -483,7 +483,8 @@ SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,
 # "想把认定等级从5、4、3扩到2级 要报附件3吗": changing the certified occupations or levels (3.2)
 SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
                                r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
-                               r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
+                               r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)|"
+                               r"(删|减|加|添)(了)?(个|一个|几个|两个)(工种|职业|等级)", re.I)  # fix27: "删了个工种，附件3咋标"
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
 WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # fix27: "We can't meet the requirements. What now?": an asking segment that is only "what now" (with the facts before it)
