@@ -162,13 +162,13 @@ class Engine:
     # ------------------------------------------------------------ answering
 
     def answer(self, question, state: dict | None = None, profile: dict | None = None,
-               qid: str | None = None) -> Answer:
+               qid: str | None = None, lang_hint: str | None = None) -> Answer:
         state = dict(state or {})
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
         text = to_simplified(clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
         text = frame.on_behalf(text)  # "替兄弟学校问：他们还没有资格…" is asked as that school would ask it
-        lang = detect_lang(text) if text else state.get("lang", "zh")
+        lang = lang_hint or (detect_lang(text) if text else state.get("lang", "zh"))  # fix27: lang_hint, a part of a compound
         if not text or not any(ch.isalnum() for ch in text):
             return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "empty"), state=state)
         notes = []
@@ -301,9 +301,17 @@ class Engine:
                 own_route = bool((STRONG_WH_ZH if lang == "zh" else OWN_WH_EN).search(core))
         if not yes_no and score >= self.settings["suggest_above"]:
             asks_for = lambda p: any(p.search(t) for t in ask_texts)  # noqa: E731
-            if asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
+            if asks_for(frame.REVIEW_ASK) and any(frame.SCOPE_CHANGE.search(t) for t in texts):
+                intent_name, score = self._routed("3.2", intent_name, score)  # fix27: "调整清单由谁负责审核": 3.2
+            elif asks_for(frame.REVIEW_ASK) and any(frame.APPLY_SOCIAL.search(t) or re.search(r"附件[12]|attachment[12]|申报材料|applications?\b", t, re.I)
+                                                    for t in texts):
+                intent_name, score = self._routed("2.2", intent_name, score)  # fix27: "Which body reviews applications for 社评 status?": 2.2
+            elif asks_for(frame.COORDINATION_ASK):
+                intent_name, score = self._routed("3.5", intent_name, score)  # fix27: "谁负责去协调技工院校跟企业": 3.5
+            elif asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
                 intent_name, score = self._routed("3.4", intent_name, score)  # "委托出去的话证书谁负责": 3.4
-            if slots["facts"].get("student_cert_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
+            if slots["facts"].get("student_cert_qualified") is False and (asks_for(frame.WHO_CERTIFIES)
+                                                                          or (asked and frame.WHAT_NOW.search(asked))) \
                     and "teacher" not in slots["groups"]:
                 # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
                 intent_name, score = self._routed("3.1", intent_name, score)
@@ -326,7 +334,9 @@ class Engine:
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
         if first == ["att3"] and any(frame.MARKING.search(t) for t in ask_texts) and not yes_no \
-                and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) and self._intent_for_clause("att3.n7"):
+                and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts)
+                     or any(re.search(r"涂|黄|底色|yellow|highlight", t, re.I) for t in ask_texts)) \
+                and self._intent_for_clause("att3.n7"):  # fix27: "附3要涂黄的是哪些格": only 注7 speaks of colour
             target = self._intent_for_clause("att3.n7")  # "删掉一个工种 附件3上怎么标": how the change is marked (注7)
             intent_name, first = target.name, ["att3.n7"]
         if (first == ["att3"] or (first == ["att3.n7"] and not any(frame.MARKING.search(t) for t in texts))) \
@@ -487,7 +497,8 @@ class Engine:
 
         if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
                 and not (prev is not None) and not (slots["levels"] or slots["groups"] or slots["facts"] or slots["refs"]) \
-                and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens):
+                and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens) \
+                and not any(d in m.norm for d in DOMAIN_EXTRA):  # fix27: "谁发的文啊这是": 发的 split by the segmenter
             return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
         best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)
@@ -681,6 +692,8 @@ class Engine:
         lang = detect_lang(seg)
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
+        if re.match(r"\s*[A-Za-z]", seg) and WH_EN.search(seg):
+            return True  # fix27: "What's the 发文日期": an English question naming a Chinese term
         seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
         seg = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
@@ -699,7 +712,9 @@ class Engine:
         for i, p in enumerate(parts):
             # "…？第五项呢" continues the part before; "…？还有，没资格的学校学生咋办" is a question of its own
             own = i > 0 and len(p) > 8 and (NEW_QUESTION_ZH.search(p) or not (is_followup_form(p, lang) or ELLIPTIC_ZH.search(p)))
-            a = self.answer(p, state=state if own else st, profile=profile)
+            # fix27: "What's the 发文日期 and who …": a part of an English question that begins in English stays English
+            hint = "en" if lang == "en" and re.match(r"\s*[A-Za-z]", p) else None
+            a = self.answer(p, state=state if own else st, profile=profile, lang_hint=hint)
             st = a.state
             answers.append(a)
         dependent = False

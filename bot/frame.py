@@ -266,7 +266,10 @@ def on_behalf(text: str) -> str:
     return _THEY.sub("我们", rest)
 
 
-TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|training institution")
+# fix27: "a training institution nearby holds 社评 — may we entrust it": the institution is the party entrusted;
+# its members ("learners from a training institution") are trainees
+TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|"
+                      r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?")
 # holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
 ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
@@ -278,7 +281,9 @@ GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|�
                           # "隔壁技师学院有社评资质，能不能给我们学校的学生认定" (try26)
                           r"(隔壁|兄弟|附近|邻近|另一所|另一家)(的)?(技工院校|机构|学校|公司)[^？?。；;]{0,20}?(给|为|帮)(我们|本校|我校|技工院校)(的)?(学生|教师)|"
                           r"(another|other) (technical )?(school|body|institution)s? .{0,40}(certify|assess) our|"
-                          r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student")
+                          r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student|"
+                          # fix27: "Can a company with 社评 status certify our students?"
+                          r"\b(a|an|another|other) (company|body|institution|organi[sz]ation|school|college)s? (with|holding|that (has|holds)|which (has|holds))\b.{0,40}\b(certify|assess)\w* (our|its|the) students?")
 SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
@@ -295,9 +300,14 @@ REFUSE = re.compile(r"(可以|能|可不可以|能不能|能否)(不|拒绝)(给
 NOT_ENTRUSTING = re.compile(r"(无需|不用|不必|不需要|无须|没必要|不再)(另行|再|去|找人)?(委托|找别人)")
 
 
+# fix27: "学生是从外校转过来的，学籍已经转到俺们学校了": a student transferred in is the school's own now
+TRANSFERRED_IN = re.compile(r"(从)?(外校|别的(技工院校|学校)|其他(技工院校|学校)|其它(技工院校|学校))(转学|转)(过来|来|进来|入|到我们|到本校)(的)?")
+
+
 def who_and_what(texts: list[str], groups: list[str]) -> Who:
     w = Who()
     texts = [NOT_ENTRUSTING.sub("", t) for t in texts]  # "直接开展高级认定，无需另行委托": not entrusting
+    texts = [TRANSFERRED_IN.sub("", t) for t in texts]
     other = _any([OTHER_SCHOOL], texts)
     if other:
         w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
@@ -366,6 +376,10 @@ THIRD_NO_SOCIAL = re.compile(
     r"(社会培训评价组织)(的)?(资质|资格)?(还|正|目前|仍)?在(申请|申报|审批|审核|办理)(中)?的(技工院校|学校|机构|公司|单位)|"
     r"(隔壁|别的|其他|其它|兄弟|那所|那家|对方|人家|他们|受托)(的)?(技工院校|学校|机构|公司|单位)?(的)?(社会培训评价组织)(的)?(资质|资格)?"
     r"(已经?)?(被)?(取消|撤销|删除|吊销|收回|暂停|停了|没了|过期|失效|还在(申请|申报|审批)|还没(批|批下来|下来))|"  # 取消 reads 删除 once normalised
+    # fix27: "隔壁技校只有学生认定资格，没有社评资质，俺们能委托它给俺们学生认定不": the school described
+    # first lacks it, and is then entrusted by a pronoun (not "委托我们": then the asker is entrusted)
+    r"(隔壁|附近|兄弟|别的|其他|其它|另一所|另一家|那所|那家)(的)?(技工院校|学校|机构|公司|单位|技师学院)(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?"
+    r"(没有?|无|不具备)(社会培训评价组织)[^。？?！!]{0,30}?委托(给)?(它|他们|对方|人家|该校|那所|这所|那家|这家)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
 
 
@@ -443,8 +457,15 @@ _SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|who
 TAG_ONLY = re.compile(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true)[?？。!！\s]*$", re.I)
 
 
+# fix27: "Two quick ones: 1) can we …? 2) what's …?": the numbers that list the questions are no part of them
+# fix27: "Two things: where do we submit 附件1, and when is the deadline?": the lead-in announces the questions
+_LEAD_IN = re.compile(r"^\s*(two|three|a couple of|a few|some|several)( quick| short| more)? (things|questions|ones|points)\s*[:：,\-—]\s*", re.I)
+_ENUM = re.compile(r"(?:^|(?<=[\s:：?？;；,，。]))(?:\(?[1-9]\)|（[1-9]）|[①②③④⑤])\s*")
+
+
 def split_questions(text: str, lang: str, is_question) -> list[str]:
     """"哪天发的，依据哪些文件" → its questions; statements before a question stay with it."""
+    text = _LEAD_IN.sub("", _ENUM.sub("", text))
     m = _BOTH_ZH.search(text) if lang == "zh" else None
     if m and len(_AND_ZH.split(text[:m.start()])) == 2:  # "发文日期和联系人电话分别是什么"
         a, b = _AND_ZH.split(text[:m.start()])
@@ -492,15 +513,30 @@ NEXT_STEP = re.compile(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)
 WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
-                           r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b", re.I)
+                           r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b|"
+                           # fix27: "Who do provincial schools submit attachment 3 to?"
+                           r"^\s*(to )?(who|whom) (do|does|should|must|can) [a-z ]{1,30}? (submit|send|file|give|hand)\b", re.I)
 SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,4}(工种|职业|等级)|附件3|认定范围|change (of|the|our) (scope|occupations)|attachment3", re.I)
 # "想把认定等级从5、4、3扩到2级 要报附件3吗": changing the certified occupations or levels (3.2)
 SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
                                r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
-                               r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)", re.I)
+                               r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)|"
+                               r"(删|减|加|添)(了)?(个|一个|几个|两个)(工种|职业|等级)", re.I)  # fix27: "删了个工种，附件3咋标"
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
 WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
+# fix27: "We can't meet the requirements. What now?": an asking segment that is only "what now" (with the facts before it)
+WHAT_NOW = re.compile(r"^\s*(那|那么)?(我们|学校)?(该|应该|要)?(怎么办|咋整|咋办|咋弄|如何是好)(呢|啊|呀)?[?？]*\s*$|"
+                      r"^\s*(so |and )?(what now|what (can|should|do) we do( now| then| instead)?|what are our options)\s*\??\s*$", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
+# fix27: "调整清单由谁负责审核", "Who is responsible for reviewing our scope adjustment list": who reviews a
+# filing is asked (3.2 for changes of scope), not the main responsibility of 3.4
+REVIEW_ASK = re.compile(r"谁(来)?(负责)?(审核|审批|审查|受理|接收)|(审核|审批|受理)(部门|单位|机构)?是谁|"
+                        r"\bwho (is|will be) (responsible|in charge) for (reviewing|review|approving|approval|receiving|checking|processing)\b|"
+                        r"\bwho (reviews|approves|receives|checks|processes)\b|"
+                        r"\bwhich (body|agency|department|authority|office) (reviews|approves|receives|handles|processes)\b", re.I)
+# fix27: "企业新型学徒制学员的认定，谁负责去协调技工院校跟企业": who coordinates schools and firms is the city bureaus' (3.5)
+COORDINATION_ASK = re.compile(r"谁(来)?(负责)?(去|来)?(统筹|协调)|(统筹|协调)(工作)?(由谁|是谁|归谁|谁(来)?(负责|做|管))|"
+                              r"\bwho (coordinates|is responsible for coordinating|will coordinate|should coordinate)\b", re.I)
 RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
                                 r"(遵循|遵守|坚持|按照?)(的)?(什么|啥|哪些|哪个|哪条)?原则(?!上)|原则是(什么|啥|哪)|(什么|啥|哪些|哪个|哪条)原则(?!上)|"  # fix19 "认定工作要遵循的原则是啥"
 
@@ -662,7 +698,8 @@ def bureau_clause(texts: list[str]) -> str | None:
 MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
                            r"what (documents|materials|papers|forms)|which (documents|forms|papers|attachments|two attachments)|what attachments|"
                            r"(两份|两个|哪两|哪几|几份|几个)(个|份)?附件|附件.{0,6}(分别)?(叫|是)(什么|啥)|what are the (two )?attachments|"
-                           r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)",
+                           r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)|"
+                           r"what (do|does|must|should) (we|i|a school|the school|schools) (need|have) to (submit|file|send|provide|prepare)",  # fix27
                            re.I)
 FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
@@ -752,7 +789,10 @@ DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具�
                             r"^\s*(那)?(跟|和|与|同)?(咱们|我们|山东|这边|本省|咱|省内)?(这边)?(的)?(一样|相同|一致|差不多)(吗|不|么|吧)?[?？]*\s*$|"
                             r"^\s*(那)?(跟|和|与)?(咱们|我们|山东|这边|本省|咱)?(的)?(有)?(什么|啥)?(区别|不同|差别)(吗|么|呢)?[?？]*\s*$|"
                             r"^\s*(那)?(要|需要|得|应该)?(交|提交|准备|报|带)(哪些|什么|啥)(材料|东西|资料)(呢)?[?？]*\s*$|"  # "…怎么申请，要交哪些材料"
-                            r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$", re.I)
+                            r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$|"
+                            # fix27: "拿了技师证能评中级职称不？能对应不", "金蓝领培训是啥，谁都能参加吗": no subject of their own
+                            r"^\s*(那)?(能|可以|能不能|可不可以)?(对应|相当|等同|换算|互认|挂钩|通用)(上|起来)?(吗|不|么|吧)?[?？]*\s*$|"
+                            r"^\s*(那)?(是不是)?(谁|什么人|任何人|所有人|哪些人)(都)?(能|可以)(参加|报名|报|申请|参与)(吗|不|么|吧)?[?？]*\s*$", re.I)
 
 CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
 
@@ -829,7 +869,10 @@ def restates(question: str, clause_text: str, tokenize) -> bool:
     words = _content_words(q, tokenize)
     if any(not _said(w, clause_text) for w in words):
         return False
-    return 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
+    # fix27: "这个通知是省人社厅发的不": the issuer asked about, a claim of its own when the clause names it
+    # (省 and 人社厅 are fillers elsewhere; "市人社局发的" does not contain 省人社厅 and stays unconfirmed)
+    issuer = 3 if _DATED.search(q) and "省人社厅" in q and "省人社厅" in clause_text else 0
+    return issuer + 2 * len(nums) + sum(len(w) for w in words) >= 3  # "山东省人社厅发的吧": one long word is enough
 
 
 # ---------------------------------------------------------------- a claim with one detail changed

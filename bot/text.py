@@ -271,6 +271,10 @@ EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{
 
 # a claim says something of something: "附件3？" or "工作方案模板？" names a topic and asks nothing yes/no
 CLAIM_PREDICATE = re.compile(r"是|有(?!关)|要(?!求|点)|按|(?<!取)得|需|(?<![人信])用(?!人)|(?<!公)共|(?<![省市权])属|归|就(?!业)|都|只|(?<!人)才|已|(?<!技)能(?!力)|填|写|交|报|附(?!件|表)|签|盖|算|给|让|在|发的|印发|下发|参加|完成|面向|提交|采用|隔开|表示|负责|承担|(?<!填表)说(?!明)|涂|提供")
+# fix27: "附件3要重新报送不，只改了联系电话": a modal verb and a closing 不 ask, with a statement after them
+MODAL_BU = re.compile(r"(能|可以|可|要|用|需要|得|会|是|有|行|中)[^，,。；;]{0,14}不$")
+# fix27: "咋整都达不到", "怎么弄也不够", "无论如何都没法": concessive, not a question word
+CONCESSIVE_WH_ZH = re.compile(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄|搞|做|办|努力|改|准备|样)?(也|都)(?=不|没|达不|弄不|搞不|办不|无法)")
 PRINCIPLE_ZH = re.compile(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
 
 
@@ -283,13 +287,15 @@ def is_yes_no(text: str, lang: str) -> bool:
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
+    # fix27: "条件咋整都达不到标准要求，那还能委托…不": a wh-word before 都/也 and a negation is "no matter how"
+    text = CONCESSIVE_WH_ZH.sub("", text)
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text.replace("还是", "")):
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"; "责任还是我们的吗": 还是 is "still"
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
     segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
-    if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧")) and not STRONG_WH_ZH.search(s) for s in segs):
-        return True  # "场地那一项要附权属证明吗？房产证那种"
+    if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧") or MODAL_BU.search(s)) and not STRONG_WH_ZH.search(s) for s in segs):
+        return True  # "场地那一项要附权属证明吗？房产证那种"; fix27: "社会人员能来俺们这认定不，俺们有社评资质"
     if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "附件1能不能多加几页": 几 here is "a few"
     if "还是" in text and A_NOT_A_ASK.search(text[:text.index("还是")]) \
@@ -418,15 +424,19 @@ def undo_double_negation(text: str) -> str:
     return text
 
 
+# fix27: "想申报社评，得先有学生认定资格不": a requirement asked about ("得先有", "是不是要有") states no fact
+REQUIRED_HAVE = re.compile(r"(得|要|需要|必须|需|一定要|非得)(先)?(有|具备|取得|拿到)(?=(了)?(学生|社会培训评价组织|社评|[^，,。？?]{0,6}(资格|资质)))")
+
+
 def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     """School facts stated in the question itself ("我们还没有认定资格" …), read from the question
     and from its normalised form (社评 → 社会培训评价组织 …); facts about another party are left out."""
     facts: dict = {}
     text = undo_double_negation(QUOTED.sub("", text))  # "“取得资格之前…可委托”这句我们还用得上吗": a quote states nothing
     norm = undo_double_negation(QUOTED.sub("", norm)) if norm is not None else None
-    texts = [A_NOT_A.sub("", text)]  # "有没有资格" asks, it does not say "没有资格"
+    texts = [REQUIRED_HAVE.sub("", A_NOT_A.sub("", text))]  # "有没有资格" asks, it does not say "没有资格"
     if norm is not None and norm != text:
-        texts.append(A_NOT_A.sub("", norm))
+        texts.append(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm)))
     for pattern, key, value in lex.fact_patterns:
         if key in facts:
             continue
@@ -439,7 +449,7 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     if norm is not None:
         for key, value in class_facts(A_NOT_A.sub("", norm)).items():
             facts.setdefault(key, value)
-        for key, value in segment_facts(A_NOT_A.sub("", norm)).items():
+        for key, value in segment_facts(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm))).items():
             facts.setdefault(key, value)
     return facts
 
