@@ -89,6 +89,8 @@ REALITY = re.compile(r"现在|目前|眼下|实际(上)?|其实|真实情况|as 
 HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
                           r"(以后|之后|后)(呢|能|可以|行)|到时(候)?|将来|下(个)?学期|明年|打算|准备|计划|"
                           r"\b(if|suppose|supposing|assuming|what if|once|after we|when we (get|have|obtain|hold)|will|plan to|next (year|term|semester))\b", re.I)
+# fix28: details of one kind an elliptic follow-up may swap ("级别用顿号隔开吗" → "逗号呢")
+ELLIPTIC_KINDS = re.compile(r"顿号|逗号|分号|句号|空格|斜杠|横杠|冒号")
 STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
 
 
@@ -206,6 +208,14 @@ class Engine:
                 if a.verdict is not None:
                     a.question = raw
                     return a
+        if explicit_followup and lang == "zh" and state.get("yes_no") and isinstance(state.get("asked"), str):
+            # fix28 (after fix22's form fields): "申报社评要交附件1吗" → "附件3呢", "级别用顿号吗" → "逗号呢": the question before, asked
+            # again with the element named in the place of the one of its kind
+            swapped = self._elliptic_swap(core, state["asked"])
+            if swapped is not None:
+                ans = self.answer(swapped, state=state, profile=profile, qid=qid)
+                ans.question = raw
+                return ans
         slots = {
             "levels": levels_in(m.norm, lang),
             "groups": frame.subject_groups([m.norm, text.lower()], groups_in(m.norm, lang)),
@@ -333,7 +343,8 @@ class Engine:
                 and any(frame.MATERIALS_ASK.search(t) for t in ask_texts):
             intent_name = "application_materials"  # "what documents go with an application": 2.2
         first = self.kb.intents[intent_name].clauses[:1] if intent_name in self.kb.intents else []
-        if first == ["att3"] and any(frame.MARKING.search(t) for t in ask_texts) and not yes_no \
+        # fix28: also from 3.2's topic ("变更了认定范围，改动的格子怎么标": the marking asked, 注7)
+        if first in (["att3"], ["3.2"]) and any(frame.MARKING.search(t) for t in ask_texts) and not yes_no \
                 and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts)
                      or any(re.search(r"涂|黄|底色|yellow|highlight", t, re.I) for t in ask_texts)) \
                 and self._intent_for_clause("att3.n7"):  # fix27: "附3要涂黄的是哪些格": only 注7 speaks of colour
@@ -561,6 +572,8 @@ class Engine:
                      "said": raw if not self._is_question(text) and not frame.question_part(core, lang, self._is_question) else ""}
         if context:
             new_state["context"] = context
+        if yes_no and lang == "zh":
+            new_state["asked"] = texts[0]  # fix28: the yes/no question asked, for an elliptic follow-up
         if intent.smalltalk:
             body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en)
             return Answer(qid, raw, lang, intent.name, score, [], None, "\n".join(notes + [body]),
@@ -746,6 +759,29 @@ class Engine:
         verdict = next((a.verdict for a in answers if a.verdict), None)
         return Answer(qid, raw, lang, first.intent, first.score, clauses, verdict, "\n\n".join(notes + texts),
                       state={**covered[-1].state, "lang": lang})
+
+    def _elliptic_swap(self, core: str, asked: str) -> str | None:
+        """fix28: "网址呢" after "附件3的机构简称必填吗": the question before, its element of the same kind
+        (one pattern of its statement matches both, or both are attachments, levels …) replaced by the one
+        named; None when nothing fits."""
+        m = ELLIPTIC_ZH.search(core)
+        if not m or STATIVE_NE.search(core):
+            return None
+        x = re.sub(r"^\s*(那么|那|还有)|呢\s*$", "", core.strip()).strip()
+        x = self._norm(x, "zh") if x else ""
+        if not x or len(x) > 8:
+            return None
+        st = self._statement([asked])
+        for p in (st.when if st is not None else ()):  # a pattern of its statement that matches both
+            hit = frame.rx(p).search(asked)
+            if hit and frame.search(p, [x]):  # (the same element named again: the same question)
+                return asked[:hit.start()] + x + asked[hit.end():]
+        kinds = [frame.SLOTS[k] for k in ("attachment", "level", "affiliation", "colour")] + [ELLIPTIC_KINDS]
+        for kind in kinds:  # a detail of the same kind (附件1 → 附件3, 顿号 → 逗号)
+            a, b = kind.search(asked), kind.fullmatch(x)
+            if a and b:
+                return asked[:a.start()] + x + asked[a.end():]
+        return None
 
     def _statement(self, texts: list[str]):
         """The notice's statement a yes/no question is about (asked up to three times per answer: kept for the

@@ -246,6 +246,8 @@ OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|�
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?|"
+                          # fix28: "Could a technical school entrust us with certifying its students?": we are entrusted
+                          r"\bentrust(s|ed|ing)? us\b|\b(send|sends|refer|refers|hand|hands) (us|to us) (its|their) students|"
                           r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
 ON_BEHALF = re.compile(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
@@ -302,12 +304,17 @@ NOT_ENTRUSTING = re.compile(r"(无需|不用|不必|不需要|无须|没必要|�
 
 # fix27: "学生是从外校转过来的，学籍已经转到俺们学校了": a student transferred in is the school's own now
 TRANSFERRED_IN = re.compile(r"(从)?(外校|别的(技工院校|学校)|其他(技工院校|学校)|其它(技工院校|学校))(转学|转)(过来|来|进来|入|到我们|到本校)(的)?")
+# fix28: "准备让兄弟学校帮忙认定学生" (帮忙认定 reads 委托): we ask the other school, we entrust it
+WE_ENTRUST = re.compile(r"(让|请|叫|找)(兄弟|隔壁|别的|其他|其它|附近|另一|一所|一家)(所|家)?(的)?(技工院校|学校|技师学院|机构|公司)(来)?(帮忙|帮|给|为)?委托(?!我们|我校|本校|咱)")
 
 
 def who_and_what(texts: list[str], groups: list[str]) -> Who:
     w = Who()
     texts = [NOT_ENTRUSTING.sub("", t) for t in texts]  # "直接开展高级认定，无需另行委托": not entrusting
     texts = [TRANSFERRED_IN.sub("", t) for t in texts]
+    if _any([WE_ENTRUST], texts) and "teacher" not in groups:
+        w.about, w.action = "own_students", "entrust"
+        return w
     other = _any([OTHER_SCHOOL], texts)
     if other:
         w.about = "other_teachers" if "teacher" in groups and "student" not in groups else "other_students"
@@ -361,9 +368,14 @@ APPLY_SOCIAL = re.compile(r"(申报|申请)(成为)?(社会培训评价组织)|a
 # teachers of technical schools in general, not the asker's own ("给技工院校教师认定")
 GENERIC_TEACHERS = re.compile(r"^(?!.*(本校|我校|我们|咱|自己|own|our)).*(技工院校|技校|技工学校|技师学院)(的)?(教师|老师)", re.I)
 
+# fix28: the party a question names before saying what it holds ("对方学校…", "隔壁技校…", "别的机构…")
+_PARTY_LEAD = (r"(?:(?:人家|对方|他们|它们|那家|该机构|该公司|这家|那所|隔壁|兄弟)(?:所|家)?(?:学校|技工院校|机构|公司|单位)?|"
+               r"(?:别的|其他|其它|另一)(?:所|家)?(?:学校|技工院校|机构|公司|单位))")
+_PARTY_LEAD_EN = (r"\b(?:they|the other (?:school|body|institution|company|college)|(?:that|another) (?:school|body|institution|company|college)|"
+                  r"the (?:school|body|institution|company|college) (?:next door|nearby))\b")  # fix28: not "the school", "it" (may be ours)
 THIRD_NO_SOCIAL = re.compile(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
-    r"(人家|对方|他们|它们|它|那家|该机构|该公司|这家|那个机构|那个公司|这个公司|那所)(学校|技工院校|机构|公司)?(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?(没有?|无|不具备)(社会培训评价组织)|"
+    r"(人家|对方|他们|它们|它|那家|该机构|该公司|这家|那个机构|那个公司|这个公司|那所)(学校|技工院校|机构|公司)?(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?(?<!有)(没有?|无|不具备)(社会培训评价组织)|"  # fix28: 有没有/有无 ask
     # fix22: "想委托隔壁技校，隔壁技校也没有社评资质": the party named again lacks it
     r"(隔壁|兄弟|附近)(的)?(学校|技工院校|技师学院|机构|培训机构|公司)(也|都|同样|自己)?(还)?(没有?|无|不具备)(社会培训评价组织)|"
     r"(和|与|跟)(隔壁|别的|其他|另一所?|另一家|那所|那家|对方|兄弟)(学校|技工院校|机构|单位)?[^。；;？?！!]{0,20}(都|也都|均|同样)(没有?|无|不具备)(社会培训评价组织)|"
@@ -380,6 +392,17 @@ THIRD_NO_SOCIAL = re.compile(
     # first lacks it, and is then entrusted by a pronoun (not "委托我们": then the asker is entrusted)
     r"(隔壁|附近|兄弟|别的|其他|其它|另一所|另一家|那所|那家)(的)?(技工院校|学校|机构|公司|单位|技师学院)(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?"
     r"(没有?|无|不具备)(社会培训评价组织)[^。？?！!]{0,30}?委托(给)?(它|他们|对方|人家|该校|那所|这所|那家|这家)|"
+    # fix28: "对方学校只有学生认定资格，社评资质没有": the party first, its qualification said after it
+    + _PARTY_LEAD + r"(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?"
+    r"(社会培训评价组织)(的)?(资质|资格)(也|都|还|却|倒)?(没有|没|无)(?![^，,。；;]*?[吗么])|"
+    # fix28: "隔壁学校有学生认定资格但没有社评资质", "对方只有学生认定资格" (then it lacks 社评资质)
+    + _PARTY_LEAD + r"(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?(?<!有)(没有?|无|不具备)(社会培训评价组织)|"
+    + _PARTY_LEAD + r"(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!，,]){0,6}?只(有|具备|取得了?|拿到了?)(学生)?[^，,。；;]{0,6}认定资格(?![^，,。；;]*?[吗么])|"
+    + _PARTY_LEAD_EN + r"[^.;?]{0,20}?\b(?:only (?:has|have|holds?)|(?:has|have|holds?) only)\b.{0,12}student|"
+    # fix28: "They do not have the social_org qualification, can we still entrust them?", "The other school only
+    # has the student qualification, not the social one"
+    + _PARTY_LEAD_EN + r"[^.;?]{0,40}?\b(?:(?:do not|don't|does not|doesn't|did not|didn't) (?:have|hold)\b.{0,12}social_org|"
+    r"not the social (?:one|qualification)\b|(?:lacks?|without|no) (?:the )?social_org)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
 
 
@@ -390,6 +413,13 @@ THIRD_SOCIAL = re.compile(
     r"(别的|其他|其它|一所|一家)?有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
     # fix22: "委托市里的一所技师学院…，他们已经具备社会培训评价组织资质了", "…兄弟学校有社评资质": the party, named again, holds it
     r"(人家|对方|他们|那家|该机构|这家|那所|该校|那个学校|受托方|(隔壁|兄弟|附近)(的)?(学校|技工院校|技师学院|机构|培训机构|公司))(学校|技工院校|机构|公司)?(自己|自身|本身)?(已经|已|也|都|早就)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
+    # fix28: "人家社评资质是有的", "对方社评资质已经批下来了": the party first, then that it holds it
+    + _PARTY_LEAD + r"(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!，,]){0,6}?(社会培训评价组织)(的)?(资质|资格)(也|都|已经?|早就|是)?(?<![没不无未])"
+    r"(有的|有了|有|具备|拿到了?|取得了?|批下来了?|下来了)(?![^，,。；;]*?[吗么])|"
+    # fix28: "想委托隔壁技师学院…，他们已经具备社评资质": the party named, then what it holds
+    + _PARTY_LEAD + r"(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!，,]){0,8}?(?<![没不无未否])(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(?![^，,。；;]*?[吗么])|"
+    # fix28: "…the college next door; they already hold the social_org qualification"
+    + _PARTY_LEAD_EN + r"(?: already| also| do| does)?\s+(?:holds?|has|have|got)\b.{0,12}social_org|"
     r"(that|which|who) (holds?|has|have)\b.{0,12}(social_org|社会培训评价组织)|(holding|with) (the )?(social_org|社会培训评价组织)|"
     # holdout21: "想委托隔壁技师学院给学生认定 他们有社评资质的": the party named, then what it holds
     r"(委托|找|请|交给|让)[^。；;？?！!]{0,20}?(他们|人家|对方|该校|那边|那所|那家)(学校|技工院校|机构)?(也|都|已经?)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)", re.I)
@@ -501,6 +531,8 @@ GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(学校|我们|技工
                               r"^\s*(那)?(要|需要|得|必须)?(先)?(开|办|开办|有|具备|满足|取得)?(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格|条件|要求)?(才行|才可以|才能|才可)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$|"
+                              # fix28: "教师能认定几级" → "那需要开什么班": what the topic requires, asked without 才行
+                              r"^\s*(那)?(要|需要|得|必须)(先)?(开|办|开办|开设|有|具备|取得)(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格)(呢|啊)?[?？]*\s*$|"
                               # fix26: "具体填哪张表？" after "想新增焊工工种，怎么报": that topic's form
                               r"^\s*(那)?(具体)?(要|得|需要|该|应该)?(填|用)(哪张|哪个|哪份|哪几张|哪些|什么|啥)(表|表格)(呢|啊)?[?？。]*\s*$",
                               re.I)
@@ -808,7 +840,8 @@ _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上"
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
            "份", "月份", "当中", "电话", "号码", "电话号码", "填", "填写", "一共", "共", "总共", "已经", "已"}  # "电话是0531-86914920对吧": the number is checked
 _NUM = re.compile(r"\d+")
-_FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄")
+_FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄"
+                      "出")  # fix28: "通知是根据…90号文件出的吗": 出 (issued) is a verb of issuing like 发
 _CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
                  "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市",
                  "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确",

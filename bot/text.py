@@ -400,6 +400,9 @@ A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不�
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
 THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
                                 r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
+THIRD_PARTY_LEAD_EN = re.compile(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
+                                 r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
+THIRD_PARTY_LEAD = re.compile(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
 THIRD_PARTY_AFTER = re.compile(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
 
 
@@ -408,6 +411,19 @@ def _third_party(text: str, m: re.Match) -> bool:
     A description at the start of the question ("没资格的技校能…") is the asker's own case."""
     before = text[:m.start()]
     if THIRD_PARTY_BEFORE.search(before):
+        return True
+    # fix28: "对方学校只有学生认定资格，社评资质没有": a segment of no party of its own goes on about the party
+    # the segment before began with
+    segs = re.split(r"[，,]", before)
+    if THIRD_PARTY_LEAD.search(segs[-1]) and not re.search(r"我们|我校|本校|咱|我(?!国|省)", segs[-1]):
+        return True  # "隔壁学校有学生认定资格但没有社评资质": the segment's subject is the other party
+    if len(segs) >= 2 and THIRD_PARTY_LEAD.search(segs[-2]) and not re.search(r"我们|我校|本校|咱|我(?!国|省)", segs[-2] + segs[-1]) \
+            and not _OTHER_PARTY.search(segs[-1]) and not re.search(r"[吗么]", segs[-2]):
+        return True
+    # fix28: "They do not have the social_org qualification", "The other school only has the student qualification":
+    # an English sentence whose subject is another party
+    sentence = re.split(r"[.;?!。；？！]", before)[-1]
+    if THIRD_PARTY_LEAD_EN.search(sentence) and not re.search(r"\b(we|our|us)\b", sentence, re.I):
         return True
     return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有")))
 
@@ -469,7 +485,9 @@ _POS = re.compile(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|
                   r"we're|we are|certify", re.I)
 _QUESTION_SEG = re.compile(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
 _OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
-                          r"\bentrust", re.I)  # fix22: "we want to entrust a school that holds the social_org status"
+                          r"\bentrust|"  # fix22: "we want to entrust a school that holds the social_org status"
+                          r"\bthey\b|next door|nearby", re.I)  # fix28: "They do not have the social_org qualification"
+_FIRST_PARTY = re.compile(r"我们|我校|本校|咱|我(?!国|省)|技工院校|\b(we|our|us)\b", re.I)  # fix28 (学校 → 技工院校 in the normal form)
 _WANTED = re.compile(r"(想|想要|准备|打算|争取|尽快|如何|怎么|怎样)(去)?(取得|拿到|获得|拿|申请|申报|具备)(到)?(学生)?[^，,。]{0,4}$")
 _SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
@@ -482,10 +500,14 @@ def segment_facts(norm: str) -> dict:
     "学生认定资格早就有了", "run no senior or preparatory technician classes". Question segments
     ("能申报社评吗") state nothing."""
     out: dict = {}
+    other_before = False  # fix28: the segment before stated another party's facts only
     for seg in _SEG_SPLIT.split(norm):
         if not seg or _QUESTION_SEG.search(seg):
             continue
         subs = list(_SUBJECT_RE.finditer(seg))
+        if other_before and subs and not _FIRST_PARTY.search(seg) and not _OTHER_PARTY.search(seg):
+            continue  # "对方只有学生认定资格，社评资质没有": the party of the segment before, not the asker's school
+        other_before = bool(subs) and all(_OTHER_PARTY.search(seg[:m.start()]) for m in subs)
         lead = None  # the value a list's first subject takes from the words before it
         for i, m in enumerate(subs):
             key = m.lastgroup
