@@ -1075,6 +1075,8 @@ PART_COPULA = re.compile(r"第\s*[一二三四五六七1-7]\s*(部分|大项|项
                          r"\b(part|section|item) ([1-7]|one|two|three|four|five|six|seven)( of [\w ()]{0,40}?)? (is|covers|about|deals with)\b|"
                          r"^\s*(is|does) (part|section|item) ([1-7]|one|two|three|four|five|six|seven)\b|"
                          r"\b(is|are) (in )?(the )?(first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
+# fix23: after the part, a requirement ("是不是还得另附…", "是否要提供…"): the question is what goes with it
+PART_REQUIRES = re.compile(r"^\s*(是不是|是否|是)?(还|也|都|另外)?(得|要|需要|必须|应该|应|须)(另|另外|单独|额外)?(附|提供|提交|交|附上|盖|签)")
 PLEDGE_NAMED = re.compile(r"承诺|pledge", re.I)
 PART_FORMS = {"att1": FORM_NAMED["att1"] + r"|basic information form", "att2": FORM_NAMED["att2"] + r"|work plan"}
 
@@ -1088,6 +1090,8 @@ def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | 
     if text is None:
         return None
     m = PART_ORDINAL.search(text)
+    if PART_REQUIRES.search(text[m.end():]):
+        return None  # fix23: "附件1第四项是不是还得另附场地的权属证明": what goes with the part is asked, not its name
     n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
     named = {k for k, p in PART_FORMS.items() if re.search(p, text, re.I)} or \
         {k for k, p in PART_FORMS.items() if _any([p], texts)}
