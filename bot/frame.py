@@ -239,6 +239,20 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
     return None
 
 
+def elliptic_statement(statements: list[Statement], texts: list[str], clause: str, clause_text: str) -> Statement | None:
+    """fix23: "用逗号隔开行不行" (after, or matched to, the topic of 附件3注5): a yes/no question that leaves out the
+    subject its topic gives. The first statement of `clause` whose patterns all match the question but one, that
+    one matching the clause's own text (the subject left out); at least two must match the question itself, and
+    none of its `unless`."""
+    for s in statements:
+        if s.clause != clause or len(s.when) < 3:
+            continue
+        missing = [p for p in s.when if not search(p, texts)]
+        if len(missing) == 1 and search(missing[0], [clause_text]) and not any(search(p, texts) for p in s.unless):
+            return s
+    return None
+
+
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
