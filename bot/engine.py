@@ -719,9 +719,13 @@ class Engine:
             answers.append(a)
         dependent = False
         for i in range(1, len(parts)):
-            # "考评员证咋考 需要啥条件": conditions of what the part before asks about (GENERIC_FOLLOWUP, holdout21)
-            if answers[i].clauses and not answers[i - 1].clauses and (frame.DEPENDENT_PART.search(parts[i])
-                                                                      or frame.GENERIC_FOLLOWUP.search(parts[i])):
+            # "考评员证咋考 需要啥条件": conditions of what the part before asks about (GENERIC_FOLLOWUP, holdout21);
+            # fix23: "人社部发〔2019〕90号是什么文件，主要规定了什么": a dependent part after a covered one asks what its
+            # subject (named before) leaves out
+            if answers[i].clauses and (
+                    (not answers[i - 1].clauses and (frame.DEPENDENT_PART.search(parts[i]) or frame.GENERIC_FOLLOWUP.search(parts[i])))
+                    or (frame.DEPENDENT_PART.search(parts[i]) and frame.unsupplied_ask(
+                        self.kb.asks, [self._norm(parts[i - 1] + ("，" if lang == "zh" else ", ") + parts[i], lang)]))):
                 answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
                 dependent = True
         covered = [a for a in answers if a.clauses]
