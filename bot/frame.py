@@ -808,7 +808,9 @@ DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具�
                             r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$|"
                             # fix27: "拿了技师证能评中级职称不？能对应不", "金蓝领培训是啥，谁都能参加吗": no subject of their own
                             r"^\s*(那)?(能|可以|能不能|可不可以)?(对应|相当|等同|换算|互认|挂钩|通用)(上|起来)?(吗|不|么|吧)?[?？]*\s*$|"
-                            r"^\s*(那)?(是不是)?(谁|什么人|任何人|所有人|哪些人)(都)?(能|可以)(参加|报名|报|申请|参与)(吗|不|么|吧)?[?？]*\s*$", re.I)
+                            r"^\s*(那)?(是不是)?(谁|什么人|任何人|所有人|哪些人)(都)?(能|可以)(参加|报名|报|申请|参与)(吗|不|么|吧)?[?？]*\s*$|"
+                            r"^\s*(and )?(what|which) (does|do) (it|that|this|they)( document)? (say|cover|contain|provide|regulate)( about)?\s*\??\s*$|"  # fix23
+                            r"^\s*(and )?where (do|can|should) (we|i) (look( it)? up|find it|check|get it)\s*\??\s*$", re.I)  # fix23
 
 CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
 
