@@ -43,7 +43,8 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("holdout13.jsonl", 0.95), ("holdout19.jsonl", 0.95),
                                            ("holdout21.jsonl", 0.95), ("holdout22.jsonl", 0.95),
                                            ("holdout26.jsonl", 0.95),  # fix26: conversations and profiles
-                                           ("holdout27.jsonl", 0.95)])  # fix27: dialect, typos, English
+                                           ("holdout27.jsonl", 0.95),  # fix27: dialect, typos, English
+                                           ("holdout23.jsonl", 0.95)])  # fix23: near-domain questions on the forms
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
     # holdout4 is 30 near-domain questions the notice does not answer: the hardest abstentions
@@ -55,7 +56,8 @@ def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
                 "holdout21.jsonl",  # 63 yes/no questions (first sight 55/63)
                 "holdout22.jsonl",  # 64 yes/no questions (first sight 57/64)
                 "holdout26.jsonl",  # fix26: 66 yes/no questions (first sight 56/66)
-                "holdout27.jsonl"):  # fix27: 66 yes/no questions, colloquial (first sight 54/66)
+                "holdout27.jsonl",  # fix27: 66 yes/no questions, colloquial (first sight 54/66)
+                "holdout23.jsonl"):  # fix23: 72 yes/no questions (first sight 70/72)
         assert result["verdict"] >= 0.95, result["failures"]
 
 
