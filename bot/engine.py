@@ -732,9 +732,13 @@ class Engine:
             answers.append(a)
         dependent = False
         for i in range(1, len(parts)):
-            # "考评员证咋考 需要啥条件": conditions of what the part before asks about (GENERIC_FOLLOWUP, holdout21)
-            if answers[i].clauses and not answers[i - 1].clauses and (frame.DEPENDENT_PART.search(parts[i])
-                                                                      or frame.GENERIC_FOLLOWUP.search(parts[i])):
+            # "考评员证咋考 需要啥条件": conditions of what the part before asks about (GENERIC_FOLLOWUP, holdout21);
+            # fix23: "人社部发〔2019〕90号是什么文件，主要规定了什么": a dependent part after a covered one asks what its
+            # subject (named before) leaves out
+            if answers[i].clauses and (
+                    (not answers[i - 1].clauses and (frame.DEPENDENT_PART.search(parts[i]) or frame.GENERIC_FOLLOWUP.search(parts[i])))
+                    or (frame.DEPENDENT_PART.search(parts[i]) and frame.unsupplied_ask(
+                        self.kb.asks, [self._norm(parts[i - 1] + ("，" if lang == "zh" else ", ") + parts[i], lang)]))):
                 answers[i] = self._not_covered(None, parts[i], lang, self.matcher.match(parts[i], lang), [], state)
                 dependent = True
         covered = [a for a in answers if a.clauses]
@@ -954,6 +958,11 @@ class Engine:
                 and any(v is False for k, v in slots["facts"].items()
                         if k in ("social_org_qualified", "student_cert_qualified", "runs_prep_technician_class", "runs_senior_class")):
             st = None  # "有社评资质，但没有预备技师班也没有高级技工班，能对本校教师开展二级、三级认定吗": the rules weigh the facts
+        if st is None and intent.clauses[:1] and intent.clauses[0].startswith("att") and intent.clauses[0] in self.kb.clauses \
+                and len(texts[0]) <= 14 and not any(re.search(p, t, re.I) for p in frame.FORM_NAMED.values() for t in texts):
+            # fix23: "用逗号隔开行不行" on 附件3注5's topic: the subject (级别) is the topic's, the rest the question's
+            # (a short question naming no form: "附件3的级别最高能写到1吗" names its subject and is not elliptic)
+            st = frame.elliptic_statement(self.kb.statements, texts, intent.clauses[0], self._clause_norm(intent.clauses[0]))
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])

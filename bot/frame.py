@@ -239,6 +239,20 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
     return None
 
 
+def elliptic_statement(statements: list[Statement], texts: list[str], clause: str, clause_text: str) -> Statement | None:
+    """fix23: "用逗号隔开行不行" (after, or matched to, the topic of 附件3注5): a yes/no question that leaves out the
+    subject its topic gives. The first statement of `clause` whose patterns all match the question but one, that
+    one matching the clause's own text (the subject left out); at least two must match the question itself, and
+    none of its `unless`."""
+    for s in statements:
+        if s.clause != clause or len(s.when) < 3:
+            continue
+        missing = [p for p in s.when if not search(p, texts)]
+        if len(missing) == 1 and search(missing[0], [clause_text]) and not any(search(p, texts) for p in s.unless):
+            return s
+    return None
+
+
 # ---------------------------------------------------------------- who asks about whom
 
 OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
@@ -821,10 +835,14 @@ DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具�
                             r"^\s*(那)?(跟|和|与|同)?(咱们|我们|山东|这边|本省|咱|省内)?(这边)?(的)?(一样|相同|一致|差不多)(吗|不|么|吧)?[?？]*\s*$|"
                             r"^\s*(那)?(跟|和|与)?(咱们|我们|山东|这边|本省|咱)?(的)?(有)?(什么|啥)?(区别|不同|差别)(吗|么|呢)?[?？]*\s*$|"
                             r"^\s*(那)?(要|需要|得|应该)?(交|提交|准备|报|带)(哪些|什么|啥)(材料|东西|资料)(呢)?[?？]*\s*$|"  # "…怎么申请，要交哪些材料"
+                            r"^\s*(那|那么)?(它|这个文件|该文件|这份文件|那个文件)?(主要|具体|大概|都)?(讲|说|写|规定)(了)?(些|一些)?(什么|啥|哪些)(内容|东西)?(呢|啊|呀)?[?？]*\s*$|"  # fix23: "…49号文件叫什么名字，主要讲什么"
+                            r"^\s*(那|那么)?(要|该|应该|可以)?(去|在|到|从)?(哪里|哪儿|哪)(能|可以)?(查|查到|查询|找|看|问)(呢|啊|呀)?[?？]*\s*$|"  # fix23: "附件3的备案号我们还没有，去哪查"
                             r"^\s*(and )?(then )?(how|what) (do (i|we)|to) (do|proceed|go about it|apply)( it| then)?\s*\??\s*$|"
                             # fix27: "拿了技师证能评中级职称不？能对应不", "金蓝领培训是啥，谁都能参加吗": no subject of their own
                             r"^\s*(那)?(能|可以|能不能|可不可以)?(对应|相当|等同|换算|互认|挂钩|通用)(上|起来)?(吗|不|么|吧)?[?？]*\s*$|"
-                            r"^\s*(那)?(是不是)?(谁|什么人|任何人|所有人|哪些人)(都)?(能|可以)(参加|报名|报|申请|参与)(吗|不|么|吧)?[?？]*\s*$", re.I)
+                            r"^\s*(那)?(是不是)?(谁|什么人|任何人|所有人|哪些人)(都)?(能|可以)(参加|报名|报|申请|参与)(吗|不|么|吧)?[?？]*\s*$|"
+                            r"^\s*(and )?(what|which) (does|do) (it|that|this|they)( document)? (say|cover|contain|provide|regulate)( about)?\s*\??\s*$|"  # fix23
+                            r"^\s*(and )?where (do|can|should) (we|i) (look( it)? up|find it|check|get it)\s*\??\s*$", re.I)  # fix23
 
 CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
 
@@ -1106,6 +1124,8 @@ PART_COPULA = re.compile(r"第\s*[一二三四五六七1-7]\s*(部分|大项|项
                          r"\b(part|section|item) ([1-7]|one|two|three|four|five|six|seven)( of [\w ()]{0,40}?)? (is|covers|about|deals with)\b|"
                          r"^\s*(is|does) (part|section|item) ([1-7]|one|two|three|four|five|six|seven)\b|"
                          r"\b(is|are) (in )?(the )?(first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
+# fix23: after the part, a requirement ("是不是还得另附…", "是否要提供…"): the question is what goes with it
+PART_REQUIRES = re.compile(r"^\s*(是不是|是否|是)?(还|也|都|另外)?(得|要|需要|必须|应该|应|须)(另|另外|单独|额外)?(附|提供|提交|交|附上|盖|签)")
 PLEDGE_NAMED = re.compile(r"承诺|pledge", re.I)
 PART_FORMS = {"att1": FORM_NAMED["att1"] + r"|basic information form", "att2": FORM_NAMED["att2"] + r"|work plan"}
 
@@ -1119,6 +1139,8 @@ def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | 
     if text is None:
         return None
     m = PART_ORDINAL.search(text)
+    if PART_REQUIRES.search(text[m.end():]):
+        return None  # fix23: "附件1第四项是不是还得另附场地的权属证明": what goes with the part is asked, not its name
     n = _ORD[(m.group("n") or m.group("en") or m.group("en2")).lower()]
     named = {k for k, p in PART_FORMS.items() if re.search(p, text, re.I)} or \
         {k for k, p in PART_FORMS.items() if _any([p], texts)}
