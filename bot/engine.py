@@ -13,6 +13,7 @@ import jinja2
 from . import frame, rules
 from .eligibility import agency_text, template as eligibility_template, reason_text
 from .kb import Intent, KnowledgeBase
+from .lazyre import warm_all
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
@@ -111,6 +112,7 @@ class Engine:
         the clause texts' normal forms now rather than on the first questions that need them (a one-shot
         `ask` skips this and compiles only what its question meets)."""
         frame.warm(self.kb.patterns)
+        warm_all()  # the reading code's own expressions (bot/lazyre.py)
         sources = [v for lang in ("zh", "en") for v in (self.kb.replies.get(lang) or {}).values()]
         sources += [t for i in self.kb.intents.values() for t in (i.answer_zh, i.answer_en)]
         for source in sources:

@@ -17,14 +17,18 @@ import re._constants as _C  # the expression reader's opcodes, for the prefix ch
 import re._parser as _P
 from dataclasses import dataclass, field
 
+from .lazyre import LazyPattern, lazy
+
 
 @functools.lru_cache(maxsize=1024)
 def rx(pattern: str) -> re.Pattern:
     """Patterns are compiled when first needed: a one-shot question compiles only the few it meets."""
+    if isinstance(pattern, LazyPattern):
+        return pattern.compiled()
     return pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.I)
 
 
-_META = re.compile(r"[\\.^$*+?{}\[\]()]")
+_META = lazy(r"[\\.^$*+?{}\[\]()]")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -255,7 +259,7 @@ def elliptic_statement(statements: list[Statement], texts: list[str], clause: st
 
 # ---------------------------------------------------------------- who asks about whom
 
-OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
+OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
                           r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
@@ -264,10 +268,10 @@ OTHER_SCHOOL = re.compile(r"(别的|其他|其它|外校|隔壁|兄弟|另一|�
                           r"\bentrust(s|ed|ing)? us\b|\b(send|sends|refer|refers|hand|hands) (us|to us) (its|their) students|"
                           r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
-ON_BEHALF = re.compile(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
+ON_BEHALF = lazy(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
                        r"(?:的)?(?:同事|朋友|领导|老师)?(?:问|咨询|打听|请教)(?:一下|一句|下|个事)?[：:，,\s]+")
-_FIRST_PERSON = re.compile(r"我们|我校|本校|咱|我(?!国|省)")
-_THEY = re.compile(r"他们|人家|对方|该校")
+_FIRST_PERSON = lazy(r"我们|我校|本校|咱|我(?!国|省)")
+_THEY = lazy(r"他们|人家|对方|该校")
 
 
 def on_behalf(text: str) -> str:
@@ -284,13 +288,13 @@ def on_behalf(text: str) -> str:
 
 # fix27: "a training institution nearby holds 社评 — may we entrust it": the institution is the party entrusted;
 # its members ("learners from a training institution") are trainees
-TRAINEES = re.compile(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|"
+TRAINEES = lazy(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|"
                       r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?")
 # holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
-ENTRUST = re.compile(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
+ENTRUST = lazy(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
-GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
+GO_ELSEWHERE = lazy(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
                           r"由(其他|其它|别的|另一所|外)[^，,。？?]{0,16}(技工院校|学校|机构)(为|给|对)(其|他们|他|她)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
@@ -300,7 +304,7 @@ GO_ELSEWHERE = re.compile(r"(去|到|找)(别的|其他|其它|外|有|具备|�
                           r"\b(company|body|institution|organi[sz]ation) (that|which) (holds?|has)\b.{0,40}\b(certify|assess) the student|"
                           # fix27: "Can a company with 社评 status certify our students?"
                           r"\b(a|an|another|other) (company|body|institution|organi[sz]ation|school|college)s? (with|holding|that (has|holds)|which (has|holds))\b.{0,40}\b(certify|assess)\w* (our|its|the) students?")
-SELF = re.compile(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
+SELF = lazy(r"自己|自行|本身|ourselves|its own students|our own students|certify (its|our) own")
 
 
 @dataclass
@@ -310,16 +314,16 @@ class Who:
 
 
 # "可以不给别的学校学生认定吗", "能拒绝吗": whether a school may decline to certify someone
-REFUSE = re.compile(r"(可以|能|可不可以|能不能|能否)(不|拒绝)(给|为|对|帮|接受|接)|拒绝(给|为|对|接受)|\b(refuse|decline|turn away)\b", re.I)
+REFUSE = lazy(r"(可以|能|可不可以|能不能|能否)(不|拒绝)(给|为|对|帮|接受|接)|拒绝(给|为|对|接受)|\b(refuse|decline|turn away)\b", re.I)
 
 
-NOT_ENTRUSTING = re.compile(r"(无需|不用|不必|不需要|无须|没必要|不再)(另行|再|去|找人)?(委托|找别人)")
+NOT_ENTRUSTING = lazy(r"(无需|不用|不必|不需要|无须|没必要|不再)(另行|再|去|找人)?(委托|找别人)")
 
 
 # fix27: "学生是从外校转过来的，学籍已经转到俺们学校了": a student transferred in is the school's own now
-TRANSFERRED_IN = re.compile(r"(从)?(外校|别的(技工院校|学校)|其他(技工院校|学校)|其它(技工院校|学校))(转学|转)(过来|来|进来|入|到我们|到本校)(的)?")
+TRANSFERRED_IN = lazy(r"(从)?(外校|别的(技工院校|学校)|其他(技工院校|学校)|其它(技工院校|学校))(转学|转)(过来|来|进来|入|到我们|到本校)(的)?")
 # fix28: "准备让兄弟学校帮忙认定学生" (帮忙认定 reads 委托): we ask the other school, we entrust it
-WE_ENTRUST = re.compile(r"(让|请|叫|找)(兄弟|隔壁|别的|其他|其它|附近|另一|一所|一家)(所|家)?(的)?(技工院校|学校|技师学院|机构|公司)(来)?(帮忙|帮|给|为)?委托(?!我们|我校|本校|咱)")
+WE_ENTRUST = lazy(r"(让|请|叫|找)(兄弟|隔壁|别的|其他|其它|附近|另一|一所|一家)(所|家)?(的)?(技工院校|学校|技师学院|机构|公司)(来)?(帮忙|帮|给|为)?委托(?!我们|我校|本校|咱)")
 
 
 def who_and_what(texts: list[str], groups: list[str]) -> Who:
@@ -353,9 +357,9 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
 TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1,
             "junior": 5, "intermediate": 4, "senior": 3, "preparatory": 2}
 _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
-REGISTERED = re.compile(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
+REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
                         r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)", re.I)
-ASKED = re.compile(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
+ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
                    r"certif(y|ied) .{0,16}\b(at|as|to) (the )?(?P<w>junior|intermediate|senior|preparatory)\b", re.I)
 
 
@@ -372,22 +376,22 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
 
 
 # "有社评资质的技校可以给外校学生认定吗": a question about schools that hold the qualification
-QUALIFIED_SUBJECT = re.compile(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)[，,\s]?(也|并|都)?(可以|能|可|能够|不能|不可以)|"
+QUALIFIED_SUBJECT = lazy(r"(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)[，,\s]?(也|并|都)?(可以|能|可|能够|不能|不可以)|"
                                r"(找|到|去|在|向|请)(一所|一家|一个)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)(的)?(资质|资格)(的)?(技工院校|学校|机构)|"
                                r"(schools?|bodies|institutions?) (with|holding|that (has|have|hold|holds)) (the )?social_org\b.{0,12}\b(can|may)", re.I)
 
 # "没资格的学校能申报社评吗", "apply to be a social training evaluation organisation": applying is the question
-APPLY_SOCIAL = re.compile(r"(申报|申请)(成为)?(社会培训评价组织)|appl(y|ying|ication)\w* (to be(come)?|to become|for|as) (an? |the )?social_org", re.I)
+APPLY_SOCIAL = lazy(r"(申报|申请)(成为)?(社会培训评价组织)|appl(y|ying|ication)\w* (to be(come)?|to become|for|as) (an? |the )?social_org", re.I)
 
 # teachers of technical schools in general, not the asker's own ("给技工院校教师认定")
-GENERIC_TEACHERS = re.compile(r"^(?!.*(本校|我校|我们|咱|自己|own|our)).*(技工院校|技校|技工学校|技师学院)(的)?(教师|老师)", re.I)
+GENERIC_TEACHERS = lazy(r"^(?!.*(本校|我校|我们|咱|自己|own|our)).*(技工院校|技校|技工学校|技师学院)(的)?(教师|老师)", re.I)
 
 # fix28: the party a question names before saying what it holds ("对方学校…", "隔壁技校…", "别的机构…")
 _PARTY_LEAD = (r"(?:(?:人家|对方|他们|它们|那家|该机构|该公司|这家|那所|隔壁|兄弟)(?:所|家)?(?:学校|技工院校|机构|公司|单位)?|"
                r"(?:别的|其他|其它|另一)(?:所|家)?(?:学校|技工院校|机构|公司|单位))")
 _PARTY_LEAD_EN = (r"\b(?:they|the other (?:school|body|institution|company|college)|(?:that|another) (?:school|body|institution|company|college)|"
                   r"the (?:school|body|institution|company|college) (?:next door|nearby))\b")  # fix28: not "the school", "it" (may be ours)
-THIRD_NO_SOCIAL = re.compile(
+THIRD_NO_SOCIAL = lazy(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
     r"(人家|对方|他们|它们|它|那家|该机构|该公司|这家|那个机构|那个公司|这个公司|那所)(学校|技工院校|机构|公司)?(自己|自身|本身)?(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!]){0,24}?(?<!有)(没有?|无|不具备)(社会培训评价组织)|"  # fix28: 有没有/有无 ask
     # fix22: "想委托隔壁技校，隔壁技校也没有社评资质": the party named again lacks it
@@ -421,7 +425,7 @@ THIRD_NO_SOCIAL = re.compile(
 
 
 # "委托有社评资质的技师学院", "another school that holds the social_org qualification": the party holds it
-THIRD_SOCIAL = re.compile(
+THIRD_SOCIAL = lazy(
     r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
     r"(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
     r"(别的|其他|其它|一所|一家)?有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
@@ -439,7 +443,7 @@ THIRD_SOCIAL = re.compile(
     r"(委托|找|请|交给|让)[^。；;？?！!]{0,20}?(他们|人家|对方|该校|那边|那所|那家)(学校|技工院校|机构)?(也|都|已经?)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)", re.I)
 # fix26: "那家公司要是有社评资质呢", "要是对方没有社评资质呢", "what if that company holds 社评 status?": after a question
 # about entrusting, the party named before is said to hold (or lack) the qualification (True/False; None: not such a follow-up)
-PARTY_STATUS = re.compile(r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|对方|人家|他们|它)(家|所|个)?(公司|机构|学校|技工院校|单位|技师学院|培训机构|企业)?"
+PARTY_STATUS = lazy(r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|对方|人家|他们|它)(家|所|个)?(公司|机构|学校|技工院校|单位|技师学院|培训机构|企业)?"
                           r"(要是|如果|假如)?(也|都|本身|自己)?(?P<neg>没有?|无|不具备)?(有|具备|取得了?|拿到了?)?(了)?(社会培训评价组织|资质)|"
                           # "那要是他们也没有呢": the qualification just named, left out
                           r"^\s*(那么?)?(要是|如果|假如)?(他们|对方|人家|那家|那所|它)(要是|如果)?(也|都)?(?P<neg_bare>没有?|无|不具备)(的话)?(呢)?[?？。]*\s*$|"
@@ -451,7 +455,7 @@ PARTY_STATUS = re.compile(r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|�
 
 
 # fix26: "培训公司可以吗", "隔壁技校行不行" after a question about entrusting: another party, its qualification not said
-PARTY_ONLY = re.compile(r"^\s*(那|那么)?(委托|找|交给)?(给)?(一家|一所|别的|其他|其它|隔壁|本地的?|市里的?|附近的?)?[^，,。？?\s]{0,8}?"
+PARTY_ONLY = lazy(r"^\s*(那|那么)?(委托|找|交给)?(给)?(一家|一所|别的|其他|其它|隔壁|本地的?|市里的?|附近的?)?[^，,。？?\s]{0,8}?"
                         r"(公司|培训机构|机构|学校|技校|技工院校|技师学院|协会|企业|单位)(也)?(行|可以|能|成)(吗|么|不|不行|不可以)?[?？。]*\s*$")
 
 
@@ -464,7 +468,7 @@ def party_status(texts: list[str]) -> bool | None:
 
 
 # "委托隔壁技师学院", "entrust another school": a party named, its qualification not said
-THIRD_NAMED = re.compile(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附近|兄弟|那所|那家|本市的?|市里的?|[\u4e00-\u9fff]{2}(市|县|区)的?)[^，,。；;？?！!]{0,6}?"
+THIRD_NAMED = lazy(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附近|兄弟|那所|那家|本市的?|市里的?|[\u4e00-\u9fff]{2}(市|县|区)的?)[^，,。；;？?！!]{0,6}?"
                          r"(技工院校|学校|技师学院|机构|公司|单位|协会)|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)|"
                          # fix26: "Can we hand them to (→ entrust) a private training company?"
                          r"\bentrust\w*( them| our students| the students)?( to)? (a|an|one|some) (private |local |nearby )?(vocational )?(training )?"
@@ -491,20 +495,20 @@ _WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", 
 # holdout21: "3+2的学生怎么认 没资格的学校咋办": 怎么/咋/如何 end a question too, unless a yes/no question follows
 # ("没资格的学校咋办 学生还能认定吗" is one question: the second part carries the first one's facts)
 _HOW_END = "|".join(f"(?<={w}{'.' * k})" for w in ("怎么", "咋", "如何") for k in range(4))
-_SPLIT_ZH = re.compile(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])|"
+_SPLIT_ZH = lazy(r"[？?；;。！!]|[，,]\s*|\s+(?=(?:还有|另外|以及|并且|顺便))|(?:" + _WH_END + r")\s+(?=[\u4e00-\u9fff])|"
                        r"(?:" + _HOW_END + r")\s+(?=[\u4e00-\u9fff])(?![^\s？?。！!；;，,]*(?:吗|吧|嘛|么|不|没有|行不行|可不可以|能不能)(?=[\s？?。！!；;，,]|$))")
-_BOTH_ZH = re.compile(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
-_AND_ZH = re.compile(r"(?:和|以及|及|还有)")
-_SPLIT_EN = re.compile(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
+_BOTH_ZH = lazy(r"(分别|各是|各自|各)(是|为)?(什么|啥|多少|哪些)")
+_AND_ZH = lazy(r"(?:和|以及|及|还有)")
+_SPLIT_EN = lazy(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
 
 
-TAG_ONLY = re.compile(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true)[?？。!！\s]*$", re.I)
+TAG_ONLY = lazy(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true)[?？。!！\s]*$", re.I)
 
 
 # fix27: "Two quick ones: 1) can we …? 2) what's …?": the numbers that list the questions are no part of them
 # fix27: "Two things: where do we submit 附件1, and when is the deadline?": the lead-in announces the questions
-_LEAD_IN = re.compile(r"^\s*(two|three|a couple of|a few|some|several)( quick| short| more)? (things|questions|ones|points)\s*[:：,\-—]\s*", re.I)
-_ENUM = re.compile(r"(?:^|(?<=[\s:：?？;；,，。]))(?:\(?[1-9]\)|（[1-9]）|[①②③④⑤])\s*")
+_LEAD_IN = lazy(r"^\s*(two|three|a couple of|a few|some|several)( quick| short| more)? (things|questions|ones|points)\s*[:：,\-—]\s*", re.I)
+_ENUM = lazy(r"(?:^|(?<=[\s:：?？;；,，。]))(?:\(?[1-9]\)|（[1-9]）|[①②③④⑤])\s*")
 
 
 def split_questions(text: str, lang: str, is_question) -> list[str]:
@@ -541,7 +545,7 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
     return groups
 
 
-GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(学校|我们|技工院校|我校)?(满足|具备|符合|达到)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
+GENERIC_FOLLOWUP = lazy(r"^\s*(那)?(需要|要|得)?(学校|我们|技工院校|我校)?(满足|具备|符合|达到)?(啥|什么|哪些)?(条件|要求)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得|必须)?(先)?(开|办|开办|有|具备|满足|取得)?(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格|条件|要求)?(才行|才可以|才能|才可)(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(那)?(要|需要|得)?(附|提供)(些)?(什么|啥|哪些)(证明)(材料)?(呢|吗|啊)?[?？]*\s*$|"
                               r"^\s*(so|and|then)?,?\s*what (can|should|could) (it|we|they|the school) do( then| now| instead)?\s*\??\s*$|"
@@ -551,56 +555,56 @@ GENERIC_FOLLOWUP = re.compile(r"^\s*(那)?(需要|要|得)?(学校|我们|技工
                               r"^\s*(那)?(具体)?(要|得|需要|该|应该)?(填|用)(哪张|哪个|哪份|哪几张|哪些|什么|啥)(表|表格)(呢|啊)?[?？。]*\s*$",
                               re.I)
 # fix26: "那我们得先干啥" after "还不能给老师认定：学校还没有社评资质": the step the answer leads to (engine)
-NEXT_STEP = re.compile(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)?(该|得|要|应该|需要)?(先|首先|下一步)?(得|要|该)?"
+NEXT_STEP = lazy(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)?(该|得|要|应该|需要)?(先|首先|下一步)?(得|要|该)?"
                        r"(怎么办|咋办|干(点)?(啥|什么)|做(点)?(啥|什么)|办(啥|什么)|从哪(里|儿)?(开始|入手|下手))(呢|啊)?[?？。]*\s*$|"
                        r"^\s*(so|and|then)?,?\s*(what (should|do|must|shall) we (need to |have to )?do (first|next|now)|what (do|would) we need to do( first| next| now)?|"
                        r"what('s| is) (the|our) (first|next) step|where do we start)\s*\??\s*$",
                        re.I)
-WHERE_TO_FILE = re.compile(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
+WHERE_TO_FILE = lazy(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
                            r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b|"
                            # fix27: "Who do provincial schools submit attachment 3 to?"
                            r"^\s*(to )?(who|whom) (do|does|should|must|can) [a-z ]{1,30}? (submit|send|file|give|hand)\b", re.I)
-SCOPE_CHANGE = re.compile(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,4}(工种|职业|等级)|附件3|认定范围|change (of|the|our) (scope|occupations)|attachment3", re.I)
+SCOPE_CHANGE = lazy(r"调整|删除.{0,4}(工种|职业|等级)|增加.{0,4}(工种|职业|等级)|附件3|认定范围|change (of|the|our) (scope|occupations)|attachment3", re.I)
 # "想把认定等级从5、4、3扩到2级 要报附件3吗": changing the certified occupations or levels (3.2)
-SCOPE_CHANGE_VERB = re.compile(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
+SCOPE_CHANGE_VERB = lazy(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删除|删掉|删减|减少|去掉|变更|新增|加上|添加)(.{0,10})(工种|职业|等级|级别|认定范围|范围)|"
                                r"(工种|职业|等级|级别|认定范围)(.{0,12})(调整|增加|扩大|扩到|扩展|删除|删掉|删减|减少|变更|新增)|"
                                r"\b(add|remove|drop|change|extend|expand)\w*\b.{0,30}\b(work types?|occupations?|levels?|scope)|"
                                r"(删|减|加|添)(了)?(个|一个|几个|两个)(工种|职业|等级)", re.I)  # fix27: "删了个工种，附件3咋标"
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
-WHO_CERTIFIES = re.compile(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
+WHO_CERTIFIES = lazy(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # fix27: "We can't meet the requirements. What now?": an asking segment that is only "what now" (with the facts before it)
-WHAT_NOW = re.compile(r"^\s*(那|那么)?(我们|学校)?(该|应该|要)?(怎么办|咋整|咋办|咋弄|如何是好)(呢|啊|呀)?[?？]*\s*$|"
+WHAT_NOW = lazy(r"^\s*(那|那么)?(我们|学校)?(该|应该|要)?(怎么办|咋整|咋办|咋弄|如何是好)(呢|啊|呀)?[?？]*\s*$|"
                       r"^\s*(so |and )?(what now|what (can|should|do) we do( now| then| instead)?|what are our options)\s*\??\s*$", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
 # fix27: "调整清单由谁负责审核", "Who is responsible for reviewing our scope adjustment list": who reviews a
 # filing is asked (3.2 for changes of scope), not the main responsibility of 3.4
-REVIEW_ASK = re.compile(r"谁(来)?(负责)?(审核|审批|审查|受理|接收)|(审核|审批|受理)(部门|单位|机构)?是谁|"
+REVIEW_ASK = lazy(r"谁(来)?(负责)?(审核|审批|审查|受理|接收)|(审核|审批|受理)(部门|单位|机构)?是谁|"
                         r"\bwho (is|will be) (responsible|in charge) for (reviewing|review|approving|approval|receiving|checking|processing)\b|"
                         r"\bwho (reviews|approves|receives|checks|processes)\b|"
                         r"\bwhich (body|agency|department|authority|office) (reviews|approves|receives|handles|processes)\b", re.I)
 # fix27: "企业新型学徒制学员的认定，谁负责去协调技工院校跟企业": who coordinates schools and firms is the city bureaus' (3.5)
-COORDINATION_ASK = re.compile(r"谁(来)?(负责)?(去|来)?(统筹|协调)|(统筹|协调)(工作)?(由谁|是谁|归谁|谁(来)?(负责|做|管))|"
+COORDINATION_ASK = lazy(r"谁(来)?(负责)?(去|来)?(统筹|协调)|(统筹|协调)(工作)?(由谁|是谁|归谁|谁(来)?(负责|做|管))|"
                               r"\bwho (coordinates|is responsible for coordinating|will coordinate|should coordinate)\b", re.I)
-RESPONSIBILITY_ASK = re.compile(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
+RESPONSIBILITY_ASK = lazy(r"谁(来)?(负责|担责|承担|发证|颁发)|责任(在|归|由|是)谁|(证书|证)(由)?谁(来)?(发|颁发|出)|"
                                 r"(遵循|遵守|坚持|按照?)(的)?(什么|啥|哪些|哪个|哪条)?原则(?!上)|原则是(什么|啥|哪)|(什么|啥|哪些|哪个|哪条)原则(?!上)|"  # fix19 "认定工作要遵循的原则是啥"
 
                                 r"(证书|证)(是|由)?[^，,。？?]{0,8}(发|颁发|出)还是[^，,。？?]{0,8}(发|颁发|出)|"  # fix26 "证书是我们发还是学校发"
                                 r"\bwho (is|will be) (responsible|accountable|liable)|\bwho issues\b", re.I)
 # "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
-PRIORITY_ASK = re.compile(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
+PRIORITY_ASK = lazy(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
                           r"\bwho (comes|should come|goes) first\b|\b(priority|prioriti[sz]e)\b", re.I)
-MARKING = re.compile(r"黄|颜色|底色|涂|标注|标记|备注|(怎么|如何|咋|怎样)标|标(一下|出来|成|上)|yellow|colou?r|highlight|mark|remark", re.I)
+MARKING = lazy(r"黄|颜色|底色|涂|标注|标记|备注|(怎么|如何|咋|怎样)标|标(一下|出来|成|上)|yellow|colou?r|highlight|mark|remark", re.I)
 FILING_TOPICS = ("apply_social_org", "application_materials", "adjust_scope", "att3_form", "att3_changes", "att1_form",
                  "att2_outline")
-CONFIRM = re.compile(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
-MODAL_NEG = re.compile(r"不是非(要|得)|不是一定|没有?(要求|规定|说|提到?|写)|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
+CONFIRM = lazy(r"(吧|对吧|对吗|是吗|对不对|没错吧|是这样吗)[?？。!！\s]*$|^(是不是|是否)|[，,]\s*(对吗|是吗|对吧|对不对)")
+MODAL_NEG = lazy(r"不是非(要|得)|不是一定|没有?(要求|规定|说|提到?|写)|不是必须|并非必须|不一定|未必|不用|不需要|不必|无需|不能(?!达到|满足)|不可以|不得|没必要|不要|不行|不允许|不应|不该")
 
 
-CONFIRM_EN = re.compile(r"(,\s*|\b)(right|correct|is that right|isn't it|is it|do we|don't we|does it|doesn't it|can we|can they|"
+CONFIRM_EN = lazy(r"(,\s*|\b)(right|correct|is that right|isn't it|is it|do we|don't we|does it|doesn't it|can we|can they|"
                         r"can it|are we|aren't we|yes|true)\s*\?\s*$", re.I)
-MODAL_NEG_EN = re.compile(r"\b(can't|cannot|can not|don't|doesn't|do not|does not|no need|needn't|need not|not required|"
+MODAL_NEG_EN = lazy(r"\b(can't|cannot|can not|don't|doesn't|do not|does not|no need|needn't|need not|not required|"
                           r"mustn't|must not|shouldn't|isn't|aren't|won't|not allowed)\b", re.I)
 
 
@@ -621,18 +625,18 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
     return any(_free(n.start(), spans) for n in MODAL_NEG_EN.finditer(text))
 
 
-A_NOT_A_FORMS = re.compile(r"是不是|能不能|可不可以|要不要|需不需要|用不用|行不行|对不对|有没有|会不会|该不该|是否")
+A_NOT_A_FORMS = lazy(r"是不是|能不能|可不可以|要不要|需不需要|用不用|行不行|对不对|有没有|会不会|该不该|是否")
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
-NEG_CONFIRMED = re.compile(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
+NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
 
 
 # "附件1可以不盖章吗", "不附权属证明行吗": asking whether something may be left out
-OMISSION = re.compile(r"(可以|能|可不可以|能不能|能否|是否可以)(?P<neg>不)(用|需要|必)?(去)?(盖章|盖|签字|签名|签|填|写|附|交|报|提交|提供|上报|涂|标|备注|按)|"
+OMISSION = lazy(r"(可以|能|可不可以|能不能|能否|是否可以)(?P<neg>不)(用|需要|必)?(去)?(盖章|盖|签字|签名|签|填|写|附|交|报|提交|提供|上报|涂|标|备注|按)|"
                       r"(?P<neg2>不)(用|需要|必)?(盖章|盖|签字|签名|签|填|写|附|交|报|提交|提供|上报|涂|标|备注|按)[^，,。？?]{0,10}(也)?(行|可以|没事|没关系|可不可以|行不行|成)(吗|不|么|吧)?[?？]*\s*$|"
                       r"(可以|能|可不可以|能不能|能否)(?P<neg3>不)(使)?用(?!填|写|交|报|盖|签|附|提交|提供|上报|涂|标|备注)")
 
 
-OMISSION_EN = re.compile(r"\b(?P<neg>leave|leaving)\b.{0,30}\b(off|out|blank|unsigned|unstamped)\b|"
+OMISSION_EN = lazy(r"\b(?P<neg>leave|leaving)\b.{0,30}\b(off|out|blank|unsigned|unstamped)\b|"
                          r"\b(?P<neg2>not|without)\b (to )?(a |the |any )?(attach|attaching|stamp|stamping|seal|sealing|sign|signing|"
                          r"signature|fill|filling|submit|submitting|include|including|proof|copy|copies|highlight|remark|"
                          r"legal representative)|\b(?P<neg3>skip|omit|drop)\w*\b(?! (an?|the|one|some|our) (occupations?|work types?|trades?|levels?|jobs?|rows?))", re.I)
@@ -663,13 +667,13 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     return any(_free(n.start(), spans) for n in MODAL_NEG.finditer(text))
 
 
-_SEG = re.compile(r"[，,；;。？?！!\s]+")
+_SEG = lazy(r"[，,；;。？?！!\s]+")
 
 
 # "for people from society, not only for our own students": students are the contrast, not the subject
-CONTRAST_STUDENTS = re.compile(r"\b(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b.{0,20}\bstudents?\b|"
+CONTRAST_STUDENTS = lazy(r"\b(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b.{0,20}\bstudents?\b|"
                                r"(不只|不仅|不光|除了)(是)?(给|对|为|面向)?(技工院校|本校|我校|自己)?(的)?学生", re.I)
-_CONTRAST_START = re.compile(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b", re.I)
+_CONTRAST_START = lazy(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b", re.I)
 
 
 def subject_groups(texts: list[str], groups: list[str]) -> list[str]:
@@ -711,17 +715,17 @@ def question_part(text: str, lang: str, is_question) -> str:
 
 # ---------------------------------------------------------------- askers who are not the school
 
-OUTSIDE_ASKER = re.compile(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|我们是(一家)?(民办)?(职业)?培训机构|我(是|在)(一家|一个)?.{0,8}(企业|公司|工厂|厂)|企业(的)?hr|"
+OUTSIDE_ASKER = lazy(r"我是(一名|个)?(企业|公司|厂里|学员|学徒|学生|家长|hr|人事|员工)|我们(是)?(企业|公司|厂)|我们是(一家)?(民办)?(职业)?培训机构|我(是|在)(一家|一个)?.{0,8}(企业|公司|工厂|厂)|企业(的)?hr|"
                            r"i'?m an? (student|apprentice|trainee|employer|hr)|i am an? (student|apprentice|trainee|employer)|"
                            r"our (company|firm|factory)|as an employer", re.I)
-STUDENT_ASKER = re.compile(r"我是(一名|个)?(技工院校)?(的)?学生|我是(学生)?家长|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
-SCHOOL_SUBJECT = re.compile(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
-BUREAU = re.compile(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
-BUREAU_ROLE = re.compile(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪些|什么)(工作|事|要求|任务)|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
+STUDENT_ASKER = lazy(r"我是(一名|个)?(技工院校)?(的)?学生|我是(学生)?家长|我在(技工院校|学校)(读书|上学|念书|学习|就读)|i'?m an? student|i am an? student", re.I)
+SCHOOL_SUBJECT = lazy(r"技工院校(自己|本身)?(能|可以|可不可以|能不能)?(给|为|帮)(我|学生)|can (my|the|our) school (certify|assess)", re.I)
+BUREAU = lazy(r"市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门)|(city|municipal) (bureau|department|hrss)", re.I)
+BUREAU_ROLE = lazy(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪些|什么)(工作|事|要求|任务)|怎么处理|怎么办|负责什么|负责哪些|协调|统筹|监管|职责|"
                          r"what (do|should|must) (we|it|they) do|(our|its|their) role|responsib", re.I)
-_BUREAU_OVERSIGHT = re.compile(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
+_BUREAU_OVERSIGHT = lazy(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
 # "事中事后监管是谁负责": supervision is the bureaus' (3.5), not the responsibility of 3.4
-OVERSIGHT = re.compile(_BUREAU_OVERSIGHT.pattern + r"|监督|备案|管理", re.I)
+OVERSIGHT = lazy(_BUREAU_OVERSIGHT.pattern + r"|监督|备案|管理", re.I)
 
 
 def bureau_clause(texts: list[str]) -> str | None:
@@ -741,13 +745,13 @@ def bureau_clause(texts: list[str]) -> str | None:
     return None
 
 
-MATERIALS_ASK = re.compile(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
+MATERIALS_ASK = lazy(r"(交|提交|准备|(?<!申)报|附|带)(些)?(啥|什么|哪些)(材料|东西|表|文件)?|(什么|哪些|啥)(材料|表格)|"
                            r"what (documents|materials|papers|forms)|which (documents|forms|papers|attachments|two attachments)|what attachments|"
                            r"(两份|两个|哪两|哪几|几份|几个)(个|份)?附件|附件.{0,6}(分别)?(叫|是)(什么|啥)|what are the (two )?attachments|"
                            r"documents (go|are needed|do we need|to submit)|what (do|must|should) we (submit|file|send|hand in)|"
                            r"what (do|does|must|should) (we|i|a school|the school|schools) (need|have) to (submit|file|send|provide|prepare)",  # fix27
                            re.I)
-FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
+FILL_ASK = lazy(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|哪些|哪)(为准|标准|文件|来)|(怎么|如何|怎样)(填|写|标|表示|选|勾)|(填|写|选|勾)(什么|啥|哪些|哪个|哪几)(?!表|材料|附件|文件)|(有)?(什么|啥)(要求|规定)|格式|"
                       r"(哪几|哪些|几)(种|个|类)?(可选|选项)|可选(的)?(有)?(哪|什么|啥)|"
                       r"how (do|should|to) (we )?(fill|write|enter|mark|separate)|what (options|choices) (are there|do we have|can we (choose|tick|pick))|what goes (in|between)|what (separator|delimiter|format)|"
                       r"which (options|separator)|what (must|should|does|do) .{0,40}\bfollow\b|(follow|based on|according to) (which|what)|"
@@ -755,7 +759,7 @@ FILL_ASK = re.compile(r"(以|按|依据|根据|按照|参照)(什么|啥|哪个|
                       r"(allowed|permitted|possible|valid|accepted) (values|options|entries|choices)|what (values|options|choices)", re.I)
 
 
-FILL_VERB = re.compile(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
+FILL_VERB = lazy(r"(怎么|如何|怎样)(填|写|标)|(填|写)(什么|啥)(?!表|材料|附件|文件)|how (do|should|to) (we )?(fill|write|enter|mark)|what goes in", re.I)
 
 
 def field_clause(fields: list[dict], form: str, texts: list[str], strict: bool = False) -> str | None:
@@ -771,7 +775,7 @@ FORM_NAMED = {"att1": r"附件\s*(1|一)|基本情况表|attachment\s*1", "att2"
               "att3": r"附件\s*(3|三)|认定范围清单|评价机构信息|attachment\s*3"}
 
 
-FIELD_ASK = re.compile(r"(要|需要|得|必须|用不用|要不要|需不需要)(填|写|附|报)|填不填|有没有|(有|含|包括).{0,8}(栏|项|一栏|这一栏|吗)|(这一?|那一?)?栏|"
+FIELD_ASK = lazy(r"(要|需要|得|必须|用不用|要不要|需不需要)(填|写|附|报)|填不填|有没有|(有|含|包括).{0,8}(栏|项|一栏|这一栏|吗)|(这一?|那一?)?栏|"
                        r"\b(need|have) to (fill|enter|include|give)|\bis there\b|\bdoes\b.{0,20}\b(have|include|ask)", re.I)
 
 
@@ -794,7 +798,7 @@ def field_not_in_form(only: list[dict], texts: list[str]) -> tuple[str, str, str
 
 
 # fix19 "附件3表里有备案号这一栏吗": whether the form named has a field (only the asking of presence)
-FIELD_PRESENT_ASK = re.compile(r"(有没有|有无|是否有|有)[^，,。？?]{0,10}(这一?|那一?)?(?<!选)(栏|项|列|格|一栏|一项|字段)(吗|么|嘛|没有|不|吧|对吧)?[?？]*\s*$|"
+FIELD_PRESENT_ASK = lazy(r"(有没有|有无|是否有|有)[^，,。？?]{0,10}(这一?|那一?)?(?<!选)(栏|项|列|格|一栏|一项|字段)(吗|么|嘛|没有|不|吧|对吧)?[?？]*\s*$|"
                                r"\bis there (a|an) .{0,30}\b(field|column|box)\b", re.I)
 
 
@@ -828,7 +832,7 @@ def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> 
 
 
 # "已取消职业资格是否有效？后续工作有哪些？": a part that takes its subject from the part before it
-DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行|参加|报名|加入)(呢)?[?？]*\s*$|"
+DEPENDENT_PART = lazy(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行|参加|报名|加入)(呢)?[?？]*\s*$|"
                             r"^\s*(那|那么)?(后续|之后|然后|接下来|下一步)(的)?(工作|要做|该做|怎么|还有|有)|"
                             r"^\s*(那|那么)?(是)?(省里|省厅|市里|市局|上面|上级|人社部门|国家)(会|能|要)?(统一)?(给|发|提供|下发|组织|出)(吗|么|不|呢|吧)?[?？]*\s*$|"
                             r"^\s*(是)?[^，,。？?交报送申提]{1,6}还是[^，,。？?]{1,6}(啊|呢|吗|呀)?[?？]*\s*$|"
@@ -844,32 +848,32 @@ DEPENDENT_PART = re.compile(r"^\s*(那|那么|然后|接下来|下一步)?(具�
                             r"^\s*(and )?(what|which) (does|do) (it|that|this|they)( document)? (say|cover|contain|provide|regulate)( about)?\s*\??\s*$|"  # fix23
                             r"^\s*(and )?where (do|can|should) (we|i) (look( it)? up|find it|check|get it)\s*\??\s*$", re.I)  # fix23
 
-CERTIFY_VERB = re.compile(r"认定|评|考|定级|certif|assess", re.I)
+CERTIFY_VERB = lazy(r"认定|评|考|定级|certif|assess", re.I)
 
 
 # ---------------------------------------------------------------- a yes/no question that restates a clause
 
-_ASK_FORMS = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|对不对|是否|能否|"
+_ASK_FORMS = lazy(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|对不对|是否|能否|"
                         r"(对|是|行|可以|没错)?(吧|吗|嘛|么|呢|不)[啊呀哈呢\s?？!！。.~]*$|[?？!！。~\s]+$")
-_NEGATION = re.compile(r"[不没无非未勿否]|(?<![分级区类性差特个识鉴辨告])别(?![的处人家])")  # fix19: 级别、分别 do not negate
-_STRONG = re.compile(r"必须|一定|只能|只有|只|仅|全部|所有|一律|都要|均须|务必")
+_NEGATION = lazy(r"[不没无非未勿否]|(?<![分级区类性差特个识鉴辨告])别(?![的处人家])")  # fix19: 级别、分别 do not negate
+_STRONG = lazy(r"必须|一定|只能|只有|只|仅|全部|所有|一律|都要|均须|务必")
 _FILLER = {"这个", "那个", "通知", "文件", "里", "里面", "中", "上", "规定", "要求", "写", "说", "提到", "是", "的", "了", "按",
            "按照", "依据", "根据", "要", "需要", "可以", "能", "应该", "应", "须", "得", "都", "就", "也", "还", "我们", "咱们",
            "技工院校", "对吧", "是吧", "吧", "吗", "呢", "有", "在", "和", "与", "及", "或", "等", "年", "月", "日", "号",
            "份", "月份", "当中", "电话", "号码", "电话号码", "填", "填写", "一共", "共", "总共", "已经", "已"}  # "电话是0531-86914920对吧": the number is checked
-_NUM = re.compile(r"\d+")
+_NUM = lazy(r"\d+")
 _FUNCTION_CHARS = set("的了吗呢吧啊呀么嘛是在有和与及或就都也还又把被给对从到向按里中上下个这那么能会要可该得着过很来去发做搞弄"
                       "出")  # fix28: "通知是根据…90号文件出的吗": 出 (issued) is a verb of issuing like 发
 _CLAIM_FILLER = {"准确", "正确", "属实", "说法", "据说", "报道", "据报道", "表述", "答复", "我局", "确认", "请", "真的", "直接",
                  "列有", "列", "之一", "其中", "该", "拟", "有人", "听说", "称", "注释", "单位", "人社厅", "人社局", "省", "市",
                  "落款", "日期", "为", "开头", "所", "所列", "包括", "包含", "要求", "求", "提到", "写明", "明确",
                  "你校", "贵校", "该校", "你们", "我校", "本校", "制定", "制订", "出台", "印发", "发布", "下发", "发文", "成文"}
-_EDGE = re.compile(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
+_EDGE = lazy(r"^[里有按在的了是要就都也还给对把被从向]+|[里有在的了是吗呢吧文]+$")
 
 
 # fix19: how a claim may word what its clause says ("调整认定范围" for 3.2's "调整认定职业（工种）、等级")
 _SAID_AS = {"范围": ("认定职业",), "认定范围": ("认定职业",), "对象": ("面向",), "认定对象": ("面向",)}
-_VERB_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(上去|上来|上|过去|好|完)$")
+_VERB_TAIL = lazy(r"(?<=[\u4e00-\u9fff])(上去|上来|上|过去|好|完)$")
 
 
 def _said(word: str, clause_text: str) -> bool:
@@ -948,7 +952,7 @@ SLOTS = {
 
 
 
-_DATED = re.compile(r"落款|印发|发布|下发|发文|成文|日期|发的")
+_DATED = lazy(r"落款|印发|发布|下发|发文|成文|日期|发的")
 
 
 def contradicts(question: str, clause_text: str, tokenize) -> str | None:
@@ -1002,12 +1006,12 @@ def _polarity(q: str, clause_text: str, tokenize) -> str | None:
 
 
 # "我局拟答复：“…”该表述与通知一致吗": a quoted claim whose accuracy is asked
-CLAIM_ASK = re.compile(r"(表述|说法|答复|理解|写法|这句|这样说|这么说)?.{0,6}(与|和|跟)?(通知)?.{0,4}(一致|准确|正确|属实|没问题|对)(吗|不|么|吧)|"
+CLAIM_ASK = lazy(r"(表述|说法|答复|理解|写法|这句|这样说|这么说)?.{0,6}(与|和|跟)?(通知)?.{0,4}(一致|准确|正确|属实|没问题|对)(吗|不|么|吧)|"
                        r"是否(一致|准确|正确|属实)|(is|are) (this|that|it) (accurate|correct|right|consistent)", re.I)
-_QUOTE = re.compile(r"[“「\"]([^”」\"]{6,})[”」\"]")
+_QUOTE = lazy(r"[“「\"]([^”」\"]{6,})[”」\"]")
 
 
-_CLAIM_AFTER = re.compile(r"^[。，,：:\s]*(请问)?(该|这个|这种|此|这|上述|以上)?(表述|说法|答复|理解|写法|句话|这句话?|这样说|这么说|内容)?(是否)?"
+_CLAIM_AFTER = lazy(r"^[。，,：:\s]*(请问)?(该|这个|这种|此|这|上述|以上)?(表述|说法|答复|理解|写法|句话|这句话?|这样说|这么说|内容)?(是否)?"
                           r"(与|和|跟|符合)?(通知|文件)?(的)?(规定|要求|原文)?(是否)?(一致|准确|正确|属实|没问题|对|相符|符合)", re.I)
 
 
@@ -1023,11 +1027,11 @@ def claim_quote(text: str) -> str | None:
 
 # ---------------------------------------------------------------- two named parties (甲校、乙校)
 
-_PARTY_LEAD = re.compile(r"^\s*((?:[甲乙丙丁a-dA-D](?:校|技工院校|技校|学院|机构)?(?:[、和与及跟]|以及)?)+)(?:这)?(?:两|三)?(?:所|家|个)?(?:技工院校|学校|机构)?")
-_PARTY_SEGS = re.compile(r"[，,。；;！!？?]")
-_PARTY_ASK = re.compile(r"[吗么嘛]|能不能|可不可以|是否|能否|行不行")
-_ENTRUST_PARTY = re.compile(r"委托(?:给)?(?P<to>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)")
-_CERTIFY_PARTY = re.compile(r"(?P<by>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)(?:能|可以|可不可以|能不能|能否|可否)?(?:直接)?(?:给|为|帮|对)"
+_PARTY_LEAD = lazy(r"^\s*((?:[甲乙丙丁a-dA-D](?:校|技工院校|技校|学院|机构)?(?:[、和与及跟]|以及)?)+)(?:这)?(?:两|三)?(?:所|家|个)?(?:技工院校|学校|机构)?")
+_PARTY_SEGS = lazy(r"[，,。；;！!？?]")
+_PARTY_ASK = lazy(r"[吗么嘛]|能不能|可不可以|是否|能否|行不行")
+_ENTRUST_PARTY = lazy(r"委托(?:给)?(?P<to>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)")
+_CERTIFY_PARTY = lazy(r"(?P<by>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)(?:能|可以|可不可以|能不能|能否|可否)?(?:直接)?(?:给|为|帮|对)"
                             r"(?P<of>[甲乙丙丁a-dA-D])(?:校|技工院校|技校|学院|机构)?(?:的)?(?:学籍)?(?:的)?(?:学生|教师)")
 
 
@@ -1095,7 +1099,7 @@ def contact_confirmed(contacts: list[dict], text: str) -> bool:
 
 # "我们是河北的技工学校，可以按这个通知申报吗": the asker is in another province (the notice is Shandong's)
 _PROVINCES = "江苏|浙江|广东|北京|上海|河南|河北|天津|安徽|湖北|湖南|四川|福建|辽宁|山西|陕西|江西|重庆|吉林|黑龙江|内蒙古|广西|云南|贵州|甘肃|新疆|宁夏|青海|海南|西藏|外省"
-OTHER_PROVINCE_ASKER = re.compile(rf"(我们|我校|本校|咱们?|我|技工院校)(这边|这里|学校)?(是|在|位于|属于|来自)(一所|一家|个)?({_PROVINCES})|"
+OTHER_PROVINCE_ASKER = lazy(rf"(我们|我校|本校|咱们?|我|技工院校)(这边|这里|学校)?(是|在|位于|属于|来自)(一所|一家|个)?({_PROVINCES})|"
                                   rf"({_PROVINCES})(省|市)?(的)?(一所|一家)?(技工院校|技校|技工学校|技师学院)|"
                                   r"\bwe are (a|an) .{0,30}\b(in|from) (?!shandong)[a-z]+ province", re.I)
 
@@ -1115,18 +1119,18 @@ def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
 _ORD = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
         "7": 7, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "first": 1, "second": 2,
         "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
-PART_ORDINAL = re.compile(r"第\s*(?P<n>[一二三四五六七1-7])\s*(?P<unit>部分|大项|项|章|点|条|块|节)|"
+PART_ORDINAL = lazy(r"第\s*(?P<n>[一二三四五六七1-7])\s*(?P<unit>部分|大项|项|章|点|条|块|节)|"
                           r"\b(part|section|item) (?P<en>[1-7]|one|two|three|four|five|six|seven)\b|"
                           r"\b(?P<en2>first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
 # the number and the words are said to be the same part: "第一部分是…", "…是第一部分吗", "part 1 is …"
-PART_COPULA = re.compile(r"第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)(就|应该|应当)?(是|为|写的是|讲的是|说的是|写|讲|是说|指)|"
+PART_COPULA = lazy(r"第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)(就|应该|应当)?(是|为|写的是|讲的是|说的是|写|讲|是说|指)|"
                          r"(是|为|放在|属于|算)(不是)?(附件\s*[12]|工作方案|基本情况表|承诺书?)?(的)?第\s*[一二三四五六七1-7]\s*(部分|大项|项|章|点|条|块|节)|"
                          r"\b(part|section|item) ([1-7]|one|two|three|four|five|six|seven)( of [\w ()]{0,40}?)? (is|covers|about|deals with)\b|"
                          r"^\s*(is|does) (part|section|item) ([1-7]|one|two|three|four|five|six|seven)\b|"
                          r"\b(is|are) (in )?(the )?(first|second|third|fourth|fifth|sixth|seventh) (part|section|item)\b", re.I)
 # fix23: after the part, a requirement ("是不是还得另附…", "是否要提供…"): the question is what goes with it
-PART_REQUIRES = re.compile(r"^\s*(是不是|是否|是)?(还|也|都|另外)?(得|要|需要|必须|应该|应|须)(另|另外|单独|额外)?(附|提供|提交|交|附上|盖|签)")
-PLEDGE_NAMED = re.compile(r"承诺|pledge", re.I)
+PART_REQUIRES = lazy(r"^\s*(是不是|是否|是)?(还|也|都|另外)?(得|要|需要|必须|应该|应|须)(另|另外|单独|额外)?(附|提供|提交|交|附上|盖|签)")
+PLEDGE_NAMED = lazy(r"承诺|pledge", re.I)
 PART_FORMS = {"att1": FORM_NAMED["att1"] + r"|basic information form", "att2": FORM_NAMED["att2"] + r"|work plan"}
 
 
@@ -1159,7 +1163,7 @@ def form_part_claim(parts: list[dict], texts: list[str], ask_texts: list[str] | 
 
 
 # fix13: "附件3认定范围表格有哪几列", "what columns does attachment 3 have": the form's own overview
-COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|表头|项目|字段)|(列|栏目|表头|字段)(有|是|包括)(哪|什么|啥)|"
+COLUMNS_ASK = lazy(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|表头|项目|字段)|(列|栏目|表头|字段)(有|是|包括)(哪|什么|啥)|"
                          # holdout21: "附件1一共有几个部分", "附件2分哪几大块": the parts a form is made of are the form
                          r"(哪几|哪些|几|多少)(个)?(部分|大项|大块|板块)|"
                          r"\bwhat (columns|fields)\b|\bwhich (columns|fields)\b|how many (columns|fields|sections|parts)", re.I)
@@ -1167,7 +1171,7 @@ COLUMNS_ASK = re.compile(r"(哪几|哪些|几|什么|啥)(个)?(列|栏|栏目|�
 
 # "哪些栏可以不填", "哪些栏要涂黄": a note on some columns answers, not the overview
 # holdout21: "附件1哪些部分要附证明材料" asks for the notes on proofs, not the form's make-up
-COLUMNS_NOTE = re.compile(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|附(?!件)|证明|optional|blank|merge|yellow|remark", re.I)
+COLUMNS_NOTE = lazy(r"不填|不写|必填|选填|留空|空着|合并|涂|黄|备注|修改|附(?!件)|证明|optional|blank|merge|yellow|remark", re.I)
 
 
 def columns_asked(texts: list[str]) -> str | None:
@@ -1179,7 +1183,7 @@ def columns_asked(texts: list[str]) -> str | None:
 
 
 # fix13: "What supporting documents go with section 5 (full-time staff and assessors) of 附件1?": the note on that item
-PROOF_ASK = re.compile(r"附(什么|啥|哪些|哪几)|(什么|啥|哪些)(证明|材料|复印件)|supporting|proofs?\b|documents?\b|attach", re.I)
+PROOF_ASK = lazy(r"附(什么|啥|哪些|哪几)|(什么|啥|哪些)(证明|材料|复印件)|supporting|proofs?\b|documents?\b|attach", re.I)
 
 
 def part_note(parts: list[dict], texts: list[str], implied: bool = False, asked_before: bool = False) -> str | None:
@@ -1202,15 +1206,15 @@ def part_note(parts: list[dict], texts: list[str], implied: bool = False, asked_
 
 # fix13: "调整清单是我们学校自己报，还是由市人社局替我们报": the glossary reads 调整清单 as 认定范围清单 (附件3), but
 # filing the list of changes is 3.2's (the raw words are read)
-ADJUST_LIST_FILED = re.compile(r"调整(清单|的?内容|的?表|后的清单).{0,16}(报|交|提交|上报|审核|送)")
+ADJUST_LIST_FILED = lazy(r"调整(清单|的?内容|的?表|后的清单).{0,16}(报|交|提交|上报|审核|送)")
 
 
 # ---------------------------------------------------------------- fix19: what a numbered item of a form holds
 
-_ITEM_ASKED = re.compile(r"第\s*([一二三四五六七1-7])\s*(?:项|部分|块|栏|大项)")
+_ITEM_ASKED = lazy(r"第\s*([一二三四五六七1-7])\s*(?:项|部分|块|栏|大项)")
 _ITEM_NUM = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七"}
-_ITEM_SEP = re.compile(r"([一二三四五六七])、")
-_ITEM_FILLER = re.compile(r"附件\s*[1-3]|基本情况表|工作方案|模板|表格?|里面?|的|是|写|填|填写|讲|关于|内容|情况|等|吧|吗|呢|么|对吧|是不是|对不对|"
+_ITEM_SEP = lazy(r"([一二三四五六七])、")
+_ITEM_FILLER = lazy(r"附件\s*[1-3]|基本情况表|工作方案|模板|表格?|里面?|的|是|写|填|填写|讲|关于|内容|情况|等|吧|吗|呢|么|对吧|是不是|对不对|"
                           r"没错|应该|要|有|就|这|那|一项|这一项|[\s，,。？?！!]")
 
 
@@ -1240,8 +1244,8 @@ def item_claim(text: str, form_text: str, tokenize) -> tuple[str, str] | None:
 
 
 # fix19: an English claim that quotes the notice's Chinese wording of a document
-_CJK_SPAN = re.compile(r"[\u4e00-\u9fff〔〕（）()\d]{6,}")
-_EN_BASIS = re.compile(r"\b(based on|basis|bases|rests? on|cites?|cited|refers? to|referenced|according to)\b", re.I)
+_CJK_SPAN = lazy(r"[\u4e00-\u9fff〔〕（）()\d]{6,}")
+_EN_BASIS = lazy(r"\b(based on|basis|bases|rests? on|cites?|cited|refers? to|referenced|according to)\b", re.I)
 
 
 def quoted_cjk(text: str, clause_text: str, norm) -> bool | None:
@@ -1264,8 +1268,8 @@ def quoted_cjk(text: str, clause_text: str, norm) -> bool | None:
 
 # fix19: how many parts a form has, how many notes
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_PARTS_ASKED = re.compile(r"(?:一共|共|总共|总计|分|分为|分成)(?:有|是)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个)?(?:部分|大项|项|块|大块|大部分)")
-_NOTES_ASKED = re.compile(r"(?:注释|注|说明|填表说明)(?:一共|共|总共)?(?:有|是)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|个|项|点)|"
+_PARTS_ASKED = lazy(r"(?:一共|共|总共|总计|分|分为|分成)(?:有|是)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个)?(?:部分|大项|项|块|大块|大部分)")
+_NOTES_ASKED = lazy(r"(?:注释|注|说明|填表说明)(?:一共|共|总共)?(?:有|是)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|个|项|点)|"
                           r"(?:一共|共|总共)(?:有)?\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:条|个)(?:注释|注|说明)")
 
 
@@ -1293,11 +1297,11 @@ def count_claim(text: str, form: str, form_text: str, note_count: int) -> tuple[
 # fix19: English claims of the notice's date and of a form's counts
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"], 1)}
-_EN_DATE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)? (january|february|march|april|may|june|july|august|september|october|november|december)"
+_EN_DATE = lazy(r"\b(?:(\d{1,2})(?:st|nd|rd|th)? (january|february|march|april|may|june|july|august|september|october|november|december)"
                       r"|(january|february|march|april|may|june|july|august|september|october|november|december) (\d{1,2})(?:st|nd|rd|th)?)\b,?(?: (\d{4}))?", re.I)
-_EN_ISSUED = re.compile(r"\b(issued|dated|published|signed|released|sent out|came out|date)\b", re.I)
+_EN_ISSUED = lazy(r"\b(issued|dated|published|signed|released|sent out|came out|date)\b", re.I)
 _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_EN_COUNT = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten) (parts|sections|items|notes)\b", re.I)
+_EN_COUNT = lazy(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten) (parts|sections|items|notes)\b", re.I)
 
 
 def en_date_claim(text: str, year: int, month: int, day: int) -> bool | None:
@@ -1321,7 +1325,7 @@ def en_count_claim(text: str) -> tuple[int, str] | None:
 
 
 # fix19: "取得社评资质的技校要优先面向技工院校教师": a description of the subject, not the asker's facts
-SUBJECT_DESC = re.compile(r"(已经?)?(有|具备|取得了?|拿到了?|获得了?)(了)?(社会培训评价组织资质|社会培训评价组织的资质|学生(职业技能等级)?认定资格)(的)(技工院校|学校|机构)")
+SUBJECT_DESC = lazy(r"(已经?)?(有|具备|取得了?|拿到了?|获得了?)(了)?(社会培训评价组织资质|社会培训评价组织的资质|学生(职业技能等级)?认定资格)(的)(技工院校|学校|机构)")
 
 
 def swap_field(field_words: list[dict], previous: str, followup: str) -> str | None:

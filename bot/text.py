@@ -12,8 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .lazyre import lazy
+
 MAX_QUESTION_CHARS = 500  # longer input is cut before matching (the reply says so)
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_SENTENCE_END = lazy(r"[。！？!?；;\n]")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -31,11 +33,11 @@ def shorten(text: str, limit: int) -> str:
         tail = tail[m.end():]
     return head + "…" + tail.lstrip()
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
-_MARKUP = re.compile(r"<[^>]{0,200}>")
-_PUNCT_SPLIT = re.compile(r"[^\w\u4e00-\u9fff+]+")
+_CONTROL = lazy(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CJK = lazy(r"[\u4e00-\u9fff]")
+_LATIN = lazy(r"[A-Za-z]")
+_MARKUP = lazy(r"<[^>]{0,200}>")
+_PUNCT_SPLIT = lazy(r"[^\w\u4e00-\u9fff+]+")
 
 ZH_STOP = set(
     "的 了 吗 呢 吧 啊 呀 哦 嘛 么 是 在 有 和 与 及 或 就 都 也 还 又 请问 请 问 一下 下 个 这个 那个 这 那 "
@@ -51,20 +53,20 @@ EN_STOP = set(
     "need needs let tell me know want ask asking".split()
 )
 
-WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是|几(?![个种项类位名所])")
-ENDS_MA = re.compile(r"(吗|么|嘛)[啊呀亲哈哦呢\s?？!！。.~]*$")
-STRONG_WH_ZH = re.compile(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
-YESNO_ZH = re.compile(
+WH_ZH = lazy(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是|几(?![个种项类位名所])")
+ENDS_MA = lazy(r"(吗|么|嘛)[啊呀亲哈哦呢\s?？!！。.~]*$")
+STRONG_WH_ZH = lazy(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
+YESNO_ZH = lazy(
     r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|难道|会不会|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
     r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
 )
-YESNO_EN = re.compile(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
+YESNO_EN = lazy(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
                       r"have|has|need|needs|are|was|were|isn't|aren't|can't|don't|doesn't|wasn't)\b", re.I)
-WH_EN = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
-FOLLOWUP_ZH = re.compile(r"^\s*(那|那么|那如果|如果是|要是|还有|另外|再问|换成|改成)|呢\s*[?？]*\s*$")
-FOLLOWUP_EN = re.compile(r"^\s*(and|what about|how about|and if|what if|also|then)\b", re.I)
+WH_EN = lazy(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
+FOLLOWUP_ZH = lazy(r"^\s*(那|那么|那如果|如果是|要是|还有|另外|再问|换成|改成)|呢\s*[?？]*\s*$")
+FOLLOWUP_EN = lazy(r"^\s*(and|what about|how about|and if|what if|also|then)\b", re.I)
 
-LEVEL_EN = re.compile(r"\b(?:level|lvl|lv|grade|tier)\s*[-_#]?\s*([1-5]|one|two|three|four|five)\b|\bl([1-5])\b", re.I)
+LEVEL_EN = lazy(r"\b(?:level|lvl|lv|grade|tier)\s*[-_#]?\s*([1-5]|one|two|three|four|five)\b|\bl([1-5])\b", re.I)
 EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 LEVEL_ZH = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "五级": 5, "预备技师": 2,
             "高级技师": 1, "技师": 2, "高级工": 3, "中级工": 4, "初级工": 5}
@@ -131,7 +133,7 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE = lazy(r"[\ud800-\udfff]")
 
 
 def scrub(text) -> str:
@@ -167,20 +169,20 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(scrub(text))  # OpenCC cannot encode lone surrogates
 
 
-_LEVEL_PAIR = re.compile(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*(?=[一二三四五1-5]\s*级)")
+_LEVEL_PAIR = lazy(r"([一二三四五1-5])\s*[、,，和及与/或~-]?\s*(?=[一二三四五1-5]\s*级)")
 
 
 # "也不是不能…吧" asks whether it can (a double negative reads as the positive); "是不是不能" is not one
-DOUBLE_NEG = re.compile(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|行|允许|让)|"
+DOUBLE_NEG = lazy(r"(?<!是)(?:不是|并非|没有)不(?=能|可以|可|行|允许|让)|"
                         r"难道(?:说)?不(?=能|可以|可|行|允许|让|是|用|需要|要)")  # "难道不能…吗" asks whether it can
 
 
 # "除非有社评资质，否则不能面向社会人员认定" states a requirement: "必须有社评资质才能…"
-UNLESS = re.compile(r"除非(.{1,20}?)[，,]?\s*(?:否则|不然)(?:就|也)?(?:不能|不可以|不可|不行|没法)")
+UNLESS = lazy(r"除非(.{1,20}?)[，,]?\s*(?:否则|不然)(?:就|也)?(?:不能|不可以|不可|不行|没法)")
 
 
 # fix26: "附件一共几个 分别叫啥" counts the attachments (一共 = in all), it does not name 附件1
-ATTACHMENTS_IN_ALL = re.compile(r"附件(?:总)?一共(?=有?\s*(?:几|多少|[两二三3])\s*(?:个|份|张))")
+ATTACHMENTS_IN_ALL = lazy(r"附件(?:总)?一共(?=有?\s*(?:几|多少|[两二三3])\s*(?:个|份|张))")
 
 
 def normalize_zh(text: str, lex: Lexicon) -> str:
@@ -197,11 +199,11 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
     return text
 
 
-ATTACHMENT_EN = re.compile(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
+ATTACHMENT_EN = lazy(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
 
 
 # "Unless we hold X, we cannot Y, right?" states a requirement: "we must hold X to Y"
-UNLESS_EN = re.compile(r"\bunless (?:we |you |it |they |the school |a school |schools? )?(.{1,60}?),\s*"
+UNLESS_EN = lazy(r"\bunless (?:we |you |it |they |the school |a school |schools? )?(.{1,60}?),\s*"
                        r"(?:we|you|they|it|a school|the school|schools)?\s*(?:cannot|can't|can not|may not|must not|are not allowed to|is not allowed to)\b",
                        re.I)
 
@@ -249,7 +251,7 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
     return out
 
 
-QUALIFICATION_NAME = re.compile(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
+QUALIFICATION_NAME = lazy(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
 
 
 def groups_in(norm_text: str, lang: str) -> list[str]:
@@ -263,19 +265,19 @@ def groups_in(norm_text: str, lang: str) -> list[str]:
     return out
 
 
-YESNO_TAIL_EN = re.compile(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine)|possible|allowed|permitted|ok|okay|right)\s*\?\s*$", re.I)
+YESNO_TAIL_EN = lazy(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine)|possible|allowed|permitted|ok|okay|right)\s*\?\s*$", re.I)
 
 
-EN_LEAD = re.compile(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{0,80}?\s(?=(can|could|may|should|must|do|does|is|are) (we|i|the|a|an|our|it|they|you)\b)", re.I)
+EN_LEAD = lazy(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{0,80}?\s(?=(can|could|may|should|must|do|does|is|are) (we|i|the|a|an|our|it|they|you)\b)", re.I)
 
 
 # a claim says something of something: "附件3？" or "工作方案模板？" names a topic and asks nothing yes/no
-CLAIM_PREDICATE = re.compile(r"是|有(?!关)|要(?!求|点)|按|(?<!取)得|需|(?<![人信])用(?!人)|(?<!公)共|(?<![省市权])属|归|就(?!业)|都|只|(?<!人)才|已|(?<!技)能(?!力)|填|写|交|报|附(?!件|表)|签|盖|算|给|让|在|发的|印发|下发|参加|完成|面向|提交|采用|隔开|表示|负责|承担|(?<!填表)说(?!明)|涂|提供")
+CLAIM_PREDICATE = lazy(r"是|有(?!关)|要(?!求|点)|按|(?<!取)得|需|(?<![人信])用(?!人)|(?<!公)共|(?<![省市权])属|归|就(?!业)|都|只|(?<!人)才|已|(?<!技)能(?!力)|填|写|交|报|附(?!件|表)|签|盖|算|给|让|在|发的|印发|下发|参加|完成|面向|提交|采用|隔开|表示|负责|承担|(?<!填表)说(?!明)|涂|提供")
 # fix27: "附件3要重新报送不，只改了联系电话": a modal verb and a closing 不 ask, with a statement after them
-MODAL_BU = re.compile(r"(能|可以|可|要|用|需要|得|会|是|有|行|中)[^，,。；;]{0,14}不$")
+MODAL_BU = lazy(r"(能|可以|可|要|用|需要|得|会|是|有|行|中)[^，,。；;]{0,14}不$")
 # fix27: "咋整都达不到", "怎么弄也不够", "无论如何都没法": concessive, not a question word
-CONCESSIVE_WH_ZH = re.compile(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄|搞|做|办|努力|改|准备|样)?(也|都)(?=不|没|达不|弄不|搞不|办不|无法)")
-PRINCIPLE_ZH = re.compile(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
+CONCESSIVE_WH_ZH = lazy(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄|搞|做|办|努力|改|准备|样)?(也|都)(?=不|没|达不|弄不|搞不|办不|无法)")
+PRINCIPLE_ZH = lazy(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
 
 
 def is_yes_no(text: str, lang: str) -> bool:
@@ -317,28 +319,28 @@ def is_yes_no(text: str, lang: str) -> bool:
 
 
 # an English yes/no question inside a question read as Chinese (more Chinese characters than letters)
-MIXED_EN_ASK = re.compile(r"(?:^|[\s—–,.;:])(?:can|could|may|should|must|do|does|is|are)\s+(?:we|i|they|it|our|the|a|an)\b[^?？]*[?？]\s*$", re.I)
+MIXED_EN_ASK = lazy(r"(?:^|[\s—–,.;:])(?:can|could|may|should|must|do|does|is|are)\s+(?:we|i|they|it|our|the|a|an)\b[^?？]*[?？]\s*$", re.I)
 
 
 # fix13: a claim about what a text says, ending with a question mark, asks whether it is so
-DECLARATIVE_ASK_ZH = re.compile(r"(是说|是指|意思是|说的是|指的是|写的是|讲的是|规定的是|就是说)[^，,。；;]*[?？]\s*$")
+DECLARATIVE_ASK_ZH = lazy(r"(是说|是指|意思是|说的是|指的是|写的是|讲的是|规定的是|就是说)[^，,。；;]*[?？]\s*$")
 
 
-A_NOT_A_ASK = re.compile(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|"
+A_NOT_A_ASK = lazy(r"会不会|能不能|可不可以|可以不可以|是不是|要不要|需不需要|行不行|用不用|允不允许|有没有|"
                          r"([\u4e00-\u9fff])不\1(?!\1)|(了|过|效|完|好|到|批|交|报)没有?[?？]*\s*$")
 # fix13: "那个表只有6行" counts rows, 行 after a number is no tag
-TAG_QUESTION_ZH = re.compile(r"(对|是|(?<![\d一二三四五六七八九十几两多每])行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
+TAG_QUESTION_ZH = lazy(r"(对|是|(?<![\d一二三四五六七八九十几两多每])行|可以|没问题|没错|没事|能行|就行|可不)(吧|吗)?[啊呀哈呢\s?？!！。.~]*$|(对|是)不对[?？]*$|吧[?？\s]*$")
 # fix26: 那家/那所/那个 name a party ("那家公司要是有社评资质呢"): only the 那 that leads a follow-up goes
-FOLLOWUP_STRIP_ZH = re.compile(r"^\s*(那么|那如果|如果是|要是|那(?![家所个些位种])|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
+FOLLOWUP_STRIP_ZH = lazy(r"^\s*(那么|那如果|如果是|要是|那(?![家所个些位种])|还有|另外)\s*|\s*呢\s*[?？]*\s*$")
 
 
-COURTESY_ZH = re.compile(r"^\s*((请问贵厅|请问贵单位|贵厅|您好|你好|老师好|领导好|打扰了?|打扰一下|麻烦(问|请教)?(一下|下)?|请问(一下)?|想(咨询|问|请教)(一下|下)?|"
+COURTESY_ZH = lazy(r"^\s*((请问贵厅|请问贵单位|贵厅|您好|你好|老师好|领导好|打扰了?|打扰一下|麻烦(问|请教)?(一下|下)?|请问(一下)?|想(咨询|问|请教)(一下|下)?|"
                          r"咨询(一下|下)?|我想问(一下|下)?|问(一下|下)|那个)[，,。!！、\s]*)+")
 
 
 # fix26: a correction's opener ("不对，我们还没有社评资质…", "说错了，…", "更正一下：…") says the question is
 # asked again with other facts; it is no part of the question (not a tag question "不对" of its own)
-CORRECTION_ZH = re.compile(r"^\s*((不对|不是的?|错了|说错了|我说错了|搞错了|弄错了|记错了|更正(一下)?|纠正(一下)?|"
+CORRECTION_ZH = lazy(r"^\s*((不对|不是的?|错了|说错了|我说错了|搞错了|弄错了|记错了|更正(一下)?|纠正(一下)?|"
                            r"抱歉|不好意思|哦|噢|啊)[，,。!！:：、\s]+)+")
 
 
@@ -394,16 +396,16 @@ def is_followup_form(text: str, lang: str) -> bool:
     return bool((FOLLOWUP_EN if lang == "en" else FOLLOWUP_ZH).search(text))
 
 
-A_NOT_A = re.compile(r"有没有|是不是|是否|能不能|可不可以|具不具备|有无")
+A_NOT_A = lazy(r"有没有|是不是|是否|能不能|可不可以|具不具备|有无")
 
 
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
-THIRD_PARTY_BEFORE = re.compile(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
+THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
                                 r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
-THIRD_PARTY_LEAD_EN = re.compile(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
+THIRD_PARTY_LEAD_EN = lazy(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
-THIRD_PARTY_LEAD = re.compile(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
-THIRD_PARTY_AFTER = re.compile(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
+THIRD_PARTY_LEAD = lazy(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
+THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
 
 
 def _third_party(text: str, m: re.Match) -> bool:
@@ -428,7 +430,7 @@ def _third_party(text: str, m: re.Match) -> bool:
     return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有")))
 
 
-QUOTED = re.compile(r"“[^”]{4,}”|「[^」]{4,}」|\"[^\"]{4,}\"")
+QUOTED = lazy(r"“[^”]{4,}”|「[^」]{4,}」|\"[^\"]{4,}\"")
 DOUBLE_NEGATION = [(re.compile(r"(?<!是)(不是|并非|并不是|也不是)(没有|没)"), "有"),  # "是不是没有" asks  # "不是没有社评资质" has it
                    (re.compile(r"(没有|没|并非|不是)不(?=开|办|具备|有)"), ""),  # "没有不开高级技工班" runs it
                    (re.compile(r"\bnot (that )?(we )?(don't|do not) have\b", re.I), "have")]
@@ -441,7 +443,7 @@ def undo_double_negation(text: str) -> str:
 
 
 # fix27: "想申报社评，得先有学生认定资格不": a requirement asked about ("得先有", "是不是要有") states no fact
-REQUIRED_HAVE = re.compile(r"(得|要|需要|必须|需|一定要|非得)(先)?(有|具备|取得|拿到)(?=(了)?(学生|社会培训评价组织|社评|[^，,。？?]{0,6}(资格|资质)))")
+REQUIRED_HAVE = lazy(r"(得|要|需要|必须|需|一定要|非得)(先)?(有|具备|取得|拿到)(?=(了)?(学生|社会培训评价组织|社评|[^，,。？?]{0,6}(资格|资质)))")
 
 
 def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
@@ -479,20 +481,20 @@ _SUBJECTS = [
     ("runs_prep_technician_class", r"预备技师班|preparatory( technician)? class(es)?|preparatory"),
     ("runs_senior_class", r"高级技工班|senior( technician| worker)? class(es)?|senior"),
 ]
-_SUBJECT_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _SUBJECTS), re.I)
-_NEG = re.compile(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
-_POS = re.compile(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
+_SUBJECT_RE = lazy("|".join(f"(?P<{k}>{p})" for k, p in _SUBJECTS), re.I)
+_NEG = lazy(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
+_POS = lazy(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
-_QUESTION_SEG = re.compile(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
-_OTHER_PARTY = re.compile(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
+_QUESTION_SEG = lazy(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
+_OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
                           r"\bentrust|"  # fix22: "we want to entrust a school that holds the social_org status"
                           r"\bthey\b|next door|nearby", re.I)  # fix28: "They do not have the social_org qualification"
-_FIRST_PARTY = re.compile(r"我们|我校|本校|咱|我(?!国|省)|技工院校|\b(we|our|us)\b", re.I)  # fix28 (学校 → 技工院校 in the normal form)
-_WANTED = re.compile(r"(想|想要|准备|打算|争取|尽快|如何|怎么|怎样)(去)?(取得|拿到|获得|拿|申请|申报|具备)(到)?(学生)?[^，,。]{0,4}$")
-_SEG_SPLIT = re.compile(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
+_FIRST_PARTY = lazy(r"我们|我校|本校|咱|我(?!国|省)|技工院校|\b(we|our|us)\b", re.I)  # fix28 (学校 → 技工院校 in the normal form)
+_WANTED = lazy(r"(想|想要|准备|打算|争取|尽快|如何|怎么|怎样)(去)?(取得|拿到|获得|拿|申请|申报|具备)(到)?(学生)?[^，,。]{0,4}$")
+_SEG_SPLIT = lazy(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
 
-_CONJ_ONLY = re.compile(r"\s*(和|、|及|与|以及|或|或者|还有|跟|,|/|and|or|nor)?\s*(the |a |an )?", re.I)
+_CONJ_ONLY = lazy(r"\s*(和|、|及|与|以及|或|或者|还有|跟|,|/|and|or|nor)?\s*(the |a |an )?", re.I)
 
 
 def segment_facts(norm: str) -> dict:
@@ -547,10 +549,10 @@ def segment_facts(norm: str) -> dict:
 _CLASS = r"(?:预备技师班|高级技工班)"
 _CLASS_LIST = rf"((?:{_CLASS}(?:[、，,和及与/]|以及|还有)?)+)"
 _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
-_CLASS_AFTER = re.compile(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
-_CLASS_BEFORE = re.compile(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
-_CLASS_ONLY = re.compile(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
-_BOTH_CLASSES = re.compile(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
+_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
+_CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
+_CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 
 
