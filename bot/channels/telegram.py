@@ -273,9 +273,11 @@ class TelegramChannel:
                 return
             reply_to = asked.message_id if asked is not None else None
             group_owner = user
-        await self.call("answerCallbackQuery", lambda: query.answer())
         data = query.data or ""
+        # the user's lock is taken before the first await: taps are handled in the order they came
+        # (👍 then 👎 quickly: the 👎 is what stays), not in the order their pop-ups were answered
         async with self.locks[user]:
+            await self.call("answerCallbackQuery", lambda: query.answer())
             replies = self.dialogue.handle_button(user, data, lang_hint=lang)
             chat_id = message.chat.id if message else query.from_user.id
             kind = data.split(":", 1)[0]
