@@ -74,7 +74,7 @@ def _change_note(o: dict) -> str:
     return "修改【待补充：改了哪几格，请在附件3中涂黄】"
 
 
-def body_type(answers: dict, result: dict | None = None) -> str:
+def body_type(answers: dict) -> str:
     """附件3 note 1: 用人单位 / 社会培训评价组织 / 技工院校. A school that holds 社评资质 files as a 社会培训评价组织;
     one that does not (even while applying for it, try26) is what it is today, a 技工院校 (附件1, too, has a
     技工院校 tick "技工院校"). The notice does not say which a school holding both picks: the check list says so."""
@@ -163,7 +163,7 @@ def _fit_rows(ws, first: int, last: int, line_pt: float = 15.0) -> None:
         ws.row_dimensions[r].height = round(max(height, line_pt + 3), 1)
 
 
-def render_att3(answers: dict, result: dict | None = None, kb: KnowledgeBase | None = None) -> bytes:
+def render_att3(answers: dict, kb: KnowledgeBase | None = None) -> bytes:
     from copy import copy
 
     from openpyxl import load_workbook
@@ -191,7 +191,7 @@ def render_att3(answers: dict, result: dict | None = None, kb: KnowledgeBase | N
                     cell.fill = yellow
                     remarks.setdefault(cell.row, []).append("修改")
             elif cell.value == "{{type}}":
-                _text_cell(cell, body_type(answers, result))
+                _text_cell(cell, body_type(answers))
             elif cell.value == "{{notes}}":
                 notes_row = cell.row
             elif cell.value.startswith("{{occ."):
@@ -296,7 +296,7 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
         docs.append({"title": "附件3 评价机构信息与认定范围清单",
                      "fields": [{"label": label, "value": org.get(k, ""), "optional": k in OPTIONAL_FIELDS}
                                 for k, label in ATT3_FIELDS]
-                     + [{"label": "机构类型", "value": body_type(answers, result)
+                     + [{"label": "机构类型", "value": body_type(answers)
                          + "（注1可选“用人单位”“社会培训评价组织”“技工院校”；通知未规定技工院校取得社评资质后选哪一项，此处是我们的推断，请与联系人确认）"}]
                      + ([{"label": "已变更的机构信息（附件3中涂黄、备注“修改”）",
                           "value": "、".join(dict(ATT3_FIELDS)[k].replace("（非必填）", "")
@@ -320,7 +320,7 @@ def render_documents(answers: dict, kb: KnowledgeBase) -> dict[str, bytes]:
     if "att2" in needed:
         files[attachment(kb, "att2")["file"]] = render_att2(answers)
     if "att3" in needed:
-        files[attachment(kb, "att3")["file"]] = render_att3(answers, result, kb)
+        files[attachment(kb, "att3")["file"]] = render_att3(answers, kb)
     return files
 
 

@@ -453,16 +453,11 @@ class Engine:
                 slots["groups"] = list(prev_slots.get("groups", []))
                 slots["levels"] = list(prev_slots.get("levels", []))
             elif slots["facts"] and set(slots["facts"]) <= {"affiliation"} and not (slots["levels"] or slots["groups"]) \
-                    and not self._is_question(text) and "agency_" in (prev.answer_zh or ""):
-                # "不对，我们是市属的" after where to file (try26): the same answer, for that kind of school
-                intent_name, score = prev.name, max(score, self.settings["followup_below"])
-                slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
-                slots["groups"] = list(prev_slots.get("groups", []))
-                context = context or state.get("context")
-            elif slots["facts"] and set(slots["facts"]) <= {"affiliation"} and not (slots["levels"] or slots["groups"]) \
-                    and (short or explicit_followup):
-                # fix26: "如果我们是市属的呢" after "省属技工院校…材料交到哪里": 省属/市属 changes only where to file,
-                # so the same topic answers (its agency text reads the affiliation)
+                    and (short or explicit_followup
+                         or (not self._is_question(text) and "agency_" in (prev.answer_zh or ""))):
+                # 省属/市属 changes only where to file, so the same topic answers (its agency text reads the
+                # affiliation): fix26 "如果我们是市属的呢" after "省属技工院校…材料交到哪里"; try26 "不对，我们是市属的"
+                # stated after a topic that names the agency
                 intent_name, score = prev.name, max(score, self.settings["followup_below"])
                 context = state.get("context") if context is None else context
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
