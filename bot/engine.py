@@ -427,6 +427,9 @@ class Engine:
                 intent_name, score, yes_no = prev.name, max(score, self.settings["followup_below"]), True
                 slots["facts"] = {**prev_slots.get("facts", {}), **slots["facts"]}
                 slots["groups"] = list(prev_slots.get("groups", []))
+                if party is None:
+                    # fix29: "委托给没社评资质的学校行吗": the party's qualification said inside the party's own words
+                    party = False if frame.third_party_unqualified(texts) else True if frame.third_party_qualified(texts) else None
                 party_lacks_social = party is False
                 party_unnamed = party is None
             elif not has_slots and frame.NEXT_STEP.search(core):
