@@ -58,7 +58,8 @@ ENDS_MA = lazy(r"(吗|么|嘛)[啊呀亲哈哦呢\s?？!！。.~]*$")
 STRONG_WH_ZH = lazy(r"什么|啥|哪|怎么|怎样|如何|多少|谁|咋|为何|为什么|何时|多久|还是")
 YESNO_ZH = lazy(
     r"(吗|么|嘛|不)[啊呀亲哈哦呢\s?？!！。.~]*$|难道|会不会|能不能|可不可以|可以不可以|是不是|是否|有没有|行不行|可否|能否|"
-    r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$"
+    r"允许不允许|要不要|需不需要|用不用|得不得|必须.{0,12}吗|可以[?？]\s*$|行[?？]\s*$|"
+    r"真的假的|是真是假|真假[?？]*\s*$"  # fix29: "…照样能给老师认定二级，真的假的": is the claim true
 )
 YESNO_EN = lazy(r"^\s*(can|could|may|might|is|are|am|do|does|did|should|must|will|would|shall|"
                       r"have|has|need|needs|are|was|were|isn't|aren't|can't|don't|doesn't|wasn't)\b", re.I)
@@ -497,13 +498,31 @@ _SEG_SPLIT = lazy(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 _CONJ_ONLY = lazy(r"\s*(和|、|及|与|以及|或|或者|还有|跟|,|/|and|or|nor)?\s*(the |a |an )?", re.I)
 
 
+# fix29: messenger style, blanks for commas ("学生认定资格 社评资质 都没有 想给老师认定二级 能行吗"): the words
+# before the blank that starts the asking part are a statement of their own
+_CJK_BLANK = lazy(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _segments(norm: str) -> list[str]:
+    out = []
+    for seg in _SEG_SPLIT.split(norm):
+        if seg and _QUESTION_SEG.search(seg) and _CJK_BLANK.search(seg):
+            chunks = _CJK_BLANK.split(seg)
+            k = next((i for i, c in enumerate(chunks) if _QUESTION_SEG.search(c)), 0)
+            if k:
+                out += [" ".join(chunks[:k]), " ".join(chunks[k:])]
+                continue
+        out.append(seg)
+    return out
+
+
 def segment_facts(norm: str) -> dict:
     """Facts in the statements of a question, whatever the word order: "社评资质刚批下来",
     "学生认定资格早就有了", "run no senior or preparatory technician classes". Question segments
     ("能申报社评吗") state nothing."""
     out: dict = {}
     other_before = False  # fix28: the segment before stated another party's facts only
-    for seg in _SEG_SPLIT.split(norm):
+    for seg in _segments(norm):
         if not seg or _QUESTION_SEG.search(seg):
             continue
         subs = list(_SUBJECT_RE.finditer(seg))
