@@ -322,6 +322,8 @@ class Engine:
                 intent_name, score = self._routed("3.5", intent_name, score)  # fix27: "谁负责去协调技工院校跟企业": 3.5
             elif asks_for(frame.RESPONSIBILITY_ASK) and not asks_for(frame.OVERSIGHT):
                 intent_name, score = self._routed("3.4", intent_name, score)  # "委托出去的话证书谁负责": 3.4
+            elif asks_for(frame.MATERIALS_ASK) and any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
+                intent_name, score = self._routed("3.2", intent_name, score)  # fix29: "想加两个工种 要报啥": 附件3 (3.2)
             if slots["facts"].get("student_cert_qualified") is False and (asks_for(frame.WHO_CERTIFIES)
                                                                           or (asked and frame.WHAT_NOW.search(asked))) \
                     and "teacher" not in slots["groups"]:

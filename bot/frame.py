@@ -490,7 +490,8 @@ def third_party_unqualified(texts: list[str]) -> bool:
 
 
 # "这个通知依据哪些文件 有问题又该找谁": a blank right after a wh-word's phrase ends a question
-_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天", "啥", "哪版", "哪一版", "几")
+_WH_END = "|".join(f"(?<={w}{'.' * k})" for w in ("什么", "哪些", "哪个", "多少", "哪里", "哪天", "啥", "哪版", "哪一版", "几",
+                                                     "啥时候", "什么时候", "何时")  # fix29: "啥时候发的 依据哪些文件"
                    for k in range(4))
 # holdout21: "3+2的学生怎么认 没资格的学校咋办": 怎么/咋/如何 end a question too, unless a yes/no question follows
 # ("没资格的学校咋办 学生还能认定吗" is one question: the second part carries the first one's facts)
@@ -873,7 +874,9 @@ _EDGE = lazy(r"^[里有按在的了是要就都也还给对把被从向]+|[里�
 
 
 # fix19: how a claim may word what its clause says ("调整认定范围" for 3.2's "调整认定职业（工种）、等级")
-_SAID_AS = {"范围": ("认定职业",), "认定范围": ("认定职业",), "对象": ("面向",), "认定对象": ("面向",)}
+_SAID_AS = {"范围": ("认定职业",), "认定范围": ("认定职业",), "对象": ("面向",), "认定对象": ("面向",),
+            # fix29: "2018年以后新出标准的职业": newly issued is 新颁布
+            "新出": ("新颁布",), "新出台": ("新颁布",), "新发布": ("新颁布",), "新颁发": ("新颁布",), "新发": ("新颁布",)}
 _VERB_TAIL = lazy(r"(?<=[\u4e00-\u9fff])(上去|上来|上|过去|好|完)$")
 
 
