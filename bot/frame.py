@@ -469,7 +469,9 @@ def party_status(texts: list[str]) -> bool | None:
 
 # "委托隔壁技师学院", "entrust another school": a party named, its qualification not said
 THIRD_NAMED = lazy(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附近|兄弟|那所|那家|本市的?|市里的?|[\u4e00-\u9fff]{2}(市|县|区)的?)[^，,。；;？?！!]{0,6}?"
-                         r"(技工院校|学校|技师学院|机构|公司|单位|协会)|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)|"
+                         r"(技工院校|学校|技师学院|机构|公司|单位|协会)|"
+                         # fix29: "没有学生认定资格，能委托培训公司吗": a kind of body that is not a school, its 社评资质 not said
+                         r"(委托|交给)(给)?(培训公司|公司|企业|培训机构|机构|行业协会|协会)(?!.{0,6}(资质|资格))|\b(entrust|ask) (the|a) (school|college|institution|company|body) (next door|nearby|in [A-Z]\w+)|"
                          # fix26: "Can we hand them to (→ entrust) a private training company?"
                          r"\bentrust\w*( them| our students| the students)?( to)? (a|an|one|some) (private |local |nearby )?(vocational )?(training )?"
                          r"(company|school|college|institution|body|provider|centre|center)\b", re.I)
