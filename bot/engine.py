@@ -394,6 +394,12 @@ class Engine:
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # "申报社评是交给省厅还是市局": where to file, for that topic
             context, intent_name = intent_name, "submit_where"
+        elif intent_name == "notice_info" and "submit_where" in self.kb.intents \
+                and any(re.search(r"附件|申报材料|attachments?\b", t) for t in texts) \
+                and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
+                and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
+            # fix29: "省属的 附件交哪": the attachments filed, not the notice's own addressees (meta)
+            context, intent_name = "application_materials", "submit_where"
 
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
         party_lacks_social = False  # fix26: the party to be entrusted, named in an earlier turn, lacks 社评资质
