@@ -495,6 +495,7 @@ _WANTED = lazy(r"(想|想要|准备|打算|争取|尽快|如何|怎么|怎样)(�
 _SEG_SPLIT = lazy(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
 
 
+_MODIFIER = lazy(r"\s*(的)?(学生|学员|毕业生|教师|老师|同学|孩子)")
 _CONJ_ONLY = lazy(r"\s*(和|、|及|与|以及|或|或者|还有|跟|,|/|and|or|nor)?\s*(the |a |an )?", re.I)
 
 
@@ -538,6 +539,8 @@ def segment_facts(norm: str) -> dict:
                 continue
             if _WANTED.search(before):
                 continue  # fix26: "想取得学生认定资格…": wanted, neither held nor said to be missing
+            if _MODIFIER.match(after):
+                continue  # fix29: "预备技师班的学生 没读完": the class names the students, the 没 is theirs
             value = None
             if i and lead is not None and _CONJ_ONLY.fullmatch(before):
                 value = lead  # "没开预备技师班和高级技工班": the negation before a list covers all of it
@@ -555,7 +558,7 @@ def segment_facts(norm: str) -> dict:
             if value is not None:
                 out.setdefault(key, value)
         # a list of subjects shares the words after the last one
-        if subs:
+        if subs and not _MODIFIER.match(seg[subs[-1].end():]):
             tail = seg[subs[-1].end():]
             shared = False if _NEG.search(tail) else True if _POS.search(tail) else None
             if shared is not None:
