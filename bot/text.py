@@ -266,7 +266,8 @@ def groups_in(norm_text: str, lang: str) -> list[str]:
     return out
 
 
-YESNO_TAIL_EN = lazy(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine)|possible|allowed|permitted|ok|okay|right)\s*\?\s*$", re.I)
+YESNO_TAIL_EN = lazy(r"\b(is (that|it|this) (possible|allowed|ok|okay|fine)|possible|allowed|permitted|ok|okay|right|"
+                          r"(is (that|it|this) )?true|(is (that|it|this) )?correct|for real|really)\s*\?\s*$", re.I)  # fix29: "…, true?"
 
 
 EN_LEAD = lazy(r"^\s*(in|for|on|at|under|within|regarding|about)\b[^,;:?]{0,80}?\s(?=(can|could|may|should|must|do|does|is|are) (we|i|the|a|an|our|it|they|you)\b)", re.I)
