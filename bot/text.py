@@ -297,7 +297,7 @@ def is_yes_no(text: str, lang: str) -> bool:
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"; "责任还是我们的吗": 还是 is "still"
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
-    segs = [s for s in re.split(r"[，,；;。？?！!\s]+", text) if s]
+    segs = [s for s in re.split(r"[，,；;。？?！!\s\U0001F300-\U0001FAFF\u2600-\u27BF]+", text) if s]  # fix29: an emoji ends a segment
     if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧") or MODAL_BU.search(s)) and not STRONG_WH_ZH.search(s) for s in segs):
         return True  # "场地那一项要附权属证明吗？房产证那种"; fix27: "社会人员能来俺们这认定不，俺们有社评资质"
     if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
@@ -505,14 +505,22 @@ _CONJ_ONLY = lazy(r"\s*(和|、|及|与|以及|或|或者|还有|跟|,|/|and|or|
 _CJK_BLANK = lazy(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
+_EMOJI = lazy(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+")
+
+
 def _segments(norm: str) -> list[str]:
+    """The segments of a question; in a segment that asks, the chunks between blanks (or emoji) before the
+    asking chunk, and those after it that ask nothing ("能给老师认二级吗 我们有社评 两个班都开了"), state."""
     out = []
-    for seg in _SEG_SPLIT.split(norm):
+    for seg in _SEG_SPLIT.split(_EMOJI.sub(" ", norm)):
         if seg and _QUESTION_SEG.search(seg) and _CJK_BLANK.search(seg):
             chunks = _CJK_BLANK.split(seg)
             k = next((i for i, c in enumerate(chunks) if _QUESTION_SEG.search(c)), 0)
-            if k:
-                out += [" ".join(chunks[:k]), " ".join(chunks[k:])]
+            tail = chunks[k + 1:]
+            if tail and any(_QUESTION_SEG.search(c) for c in tail):
+                tail = []
+            if k or tail:
+                out += [x for x in (" ".join(chunks[:k]), " ".join(chunks[k:len(chunks) - len(tail)]), " ".join(tail)) if x]
                 continue
         out.append(seg)
     return out
