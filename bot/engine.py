@@ -1019,6 +1019,11 @@ class Engine:
                 target = self._intent_for_clause("3.1") or intent
                 return self._compose(qid, raw, lang, target, score, ["3.1"], "no", self.reply(lang, "entrust_no_social"),
                                      facts, slots, notes, new_state)
+            if facts.get("student_cert_qualified") is False and frame.body_party_unnamed_status(texts):
+                # fix29: "培训公司能给我们学生认定吗？我们没有学生认定资格": yes if that body holds 社评资质 (3.1), not said
+                target = self._intent_for_clause("3.1") or intent
+                return self._compose(qid, raw, lang, target, score, ["3.1"], "conditional",
+                                     self.reply(lang, "entrust_depends_party"), facts, slots, notes, new_state)
             return self.kb.intents.get("entrust_certification", intent)
         if w.action == "elsewhere":
             clauses = ["3.3", "3.1"] if w.about == "own_teachers" else ["3.1", "3.3"]

@@ -296,6 +296,9 @@ ENTRUST = lazy(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔�
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = lazy(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
+                          # fix29: "培训公司能给我们学生认定吗": the body certifies the asker's students
+                          r"^(?!.*(我们|我校|本校|咱)(是|这)).{0,4}(行业协会|协会|培训公司|公司|企业|培训机构)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(我们|我校|本校|咱们?)(学校|技工院校)?(的)?学生|"
+                          r"\b(a|an|another|other|some) (private |local |nearby |vocational )*(training )?(company|body|institution|organi[sz]ation|provider|centre|center)s? (certify|assess)\w* (our|its|the) students?|"
                           r"由(其他|其它|别的|另一所|外)[^，,。？?]{0,16}(技工院校|学校|机构)(为|给|对)(其|他们|他|她)|"
                           r"(别的|其他|其它|外)(技工院校|机构|学校).{0,6}(给|为|帮)(我们|本校|我校|技工院校)?(的)?(学生|教师)|"
                           # "隔壁技师学院有社评资质，能不能给我们学校的学生认定" (try26)
@@ -475,6 +478,16 @@ THIRD_NAMED = lazy(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附�
                          # fix26: "Can we hand them to (→ entrust) a private training company?"
                          r"\bentrust\w*( them| our students| the students)?( to)? (a|an|one|some) (private |local |nearby )?(vocational )?(training )?"
                          r"(company|school|college|institution|body|provider|centre|center)\b", re.I)
+
+
+# fix29: a body that is not a school, named as the one to certify ("培训公司能给我们学生认定吗", "can a training
+# company certify our students"): whether it holds 社评资质 decides (3.1)
+BODY_PARTY = lazy(r"培训公司|公司|企业|行业协会|协会|培训机构|(?<!评价)(?<!工作)机构|\b(company|companies|enterprise|firm|provider|"
+                        r"association|(training )?(body|institution|organi[sz]ation))\b", re.I)
+
+
+def body_party_unnamed_status(texts: list[str]) -> bool:
+    return _any([BODY_PARTY], texts) and not third_party_qualified(texts) and not third_party_unqualified(texts)
 
 
 def third_party_qualified(texts: list[str]) -> bool:

@@ -407,7 +407,7 @@ THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|�
 THIRD_PARTY_LEAD_EN = lazy(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
 THIRD_PARTY_LEAD = lazy(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
-THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
+THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业|培训公司|技师学院|行业协会|协会)")  # fix29: 培训公司 …
 
 
 def _third_party(text: str, m: re.Match) -> bool:
