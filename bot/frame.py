@@ -683,7 +683,7 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     return any(_free(n.start(), spans) for n in MODAL_NEG.finditer(text))
 
 
-_SEG = lazy(r"[，,；;。？?！!\s]+")
+_SEG = lazy(r"[，,；;。？?！!]+\s*|(?<![A-Za-z])\s+(?![A-Za-z])")  # fix29: "What does 社会培训评价组织 mean?": English words stay together
 
 
 # "for people from society, not only for our own students": students are the contrast, not the subject

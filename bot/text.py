@@ -149,10 +149,17 @@ def scrub(text) -> str:
         return _SURROGATE.sub("", text)
 
 
+_EN_OPENING = lazy(r"\s*[A-Za-z]{2,}(\s+[A-Za-z']+){1,}\s*[\u4e00-\u9fff].*[\u4e00-\u9fff\s][A-Za-z]{2,}[\s?.!]*$")  # … and closes with them
+
+
 def detect_lang(text: str) -> str:
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
-    return "en" if latin >= 3 and latin > 2 * cjk else "zh"
+    if latin >= 3 and latin > 2 * cjk:
+        return "en"
+    # fix29: "What does 社会培训评价组织 mean?": a question that opens (two words or more) and closes with English words
+    # around a Chinese term is English
+    return "en" if cjk and _EN_OPENING.match(text) else "zh"
 
 
 _T2S = None
