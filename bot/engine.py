@@ -255,9 +255,11 @@ class Engine:
                     ask = frame.unsupplied_ask(self.kb.asks, [self._norm(seg, lang)] + ([seg.lower()] if lang == "en" else []), texts)
                     if ask is not None:
                         break
-        if ask is not None and explicit_followup and isinstance(state.get("norm"), str) and state.get("norm") \
+        if ask is not None and (explicit_followup or (len(m.tokens) <= 3 and not slots["groups"] and not slots["refs"])) \
+                and isinstance(state.get("norm"), str) and state.get("norm") \
                 and frame.unsupplied_ask(self.kb.asks, ask_texts, [state["norm"] + "，" + texts[0]]) is None:
             ask = None  # fix26: "签字呢" after "附件1要盖章吗": its subject (附件1) is in the turn before, which supplies it
+            # (fix29: also a short question that names no subject: "要盖章吗" after "…那个承诺谁签字")
         if ask is not None and quoted and ask.kind == "definition":
             ask = None  # what a quoted sentence of the notice means: that clause answers
         if ask is None:  # "我们是河北的技工学校，可以按这个通知申报吗": a school of another province
@@ -816,7 +818,9 @@ class Engine:
         if self._statement(texts) is not None:
             return None
         st = frame.statement_for(self.kb.statements, texts + [prev_norm], {intent.clauses[0]})
-        if st is None or not any(frame.search(p, texts) and not frame.search(p, [prev_norm]) for p in st.when):
+        if st is None or not any(frame.search(p, texts) and not frame.search(p, [prev_norm]) for p in st.when) \
+                and not any(hit.group(0) not in prev_norm for p in st.when for t in texts
+                            for hit in [frame.rx(p).search(t)] if hit):  # fix29: "…承诺谁签字" → "要盖章吗": 盖章 is new
             return None
         return st
 
