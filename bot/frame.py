@@ -967,6 +967,7 @@ SLOTS = {
     "year": re.compile(r"(20\d\d)年(?!版)"),
     "item": re.compile(r"第\s*([一二三四五六七])\s*项"),
     "count": re.compile(r"(?<![第\d])([一二三四五六七八九十两]|\d{1,2})(?:个)?(部分|条|项|类|种)(?![类别型])"),
+    "month": re.compile(r"(?<!\d)(\d{1,2})\s*月"),  # fix29: "通知是21年9月发的吗" (8月)
 }
 
 
@@ -994,7 +995,7 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     if wrong is None:
         return _polarity(q, clause_text, tokenize)
     words = _content_words(rest, tokenize)
-    if not words and kind_wrong in ("date", "year") and _DATED.search(q):
+    if not words and kind_wrong in ("date", "year", "month") and _DATED.search(q):
         return wrong  # "通知落款是2021年9月1号": the notice's date asked, and another given
     if not words or any(not _said(w, clause_text) for w in words):
         return None  # the changed detail is evidence of its own: one other word of the clause is enough
