@@ -1010,9 +1010,11 @@ class Engine:
             if w.about == "trainees" and outside and social is None:
                 # "我是企业HR，学徒能到技工院校认定吗": the asker chooses the school, so yes, at one that holds it
                 verdict, key, clauses = "yes", "trainees_outside_yes", ["3.3", "3.5"]
-            elif w.about == "other_students" and verdict == "no" and not entrust and facts.get("student_cert_qualified") is True:
+            elif w.about == "other_students" and not entrust and facts.get("student_cert_qualified") is True \
+                    and (verdict == "no" or (verdict == "conditional" and any(frame.DIRECT_1_1.search(t) for t in texts))):
+                # fix29: "…学籍在外校…我们有学生认定资格，能直接给他认定吗": direct certification (1.1) is for our own students
                 # "外校学籍的学生，我们只有学生认定资格": that qualification covers the school's own registered students (1.1)
-                key, clauses = "serve_no_registered", ["1.1", "3.3", "3.1"]
+                verdict, key, clauses = "no", "serve_no_registered", ["1.1", "3.3", "3.1"]
             target = (self.kb.intents.get("student_levels") if clauses[0] == "1.1" else None) \
                 or self._intent_for_clause(clauses[0]) or intent
             return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, key),

@@ -486,6 +486,10 @@ BODY_PARTY = lazy(r"培训公司|公司|企业|行业协会|协会|培训机构|
                         r"association|(training )?(body|institution|organi[sz]ation))\b", re.I)
 
 
+# fix29: certifying "directly", "as our own students", "by the first part": 1.1's direct certification
+DIRECT_1_1 = lazy(r"直接|按(照)?(本校|我校|自己|我们)(的)?学生|按(照)?(通知)?第一(条|部分|项)|按1\.1|\bdirectly\b|as (its|our) own students?", re.I)
+
+
 def body_party_unnamed_status(texts: list[str]) -> bool:
     return _any([BODY_PARTY], texts) and not third_party_qualified(texts) and not third_party_unqualified(texts)
 
