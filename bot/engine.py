@@ -72,6 +72,10 @@ NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|
 NEED_AGAIN = re.compile(r"(还|再|重新)(要|需要|得|用)|需不需要|要不要|用不用|还得|是否(还|再)?需要|必须(要)?(再|重新)|"
                         r"\b(need|have|has) to\b.{0,20}\b(again|re-?apply|anew)\b|\bstill (need|have) to\b|"
                         r"\b(do|does) (we|it|the school) (still )?need to\b", re.I)
+# a reply of one word or number that asks nothing ("是", "2", "好的"); BARE_YES / BARE_NO: which way it answers
+BARE_REPLY = re.compile(r"^\s*(是|否|是的|不是|对|对的|没错|嗯+|有|有的|没有|没|无|不|不对|yes|no|yep|nope|y|n|\d{1,3})[。.!！~～]*\s*$", re.I)
+BARE_YES = re.compile(r"^\s*(是|是的|对|对的|没错|嗯+|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
+BARE_NO = re.compile(r"^\s*(否|不是|没有|没|无|不|不对|no|nope|n)[。.!！~～]*\s*$", re.I)
 # a statement that says what the school wants or asks for help is not a bare statement of facts (try27)
 STATEMENT_WANTS = re.compile(r"想|打算|准备|希望|计划|要(?!求)|需要|请|帮|麻烦|咨询|问(一?下|问)|怎么|如何|哪|什么|啥|几|多少|多久|多长|吗|么|呢|[?？]")
 REASK = re.compile(r"(同样的|一样的|同一个|还是(刚才|上面|之前|前面)的?那个|刚才(的|那个)?)问题|"
@@ -198,6 +202,19 @@ class Engine:
                                 state={k: v for k, v in state.items() if k != "asked_raw"}, profile=profile, qid=qid)
             again.question = raw
             return again
+        if BARE_REPLY.search(text):
+            # try27: "是", "2", "好的" typed after an answer ask nothing of the notice; after an answer that depends on
+            # one fact ("取决于：学校是否已取得学生认定资格"), "是"/"没有" gives that fact and the question is answered again
+            needs, asked_before = state.get("needs") or [], state.get("asked_raw")
+            yes, no = BARE_YES.search(text), BARE_NO.search(text)
+            if len(needs) == 1 and isinstance(asked_before, str) and asked_before and (yes or no):
+                said = {**(state.get("facts") or {}), needs[0]: bool(yes)}
+                again = self.answer(asked_before, state={**state, "facts": said, "needs": []},
+                                    profile={**profile, needs[0]: bool(yes)}, qid=qid)
+                again.question = raw
+                again.state["facts"] = {**(again.state.get("facts") or {}), **said}
+                return again
+            return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "bare_reply"), state=state)
         said_raw = state.get("said")
         if isinstance(said_raw, str) and said_raw and BARE_ASK.search(text):
             # fix26: "我们学校有社评资质，想给外校学生认定" then "可以吗": the statement before is what is asked
@@ -1150,6 +1167,7 @@ class Engine:
             if verdict == "no" and extra:  # the clause that says why not leads ("尚未取得资格…" 3.1)
                 clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
             if outcome.needs:
+                new_state["needs"] = list(outcome.needs)  # a bare "是"/"没有" next answers this (try27)
                 words = self.kb.rules_text["facts"]
                 sep = "；" if lang == "zh" else "; "
                 head.append(self.reply(lang, "depends", needs=sep.join(words[n][lang] for n in outcome.needs)))

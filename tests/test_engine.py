@@ -174,3 +174,17 @@ def test_holding_the_qualification_and_not_having_started_are_two_facts(engine):
     assert engine.answer("我们学校有学生认定资格，但还没开展过认定，能给本校学生认定吗").verdict == "yes"
     # alone, "not started" still reads as not holding the qualification (3.1)
     assert "未取得学生认定资格" in engine.answer("我们还没开展过学生认定，能申报社评吗").text
+
+
+def test_a_bare_yes_or_number_asks_nothing_but_answers_what_the_answer_before_depended_on(engine):
+    """try27: "是", "2" or "5" typed after an answer got 3.1, "3+2" and 注5; they ask nothing of the notice. After an
+    answer that depends on one fact, "没有" / "是" gives that fact and the question before is answered again."""
+    for bare in ("是", "2", "5", "否"):
+        a = engine.answer(bare)
+        assert a.clauses == [] and a.verdict is None and "问题写完整" in a.text, bare
+    first = engine.answer("能委托别人给我们学生认定吗")
+    assert first.verdict == "conditional"
+    again = engine.answer("没有", state=first.state)
+    assert again.verdict == "yes" and again.clauses[0] == "3.1"
+    assert again.state["facts"]["student_cert_qualified"] is False
+    assert engine.answer("有的", state=first.state).verdict == "no"
