@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import jinja2
 
 from . import frame, rules
-from .eligibility import agency_text, template as eligibility_template, reason_text
+from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word, template as eligibility_template
 from .kb import Intent, KnowledgeBase
 from .lazyre import warm_all
 from .matcher import Match, Matcher
@@ -68,6 +68,16 @@ GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要�
 NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]|"
                              r"^\s*(另外|此外|再问一下|顺便问一下|顺便问下)(?![的个些])(?=\S{4,})")  # fix19 "另外3+2的学生咋算"
 # fix26: the same question asked again, with nothing of its own but the facts stated before it
+# whether something must be done (again): "还要再申报吗", "do we need to apply again" (try27)
+NEED_AGAIN = re.compile(r"(还|再|重新)(要|需要|得|用)|需不需要|要不要|用不用|还得|是否(还|再)?需要|必须(要)?(再|重新)|"
+                        r"\b(need|have|has) to\b.{0,20}\b(again|re-?apply|anew)\b|\bstill (need|have) to\b|"
+                        r"\b(do|does) (we|it|the school) (still )?need to\b", re.I)
+# a reply of one word or number that asks nothing ("是", "2", "好的"); BARE_YES / BARE_NO: which way it answers
+BARE_REPLY = re.compile(r"^\s*(是|否|是的|不是|对|对的|没错|嗯+|有|有的|没有|没|无|不|不对|yes|no|yep|nope|y|n|\d{1,3})[。.!！~～]*\s*$", re.I)
+BARE_YES = re.compile(r"^\s*(是|是的|对|对的|没错|嗯+|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
+BARE_NO = re.compile(r"^\s*(否|不是|没有|没|无|不|不对|no|nope|n)[。.!！~～]*\s*$", re.I)
+# a statement that says what the school wants or asks for help is not a bare statement of facts (try27)
+STATEMENT_WANTS = re.compile(r"想|打算|准备|希望|计划|要(?!求)|需要|请|帮|麻烦|咨询|问(一?下|问)|怎么|如何|哪|什么|啥|几|多少|多久|多长|吗|么|呢|[?？]")
 REASK = re.compile(r"(同样的|一样的|同一个|还是(刚才|上面|之前|前面)的?那个|刚才(的|那个)?)问题|"
                    r"^\s*(那|那么)?(现在|这样)?(还|又)?(能|可以|行)(吗|么|不)?[?？。]*\s*$|^\s*(那)?(还|又)?(能不能|可不可以|行不行)[?？。]*\s*$|"
                    r"\bsame question\b|^\s*(so|then|and)?,?\s*(can|could|may) (we|it|they)( still)?( do (it|that|so))?( then| now)?\s*\??\s*$|"
@@ -192,6 +202,19 @@ class Engine:
                                 state={k: v for k, v in state.items() if k != "asked_raw"}, profile=profile, qid=qid)
             again.question = raw
             return again
+        if BARE_REPLY.search(text):
+            # try27: "是", "2", "好的" typed after an answer ask nothing of the notice; after an answer that depends on
+            # one fact ("取决于：学校是否已取得学生认定资格"), "是"/"没有" gives that fact and the question is answered again
+            needs, asked_before = state.get("needs") or [], state.get("asked_raw")
+            yes, no = BARE_YES.search(text), BARE_NO.search(text)
+            if len(needs) == 1 and isinstance(asked_before, str) and asked_before and (yes or no):
+                said = {**(state.get("facts") or {}), needs[0]: bool(yes)}
+                again = self.answer(asked_before, state={**state, "facts": said, "needs": []},
+                                    profile={**profile, needs[0]: bool(yes)}, qid=qid)
+                again.question = raw
+                again.state["facts"] = {**(again.state.get("facts") or {}), **said}
+                return again
+            return Answer(qid, raw, lang, None, 0.0, [], None, self.reply(lang, "bare_reply"), state=state)
         said_raw = state.get("said")
         if isinstance(said_raw, str) and said_raw and BARE_ASK.search(text):
             # fix26: "我们学校有社评资质，想给外校学生认定" then "可以吗": the statement before is what is asked
@@ -199,6 +222,13 @@ class Engine:
                                 state={k: v for k, v in state.items() if k != "said"}, profile=profile, qid=qid)
             again.question = raw
             return again
+        if lang == "zh" and not state.get("asked_raw") and not state.get("rule_asked") and not self._is_question(text) \
+                and not STATEMENT_WANTS.search(text) and not HYPOTHETICAL.search(text) \
+                and not frame.question_part(text, lang, self._is_question):
+            stated = {k: v for k, v in facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon)).items()
+                      if k in PROFILE_KEYS}
+            if stated:  # try27: "更正一下：我们已经取得学生认定资格了" asks nothing: noted, and what it means for the school
+                return self._facts_noted(qid, raw, lang, stated, profile, state, notes)
         core = strip_courtesy(text) if lang == "zh" else text
         m = self.matcher.match(strip_followup(core, lang) if explicit_followup else core, lang)
         if lang == "zh" and state.get("yes_no") and isinstance(state.get("norm"), str) \
@@ -286,7 +316,8 @@ class Engine:
         rule_topic = {"teacher": "teacher_certification", "student": "student_levels"}.get(
             slots["groups"][0] if len(slots["groups"]) == 1 else "")
         if yes_no and slots["levels"] and rule_topic in self.kb.intents and ranking \
-                and ranking[0][0] in (rule_topic, "level_names") and frame.CERTIFY_VERB.search(texts[-1]):
+                and ranking[0][0] in (rule_topic, "level_names") and frame.CERTIFY_VERB.search(texts[-1]) \
+                and not any(frame.ENTRUST.search(t) for t in ask_texts):
             # "老师可以认定五级吗": whether a group may be certified at a level is its rule's question (2.3, 1.1),
             # not what the level is called: the rule's topic leads and the level names step back
             sc = max(dict(ranking).get(rule_topic, 0.0), ranking[0][1])
@@ -1137,7 +1168,9 @@ class Engine:
         """`facts`: the school's profile with what the question says about it laid over."""
         clauses = list(intent.clauses)
         if intent.name == "submit_where":
-            clauses = ["3.2"] if context in ("adjust_scope", "att3_form", "att3_changes") else ["2.2"]
+            # try27: "那调整范围报哪里" after questions on entrusting names its own subject: 3.2
+            scope = context in ("adjust_scope", "att3_form", "att3_changes") or bool(frame.SCOPE_CHANGE.search(m.norm))
+            clauses = ["3.2"] if scope else ["2.2"]
             context = "adjust_scope" if clauses == ["3.2"] else context
         verdict, head = None, []
         level = slots["levels"][0] if slots["levels"] else None
@@ -1147,12 +1180,16 @@ class Engine:
             verdict = rules.verdict(outcome)
             reason, extra = self.reason(outcome, facts, lang)
             headline = self.reply(lang, verdict)
+            if outcome.status == "already_has" and NEED_AGAIN.search(raw):
+                # try27: "已经有社评资质了，还要再申报吗" asks whether it is needed: no, it is held already
+                verdict, headline = "no", self.reply(lang, "no_need")
             if known and verdict != "conditional":
                 headline = self.reply(lang, "for_profile", profile_text=known) + (" " if lang == "en" else "") + headline
             head.append(headline + (" " if lang == "en" and headline and reason else "") + reason)
             if verdict == "no" and extra:  # the clause that says why not leads ("尚未取得资格…" 3.1)
                 clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
             if outcome.needs:
+                new_state["needs"] = list(outcome.needs)  # a bare "是"/"没有" next answers this (try27)
                 words = self.kb.rules_text["facts"]
                 sep = "；" if lang == "zh" else "; "
                 head.append(self.reply(lang, "depends", needs=sep.join(words[n][lang] for n in outcome.needs)))
@@ -1186,6 +1223,26 @@ class Engine:
             parts.append(self.reply(lang, "see_also", ids="、".join(clauses[n_quote:]) if lang == "zh" else ", ".join(clauses[n_quote:])))
         return Answer(qid, raw, lang, intent.name, score, clauses, verdict, "\n\n".join(p for p in parts if p),
                       state=new_state)
+
+    def _facts_noted(self, qid, raw, lang, stated: dict, profile: dict, state: dict, notes) -> Answer:
+        """A turn that only states facts about the school, with no question before it to answer again: the
+        facts are kept for the conversation, and what the notice lets the school do with them is listed
+        (only the capabilities those facts decide)."""
+        said = {**(state.get("facts") or {}), **stated}
+        facts = {**profile, **said}
+        lines, clauses = [], []
+        for name, outcome in rules.evaluate_all(facts).items():
+            if outcome.status == "conditional" or not any(k in stated for k in rules.DECIDE[name][1]):
+                continue
+            reason, extra = self.reason(outcome, facts, lang)
+            cites = [c for c in self.kb.rules_text[name][outcome.status].get("clauses", []) if c in self.kb.clauses]
+            clauses += [c for c in cites if c not in clauses]
+            lines.append(self.reply(lang, "noted_line", what=CAPABILITY_WORDS[lang][name],
+                                    status=status_word(name, outcome.status, lang), cites="、".join(cites)))
+        head = self.reply(lang, "noted", profile_text=self._profile_text(facts, lang))
+        text = "\n".join([head] + lines + [self.reply(lang, "noted_tail")])
+        new_state = {**state, "facts": said, "lang": lang}  # the topic before (if any) stays the one a "那老师呢" follows
+        return Answer(qid, raw, lang, "start_check", 1.0, clauses, None, "\n\n".join(notes + [text]), state=new_state)
 
     def _profile_text(self, facts: dict, lang: str) -> str:
         words = self.kb.replies[lang]["profile_words"]

@@ -292,7 +292,9 @@ TRAINEES = lazy(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培�
                       r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?")
 # holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
 ENTRUST = lazy(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
-                     r"\bask (an|a|another|other)\b.{0,60}\bto (certify|assess)|"
+                     r"\bask (an|a|another|other)\b.{0,90}\bto (certify|assess)|"
+                     # try27: "请有社评资质的培训机构给我们学生认定": a party named between the asking verb and 给/为
+                     r"(请|让|叫|找)[^，,。？?；;]{0,20}(技工院校|学校|院校|机构|公司|单位|组织)(来)?(给|为|帮)(我们|本校|我校|咱们?)?(的)?(学生|教师|老师)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
 GO_ELSEWHERE = lazy(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
@@ -853,6 +855,8 @@ def other_form_field(fields: list[dict], form: str | None, texts: list[str]) -> 
 
 # "已取消职业资格是否有效？后续工作有哪些？": a part that takes its subject from the part before it
 DEPENDENT_PART = lazy(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(要|该|应该)?(怎么|如何|怎样)(操作|办理|办|弄|搞|做|申请|处理|执行|参加|报名|加入)(呢)?[?？]*\s*$|"
+                            # try27: "附件3的备案号是什么意思，从哪里查": where the thing named before is looked up
+                            r"^\s*(那|那么)?(要|该|应该|可以|能)?(去|从|在|到)?(哪里|哪儿|哪|哪个(网站|部门|系统))(查|查询|查到|看|找|获取|申请|领|领取|办理)(呢|啊)?[?？]*\s*$|"
                             r"^\s*(那|那么)?(后续|之后|然后|接下来|下一步)(的)?(工作|要做|该做|怎么|还有|有)|"
                             r"^\s*(那|那么)?(是)?(省里|省厅|市里|市局|上面|上级|人社部门|国家)(会|能|要)?(统一)?(给|发|提供|下发|组织|出)(吗|么|不|呢|吧)?[?？]*\s*$|"
                             r"^\s*(是)?[^，,。？?交报送申提]{1,6}还是[^，,。？?]{1,6}(啊|呢|吗|呀)?[?？]*\s*$|"

@@ -106,6 +106,8 @@ def _decide_apply_social_org(f: dict, level: int | None) -> Outcome:
     name = "apply_social_org"
     if _fact(f, O):  # asking whether one may apply presupposes not holding it: unknown = not held
         return Outcome(name, "already_has")
+    if f[S] and f.get("student_cert_started") is False:  # 2.1: "已开展学生职业技能等级认定工作的技工院校"
+        return Outcome(name, "not_allowed", extra={"not_started": True})
     if f[S]:
         return Outcome(name, "allowed")
     return Outcome(name, "can_apply")  # 2.1 needs the student qualification first (3.1)
@@ -113,6 +115,8 @@ def _decide_apply_social_org(f: dict, level: int | None) -> Outcome:
 
 def _decide_entrust_students(f: dict, level: int | None) -> Outcome:
     name = "entrust_students"
+    if f[S] and f.get("below_standard") is True:  # 3.1: "取得资格之前或无法达到标准要求的，可委托"
+        return Outcome(name, "allowed", extra={"below_standard": True})
     return Outcome(name, "not_applicable" if f[S] else "allowed")
 
 

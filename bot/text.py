@@ -410,7 +410,9 @@ A_NOT_A = lazy(r"有没有|是不是|是否|能不能|可不可以|具不具备|
 
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
 THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
-                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
+                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$|"  # fix22: "entrust a school that already holds …"
+                                # try27: "Can we ask a private training institution with the social org qualification to …"
+                                r"\b(ask|hire|use|find|engage|contract)\w* (a|an|another|some)\b[^,.;?]{0,40}$", re.I)
 THIRD_PARTY_LEAD_EN = lazy(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
 THIRD_PARTY_LEAD = lazy(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
@@ -478,6 +480,12 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
             facts.setdefault(key, value)
         for key, value in segment_facts(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm))).items():
             facts.setdefault(key, value)
+    if "student_cert_qualified" not in facts and (facts.get("student_cert_started") is False
+                                                  or facts.get("below_standard") is True):
+        # "还没开展过学生认定" / "达不到标准要求" alone: read as the school without the qualification (3.1's
+        # "取得资格之前或无法达到标准要求的"); with the qualification stated (try27: "有学生认定资格，但还没开展过认定")
+        # both facts stand, each for its own rule
+        facts["student_cert_qualified"] = False
     return facts
 
 

@@ -150,3 +150,41 @@ def test_facts_stated_in_the_question_count(engine):
     assert "所在市人力资源社会保障局" in a.text
     b = engine.answer("我们学校有没有认定资格，能申报社评组织吗")  # a question, not a statement
     assert b.verdict == "conditional"
+
+
+def test_a_turn_that_only_states_facts_is_noted_with_what_they_decide(engine):
+    """try27: "更正一下：我们已经取得学生认定资格了" asked nothing: no policy answer on a topic it resembles, but
+    the facts noted (kept for the conversation) and the capabilities they decide, each with its clauses."""
+    a = engine.answer("更正一下：我们已经取得学生职业技能等级认定资格了")
+    assert a.verdict is None and a.text.startswith("记下了")
+    assert "为本校学生认定：可以〔1.1〕" in a.text and "面向社会人员" not in a.text  # undecided: not listed
+    assert a.clauses[0] == "1.1" and a.state["facts"]["student_cert_qualified"] is True
+    b = engine.answer("能给本校学生认定吗", state=a.state)
+    assert b.verdict == "yes"
+    # a statement that wants something, or one after a question, is not merely noted
+    assert not engine.answer("我们有学生认定资格，想给外校学生认定").text.startswith("记下了")
+    q = engine.answer("我们能给社会人员认定吗")
+    assert not engine.answer("我们已经有社评资质了", state=q.state).text.startswith("记下了")
+
+
+def test_holding_the_qualification_and_not_having_started_are_two_facts(engine):
+    """try27: "有学生认定资格但还没开展过认定" holds the qualification (1.1: yes) and has not carried out
+    certification yet (2.1: may not apply as a social training evaluation organisation yet)."""
+    assert engine.answer("我们有学生认定资格但还没开展过学生认定，能申报社评资质吗").verdict == "no"
+    assert engine.answer("我们学校有学生认定资格，但还没开展过认定，能给本校学生认定吗").verdict == "yes"
+    # alone, "not started" still reads as not holding the qualification (3.1)
+    assert "未取得学生认定资格" in engine.answer("我们还没开展过学生认定，能申报社评吗").text
+
+
+def test_a_bare_yes_or_number_asks_nothing_but_answers_what_the_answer_before_depended_on(engine):
+    """try27: "是", "2" or "5" typed after an answer got 3.1, "3+2" and 注5; they ask nothing of the notice. After an
+    answer that depends on one fact, "没有" / "是" gives that fact and the question before is answered again."""
+    for bare in ("是", "2", "5", "否"):
+        a = engine.answer(bare)
+        assert a.clauses == [] and a.verdict is None and "问题写完整" in a.text, bare
+    first = engine.answer("能委托别人给我们学生认定吗")
+    assert first.verdict == "conditional"
+    again = engine.answer("没有", state=first.state)
+    assert again.verdict == "yes" and again.clauses[0] == "3.1"
+    assert again.state["facts"]["student_cert_qualified"] is False
+    assert engine.answer("有的", state=first.state).verdict == "no"

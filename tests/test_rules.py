@@ -86,3 +86,15 @@ def test_verdicts_read_each_capability_the_right_way():
     assert rules.verdict(rules.entrust_students(NOTHING)) == "yes"
     assert rules.verdict(rules.apply_social_org(NOTHING)) == "no"        # student qualification first
     assert rules.verdict(rules.certify_teachers(NOTHING)) == "no"        # no class: never
+
+
+def test_facts_only_a_question_states(kb):
+    """truth_table.toml R8: "not started yet" and "below the standards" are read from questions only."""
+    held = {"student_cert_qualified": True, "social_org_qualified": False}
+    out = rules.apply_social_org({**held, "student_cert_started": False})
+    assert out.status == "not_allowed" and rules.verdict(out) == "no"
+    assert rules.apply_social_org(held).status == "allowed"  # the questionnaire's school: started is assumed
+    assert rules.entrust_students({**held, "below_standard": True}).status == "allowed"
+    assert rules.entrust_students(held).status == "not_applicable"
+    # neither fact changes what the qualification itself allows
+    assert rules.certify_students({**held, "student_cert_started": False}).status == "allowed"
