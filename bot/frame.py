@@ -684,9 +684,14 @@ _CONTRAST_START = lazy(r"^\s*(not only|not just|as well as|besides|in addition t
 
 def subject_groups(texts: list[str], groups: list[str]) -> list[str]:
     """"Can we certify people from society, not only our own students?" is about the public."""
-    if "public" in groups and "student" in groups and _any([CONTRAST_STUDENTS], texts):
+    if "public" in groups and "student" in groups and _any([CONTRAST_STUDENTS, ASKER_PUBLIC], texts):
         return [g for g in groups if g != "student"]
     return groups
+
+
+# fix30: "我是社会人员…想在有社评资质的技工院校认定电工（这个职业他们给学生认定过）": the asker is the public; the
+# students named are the ones the school certified already
+ASKER_PUBLIC = lazy(r"我(是|属于)(一名|一个|个)?社会人员|\b(i'?m|i am) (a )?(member of the public|non-student)\b", re.I)
 
 
 def _segments(text: str, lang: str) -> list[str]:

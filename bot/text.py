@@ -252,12 +252,15 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
 
 
 QUALIFICATION_NAME = lazy(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
+# fix30: "我是社会人员，不是学生，想…认定" denies a group: the question is not about it ("不是本校学生" still is)
+NOT_GROUP = lazy(r"(?<![\u4e00-\u9fff]{2}的)(不是|并非|并不是)(学生|教师)(?![\u4e00-\u9fff]{0,2}(学籍|身份))|\b(i'm|i am|we're|we are) not (an? )?(students?|teachers?)\b", re.I)
 
 
 def groups_in(norm_text: str, lang: str) -> list[str]:
     """Who or what the question is about: 教师/学生/社会人员 …, or one attachment (附件1 …)."""
     table = GROUPS_EN if lang == "en" else {**GROUPS_ZH, **ATTACHMENT_GROUPS_ZH}
     norm_text = QUALIFICATION_NAME.sub(" ", norm_text)  # "只有学生认定资格…": a qualification's name, not the students
+    norm_text = NOT_GROUP.sub(" ", norm_text)
     out = []
     for w, g in table.items():
         if w in norm_text and g not in out:
