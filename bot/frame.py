@@ -391,7 +391,7 @@ GENERIC_TEACHERS = lazy(r"^(?!.*(本校|我校|我们|咱|自己|own|our)).*(技
 # fix28: the party a question names before saying what it holds ("对方学校…", "隔壁技校…", "别的机构…")
 _PARTY_LEAD = (r"(?:(?:人家|对方|他们|它们|那家|该机构|该公司|这家|那所|隔壁|兄弟)(?:所|家)?(?:学校|技工院校|机构|公司|单位)?|"
                r"(?:别的|其他|其它|另一)(?:所|家)?(?:学校|技工院校|机构|公司|单位))")
-_PARTY_LEAD_EN = (r"\b(?:they|the other (?:school|body|institution|company|college)|(?:that|another) (?:school|body|institution|company|college)|"
+_PARTY_LEAD_EN = (r"\b(?:they|(?:the|that) other (?:school|body|institution|company|college)|(?:that|another) (?:school|body|institution|company|college)|"
                   r"the (?:school|body|institution|company|college) (?:next door|nearby))\b")  # fix28: not "the school", "it" (may be ours)
 THIRD_NO_SOCIAL = lazy(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
@@ -453,7 +453,13 @@ PARTY_STATUS = lazy(r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|
                           r"(要是|如果|假如)?(也|都|本身|自己)?(?P<neg>没有?|无|不具备)?(有|具备|取得了?|拿到了?)?(了)?(社会培训评价组织|资质)|"
                           # "那要是他们也没有呢": the qualification just named, left out
                           r"^\s*(那么?)?(要是|如果|假如)?(他们|对方|人家|那家|那所|它)(要是|如果)?(也|都)?(?P<neg_bare>没有?|无|不具备)(的话)?(呢)?[?？。]*\s*$|"
-                          r"^\s*(and )?(what )?if (that|the|this) (company|school|body|institution|provider|one) (?P<neg_en>doesn't |does not |didn't )?"
+                          # fix30: "那要是对方只有学生认定资格呢", "And what if that other school only has the student certification
+                          # qualification, not the social one?": the party holds the student qualification only, not 社评资质
+                          r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|对方|人家|他们|它)(家|所|个)?(公司|机构|学校|技工院校|单位|技师学院|培训机构|企业)?"
+                          r"(要是|如果|假如)?(也|都|本身|自己)?(?P<neg_only>只|仅|就)(有|具备|取得了?|拿到了?)(了)?(学生)?[^，,。？?]{0,6}认定资格|"
+                          r"^\s*(and |but )?(what )?if (that|the|this)( other)? (company|school|body|institution|provider|one) "
+                          r"(?P<neg_only_en>only (has|have|holds?|had)|(has|have|holds?|had) only)\b.{0,12}student|"
+                          r"^\s*(and )?(what )?if (that|the|this)( other)? (company|school|body|institution|provider|one) (?P<neg_en>doesn't |does not |didn't )?"
                           r"(has|have|holds?|had|held)\b.{0,12}(social_org|社会培训评价组织)|"
                           # "And if it doesn't?": the qualification just named, left out
                           r"^\s*(and |but )?(what )?if (it|they|that company|that school|that body|the company|the school) "
@@ -469,7 +475,8 @@ def party_status(texts: list[str]) -> bool | None:
     for t in texts:
         m = PARTY_STATUS.search(t)
         if m:
-            return not (m.group("neg") or m.group("neg_en") or m.group("neg_bare") or m.group("neg_bare_en"))
+            return not (m.group("neg") or m.group("neg_en") or m.group("neg_bare") or m.group("neg_bare_en")
+                        or m.group("neg_only") or m.group("neg_only_en"))
     return None
 
 

@@ -405,7 +405,8 @@ A_NOT_A = lazy(r"有没有|是不是|是否|能不能|可不可以|具不具备|
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
 THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
                                 r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
-THIRD_PARTY_LEAD_EN = lazy(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
+# fix30: "And what if that other school only has the student certification qualification?": a follow-up's lead words, "that other"
+THIRD_PARTY_LEAD_EN = lazy(r"^\s*(?:(?:and|but|so|ok|okay)\s*,?\s*)?(?:what\s+)?(?:if\s+|about\s+)?(they|(?:the|that) other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
 THIRD_PARTY_LEAD = lazy(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
 THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业)")
