@@ -199,6 +199,8 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
     return text
 
 
+ATTACHMENT_ZH_IN_EN = lazy(r"附件\s*([1-3一二三])(?![0-9])")
+ZH_NUM_ATT = {"一": "1", "二": "2", "三": "3"}
 ATTACHMENT_EN = lazy(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
 
 
@@ -216,6 +218,8 @@ def normalize_en(text: str, lex: Lexicon) -> str:
     text = unless_en(text.lower().replace("’", "'"))
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
     text = ATTACHMENT_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} ", text)
+    # fix30: "the scope list (附件3)": a Chinese attachment name in an English question
+    text = ATTACHMENT_ZH_IN_EN.sub(lambda m: f" attachment{ZH_NUM_ATT.get(m.group(1), m.group(1))} ", text)
     if lex._en_re is not None:
         text = lex._en_re.sub(lambda m: lex.english[m.group(0)], text)
     return text
