@@ -515,7 +515,10 @@ _AND_ZH = lazy(r"(?:和|以及|及|还有)")
 _SPLIT_EN = lazy(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
 
 
-TAG_ONLY = lazy(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true)[?？。!！\s]*$", re.I)
+TAG_ONLY = lazy(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true|"
+               # fix30: "…是学校发证还是人社局发证啊，通知里有说法吗": whether the notice says it, of the question before
+               r"(那)?(通知|文件|政策|这个通知|这份通知|这个文件)(里|中|上|里面)?(有|有没有|有无)?(相关|具体|明确)?(的)?(说法|规定|提到|明确|写到?|说|讲)(吗|么|没有|没|不)?(啊|呀)?|"
+               r"(那)?(通知|文件|政策|这个通知|这份通知|这个文件)(里|中|上|里面)?(是)?怎么(说|规定|讲)的?(啊|呀|呢)?)[?？。!！\s]*$", re.I)
 
 
 # fix27: "Two quick ones: 1) can we …? 2) what's …?": the numbers that list the questions are no part of them

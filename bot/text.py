@@ -287,6 +287,10 @@ CONCESSIVE_WH_ZH = lazy(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄
 PRINCIPLE_ZH = lazy(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
 
 
+NOTICE_SAYS_TAIL = lazy(r"(?<=[\u4e00-\u9fff啊呀吗呢?？])[，,；;\s]+(那)?(通知|文件|政策|这个通知|这份通知|这个文件)(里|中|上|里面)?(有|有没有|有无)?(相关|具体|明确)?(的)?"
+                        r"(说法|规定|提到|明确|写到?|说|讲)(吗|么|没有|没|不)?(啊|呀)?[?？。!！\s]*$")
+
+
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
         if YESNO_TAIL_EN.search(text) or re.match(r"\s*surely\b.*\?\s*$", text, re.I):
@@ -296,6 +300,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
+    # fix30: "…是学校发证还是人社局发证啊，通知里有说法吗": whether the notice says it asks the question before it again
+    text = NOTICE_SAYS_TAIL.sub("", text) or text
     # fix27: "条件咋整都达不到标准要求，那还能委托…不": a wh-word before 都/也 and a negation is "no matter how"
     text = CONCESSIVE_WH_ZH.sub("", text)
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text.replace("还是", "")):
@@ -354,6 +360,7 @@ CORRECTION_ZH = lazy(r"^\s*((不对|不是的?|错了|说错了|我说错了|搞
 def strip_courtesy(text: str) -> str:
     """"您好，想咨询一下…" → the question itself (only when something substantial is left)."""
     rest = COURTESY_ZH.sub("", CORRECTION_ZH.sub("", text))
+    rest = NOTICE_SAYS_TAIL.sub("", rest)  # fix30: "…，通知里有说法吗": the question before it is the question
     return rest if len(rest) >= 4 else text
 
 
