@@ -195,8 +195,15 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
     if lex._fix_re is not None:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)
     if lex._zh_re is not None:
-        text = lex._zh_re.sub(lambda m: lex.replace[m.group(0)], text)
+        text = lex._zh_re.sub(lambda m: m.group(0) if _quoted_whole(text, m) else lex.replace[m.group(0)], text)
     return text
+
+
+def _quoted_whole(text: str, m: re.Match) -> bool:
+    """fix30: "机构类型填“学校”可以吗": a value quoted whole after 填/写 is the value written, not the synonym's
+    word (“学校” is not “技工院校”); "勾“技校”" ticks the 技工院校 box and reads as usual."""
+    return 0 < m.start() and m.end() < len(text) and text[m.start() - 1] in "“\"「『'‘" and text[m.end()] in "”\"」』'’" \
+        and bool(re.search(r"(填|写)[^，,。？?]{0,3}$", text[max(0, m.start() - 5):m.start() - 1]))  # written ("填“学校”"), not ticked
 
 
 ATTACHMENT_ZH_IN_EN = lazy(r"附件\s*([1-3一二三])(?![0-9])")
