@@ -708,6 +708,7 @@ class Engine:
         if re.match(r"\s*[A-Za-z]", seg) and WH_EN.search(seg):
             return True  # fix27: "What's the 发文日期": an English question naming a Chinese term
         seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
+        seg = re.sub(r"(什么|啥|任何)[\u4e00-\u9fff]{0,4}?(都|也)(?=没|不|无)", "", seg)  # fix30: "我们啥资质都没有" states
         seg = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
         return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
