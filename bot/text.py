@@ -574,6 +574,7 @@ _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
 _CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
 _CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+_BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
 _BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 
@@ -594,6 +595,9 @@ def class_facts(norm: str) -> dict:
     if m:
         for key in _CLASS_KEY.values():
             out.setdefault(key, not m.group(1).startswith(("没", "未", "不")))
+    if _BOTH_CLASSES_BEFORE.search(norm):  # fix30: "开了两种班": both run
+        for key in _CLASS_KEY.values():
+            out.setdefault(key, True)
     if _CLASS_ONLY.search(norm):  # 只办了中级工班: no other class
         for key in _CLASS_KEY.values():
             out.setdefault(key, False)
