@@ -693,7 +693,10 @@ _SEG = lazy(r"[，,；;。？?！!\s]+")
 # "for people from society, not only for our own students": students are the contrast, not the subject
 CONTRAST_STUDENTS = lazy(r"\b(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b.{0,20}\bstudents?\b|"
                                r"(不只|不仅|不光|除了)(是)?(给|对|为|面向)?(技工院校|本校|我校|自己)?(的)?学生", re.I)
-_CONTRAST_START = lazy(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b", re.I)
+_CONTRAST_START = lazy(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b|"
+                      # fix30: "Who issues the certificates, the school or the HR bureau?": the options of the question before
+                      r"^\s*(the|a|an|our|their|its)\s+(?:(?!\b(?:can|could|may|do|does|did|is|are|must|should|will|would)\b)[\w\s-])+\bor\b"
+                      r"(?:(?!\b(?:can|could|may|do|does|did|is|are|must|should|will|would)\b)[\w\s-])+\??\s*$", re.I)
 
 
 def subject_groups(texts: list[str], groups: list[str]) -> list[str]:

@@ -208,6 +208,7 @@ def _quoted_whole(text: str, m: re.Match) -> bool:
 
 ATTACHMENT_ZH_IN_EN = lazy(r"附件\s*([1-3一二三])(?![0-9])")
 ZH_NUM_ATT = {"一": "1", "二": "2", "三": "3"}
+ATTACHMENTS_PAIR_EN = lazy(r"\b(?:attachments|annexes|appendices|forms)\s*([1-3]|one|two|three)\s*(?:and|&|,|or)\s*([1-3]|one|two|three)\b", re.I)
 ATTACHMENT_EN = lazy(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
 
 
@@ -224,6 +225,8 @@ def unless_en(text: str) -> str:
 def normalize_en(text: str, lex: Lexicon) -> str:
     text = unless_en(text.lower().replace("’", "'"))
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
+    # fix30: "attachments 1 and 2" names both
+    text = ATTACHMENTS_PAIR_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} and attachment{EN_NUM.get(m.group(2), m.group(2))} ", text)
     text = ATTACHMENT_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} ", text)
     # fix30: "the scope list (附件3)": a Chinese attachment name in an English question
     text = ATTACHMENT_ZH_IN_EN.sub(lambda m: f" attachment{ZH_NUM_ATT.get(m.group(1), m.group(1))} ", text)
