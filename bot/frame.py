@@ -431,7 +431,10 @@ THIRD_NO_SOCIAL = lazy(
     # has the student qualification, not the social one"
     + _PARTY_LEAD_EN + r"[^.;?]{0,40}?\b(?:(?:do not|don't|does not|doesn't|did not|didn't) (?:have|hold)\b.{0,12}social_org|"
     r"not the social (?:one|qualification)\b|(?:lacks?|without|no) (?:the )?social_org)|"
-    r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
+    r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org|"
+    # fix30: "entrust a training company that has no qualification at all"
+    r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (that|which) (has|holds) no (qualifications?|certification|accreditation)\b|"
+    r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (without|lacking) (any )?(qualifications?|certification|accreditation)\b")
 
 
 # "委托有社评资质的技师学院", "another school that holds the social_org qualification": the party holds it

@@ -224,6 +224,7 @@ def unless_en(text: str) -> str:
 
 def normalize_en(text: str, lex: Lexicon) -> str:
     text = unless_en(text.lower().replace("’", "'"))
+    text = re.sub(r"(?<=\w) at all\b", "", text)  # fix30: "no qualification at all" (not "That's all")
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
     # fix30: "attachments 1 and 2" names both
     text = ATTACHMENTS_PAIR_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} and attachment{EN_NUM.get(m.group(2), m.group(2))} ", text)
