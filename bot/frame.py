@@ -267,6 +267,7 @@ OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(
                           # fix28: "Could a technical school entrust us with certifying its students?": we are entrusted
                           r"\bentrust(s|ed|ing)? us\b|\b(send|sends|refer|refers|hand|hands) (us|to us) (its|their) students|"
                           r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school|"
+                          r"\bregistered (elsewhere|somewhere else)\b|"  # fix30
                           # fix30: "在我们这借读的，学籍还在原来那所学校": a guest student is registered at the school it came from
                           r"借读|学籍(还|仍|仍然|依然|都)?(注册|挂|放|是|留|落)?在原(来|先|本)?(的|那)?(所|个|家)?(技工院校|学校|校)|原(来|先)(的|那)?(所|个|家)?(技工院校|学校|校)(的)?学籍")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
