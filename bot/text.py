@@ -425,7 +425,7 @@ A_NOT_A = lazy(r"有没有|是不是|是否|能不能|可不可以|具不具备|
 
 
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
-THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
+THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|那所|这所|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
                                 r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
 # fix30: "And what if that other school only has the student certification qualification?": a follow-up's lead words, "that other"
 THIRD_PARTY_LEAD_EN = lazy(r"^\s*(?:(?:and|but|so|ok|okay)\s*,?\s*)?(?:what\s+)?(?:if\s+|about\s+)?(they|(?:the|that) other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
@@ -512,7 +512,7 @@ _NEG = lazy(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审�
 _POS = lazy(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
 _QUESTION_SEG = lazy(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
-_OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
+_OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|那所|这所|该校|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"  # fix30: 那所
                           r"\bentrust|"  # fix22: "we want to entrust a school that holds the social_org status"
                           r"\bthey\b|next door|nearby", re.I)  # fix28: "They do not have the social_org qualification"
 _FIRST_PARTY = lazy(r"我们|我校|本校|咱|我(?!国|省)|技工院校|\b(we|our|us)\b", re.I)  # fix28 (学校 → 技工院校 in the normal form)
