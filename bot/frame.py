@@ -434,6 +434,8 @@ THIRD_NO_SOCIAL = lazy(
     + _PARTY_LEAD_EN + r"[^.;?]{0,40}?\b(?:(?:do not|don't|does not|doesn't|did not|didn't) (?:have|hold)\b.{0,12}social_org|"
     r"not the social (?:one|qualification)\b|(?:lacks?|without|no) (?:the )?social_org)|"
     r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org|"
+    # fix30: "entrust a school that only holds the student qualification"
+    r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (that|which) (only (has|holds?)|(has|holds?) only)\b.{0,12}student|"
     # fix30: "entrust a training company that has no qualification at all"
     r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (that|which) (has|holds) no (qualifications?|certification|accreditation)\b|"
     r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (without|lacking) (any )?(qualifications?|certification|accreditation)\b")
