@@ -426,7 +426,8 @@ A_NOT_A = lazy(r"有没有|是不是|是否|能不能|可不可以|具不具备|
 
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
 THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|那所|这所|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
-                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$", re.I)  # fix22: "entrust a school that already holds …"
+                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$|"
+                                r"\b(entrust\w*|ask|use)( it| them| our students)?( to)? (a|an|the|another|other|some)\s*$", re.I)  # fix30: "entrust a school that holds …"  # fix22: "entrust a school that already holds …"
 # fix30: "And what if that other school only has the student certification qualification?": a follow-up's lead words, "that other"
 THIRD_PARTY_LEAD_EN = lazy(r"^\s*(?:(?:and|but|so|ok|okay)\s*,?\s*)?(?:what\s+)?(?:if\s+|about\s+)?(they|(?:the|that) other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
