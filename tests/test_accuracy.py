@@ -45,6 +45,7 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("holdout26.jsonl", 0.95),  # fix26: conversations and profiles
                                            ("holdout27.jsonl", 0.95),  # fix27: dialect, typos, English
                                            ("holdout28.jsonl", 0.95),  # fix28
+                                           ("holdout30.jsonl", 0.95),  # fix30
                                            ("holdout23.jsonl", 0.95)])  # fix23: near-domain questions on the forms
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
@@ -59,6 +60,7 @@ def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
                 "holdout26.jsonl",  # fix26: 66 yes/no questions (first sight 56/66)
                 "holdout27.jsonl",  # fix27: 66 yes/no questions, colloquial (first sight 54/66)
                 "holdout28.jsonl",  # fix28: 67 yes/no questions (first sight 57/67)
+                "holdout30.jsonl",  # fix30: 67 yes/no questions (first sight 61/67)
                 "holdout23.jsonl"):  # fix23: 72 yes/no questions (first sight 70/72)
         assert result["verdict"] >= 0.95, result["failures"]
 
