@@ -22,6 +22,7 @@ SETS = ["tests/data/questions.jsonl", "tests/data/holdout.jsonl", "tests/data/ho
         "tests/data/holdout27.jsonl",  # fix27
         "tests/data/holdout28.jsonl",  # fix28
         "tests/data/holdout29.jsonl",  # fix29
+        "tests/data/holdout30.jsonl",  # fix30
         "tests/data/holdout23.jsonl"]  # fix23: the forms' near-domain questions
 
 

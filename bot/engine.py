@@ -19,6 +19,9 @@ from .text import (MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clau
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
                    strip_followup, to_simplified, unless_en)
 
+# fix30: a question for a title or a name ("附件3的全称叫什么", "what is attachment 2 called")
+FORM_TITLE = re.compile(r"全称|标题|题目|名称|文件名|叫什么|叫啥|名字|\b(full name|title|called)\b", re.I)
+
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
     "out_of_scope_margin": -0.06,  # an out-of-scope phrasing within this of the best topic: not covered
@@ -749,6 +752,7 @@ class Engine:
         if re.match(r"\s*[A-Za-z]", seg) and WH_EN.search(seg):
             return True  # fix27: "What's the 发文日期": an English question naming a Chinese term
         seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
+        seg = re.sub(r"(什么|啥|任何)[\u4e00-\u9fff]{0,4}?(都|也)(?=没|不|无)", "", seg)  # fix30: "我们啥资质都没有" states
         seg = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
         return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
@@ -1161,6 +1165,12 @@ class Engine:
             if named and out[0][0] != named[0]:
                 top = out[0][1]
                 out = [(named[0], top + 0.01)] + [(n, sc) for n, sc in out if n != named[0]]
+        forms = [g for g in slots["groups"] if g in ("att1", "att2", "att3")]
+        if out and len(forms) == 1 and self.kb.intents[out[0][0]].clauses[:1] == ["meta"] and FORM_TITLE.search(norm):
+            # fix30: "附件3的全称叫什么": the title asked is the attachment's (its form's topic), not the notice's
+            form = [n for n, it in self.kb.intents.items() if it.clauses[:1] == [forms[0]] and not it.out_of_scope]
+            if form:
+                out = [(form[0], out[0][1] + 0.01)] + [(n, sc) for n, sc in out if n != form[0]]
         return out
 
     def _topic_answer(self, qid, raw, lang, intent: Intent, score, slots, yes_no, facts, context,

@@ -266,7 +266,10 @@ OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?|"
                           # fix28: "Could a technical school entrust us with certifying its students?": we are entrusted
                           r"\bentrust(s|ed|ing)? us\b|\b(send|sends|refer|refers|hand|hands) (us|to us) (its|their) students|"
-                          r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school")
+                          r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school|"
+                          r"\bregistered (elsewhere|somewhere else)\b|"  # fix30
+                          # fix30: "在我们这借读的，学籍还在原来那所学校": a guest student is registered at the school it came from
+                          r"借读|学籍(还|仍|仍然|依然|都)?(注册|挂|放|是|留|落)?在原(来|先|本)?(的|那)?(所|个|家)?(技工院校|学校|校)|原(来|先)(的|那)?(所|个|家)?(技工院校|学校|校)(的)?学籍")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
 ON_BEHALF = lazy(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
                        r"(?:的)?(?:同事|朋友|领导|老师)?(?:问|咨询|打听|请教)(?:一下|一句|下|个事)?[：:，,\s]+")
@@ -394,7 +397,7 @@ GENERIC_TEACHERS = lazy(r"^(?!.*(本校|我校|我们|咱|自己|own|our)).*(技
 # fix28: the party a question names before saying what it holds ("对方学校…", "隔壁技校…", "别的机构…")
 _PARTY_LEAD = (r"(?:(?:人家|对方|他们|它们|那家|该机构|该公司|这家|那所|隔壁|兄弟)(?:所|家)?(?:学校|技工院校|机构|公司|单位)?|"
                r"(?:别的|其他|其它|另一)(?:所|家)?(?:学校|技工院校|机构|公司|单位))")
-_PARTY_LEAD_EN = (r"\b(?:they|the other (?:school|body|institution|company|college)|(?:that|another) (?:school|body|institution|company|college)|"
+_PARTY_LEAD_EN = (r"\b(?:they|(?:the|that) other (?:school|body|institution|company|college)|(?:that|another) (?:school|body|institution|company|college)|"
                   r"the (?:school|body|institution|company|college) (?:next door|nearby))\b")  # fix28: not "the school", "it" (may be ours)
 THIRD_NO_SOCIAL = lazy(
     r"(没有?|无|不具备|不是)(社会培训评价组织)(的)?(资质|资格)?(的)?[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|技工院校|培训机构|学校)|"
@@ -406,6 +409,15 @@ THIRD_NO_SOCIAL = lazy(
     # holdout21: "委托的那个学校只有学生认定资格没有社评资质": the party entrusted, described across a few words
     r"(委托|受托)的?(那个|那所|那家|这个|这所|这家)(机构|公司|单位|技工院校)(?:(?!我们|我校|本校|咱|自己)[^。；;？?！!，,]){0,16}?(没有?|无|不具备)(社会培训评价组织)|"
     r"(没有?|无|不具备)资质的(公司|机构|单位|企业|培训机构)|"
+    # fix30: "委托一家没有任何认定资质的培训机构", "什么资质都没有的公司": no qualification at all
+    r"(没有?|无|不具备)(任何|什么)(认定|评价)?(的)?(资质|资格)的[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|培训机构|技工院校|学校)|"
+    r"(没有?|无|不具备)(认定|评价)(的)?资质的[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|培训机构)|"
+    # fix30: "委托一家没有社评资质但有学生认定资格的技校": the party entrusted, described at length before its noun;
+    # "委托的培训机构没有任何资质"
+    r"委托(给)?(一家|一所|一个|家|所)?(没有?|无|不具备)(社会培训评价组织)(的)?(资质|资格)?[^，,。？?]{0,12}?的(公司|机构|单位|企业|技工院校|培训机构|学校)|"
+    r"(委托|受托)的?(那个|那家|这家|那所|这所)?(培训机构|机构|公司|单位|技工院校|学校|企业)(也)?(没有?|无|不具备)(任何|什么|啥)(认定|评价)?(的)?(资质|资格)|"
+    r"(委托|找|交给)(给)?(一所|一家|一个|所|家)?只(有|具备|取得了?|拿到了?)(学生)?[^，,。？?]{0,6}认定资格的[\u4e00-\u9fff]{0,4}?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(什么|任何|啥)(认定|评价)?(的)?(资质|资格)(都|也)(没有?|不具备)的[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|培训机构|技工院校|学校)|"
     # holdout21 (rewordings): the party's qualification pending or withdrawn is not held ("委托给社评资质还在申请中的学校",
     # "隔壁学校社评资质被取消了 我们还能委托他们吗")
     r"(社会培训评价组织)(的)?(资质|资格)?(还|正|目前|仍)?在(申请|申报|审批|审核|办理)(中)?的(技工院校|学校|机构|公司|单位)|"
@@ -426,7 +438,12 @@ THIRD_NO_SOCIAL = lazy(
     # has the student qualification, not the social one"
     + _PARTY_LEAD_EN + r"[^.;?]{0,40}?\b(?:(?:do not|don't|does not|doesn't|did not|didn't) (?:have|hold)\b.{0,12}social_org|"
     r"not the social (?:one|qualification)\b|(?:lacks?|without|no) (?:the )?social_org)|"
-    r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org")
+    r"(without|no|lacks?|lacking|doesn't have|does not have)\b.{0,12}social_org|"
+    # fix30: "entrust a school that only holds the student qualification"
+    r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (that|which) (only (has|holds?)|(has|holds?) only)\b.{0,12}student|"
+    # fix30: "entrust a training company that has no qualification at all"
+    r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (that|which) (has|holds) no (qualifications?|certification|accreditation)\b|"
+    r"\b(company|body|institution|organi[sz]ation|provider|school|college|centre|center) (without|lacking) (any )?(qualifications?|certification|accreditation)\b")
 
 
 # "委托有社评资质的技师学院", "another school that holds the social_org qualification": the party holds it
@@ -452,7 +469,13 @@ PARTY_STATUS = lazy(r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|
                           r"(要是|如果|假如)?(也|都|本身|自己)?(?P<neg>没有?|无|不具备)?(有|具备|取得了?|拿到了?)?(了)?(社会培训评价组织|资质)|"
                           # "那要是他们也没有呢": the qualification just named, left out
                           r"^\s*(那么?)?(要是|如果|假如)?(他们|对方|人家|那家|那所|它)(要是|如果)?(也|都)?(?P<neg_bare>没有?|无|不具备)(的话)?(呢)?[?？。]*\s*$|"
-                          r"^\s*(and )?(what )?if (that|the|this) (company|school|body|institution|provider|one) (?P<neg_en>doesn't |does not |didn't )?"
+                          # fix30: "那要是对方只有学生认定资格呢", "And what if that other school only has the student certification
+                          # qualification, not the social one?": the party holds the student qualification only, not 社评资质
+                          r"^\s*(那么?|要是|如果|假如|假设)?\s*(那|这|该|对方|人家|他们|它)(家|所|个)?(公司|机构|学校|技工院校|单位|技师学院|培训机构|企业)?"
+                          r"(要是|如果|假如)?(也|都|本身|自己)?(?P<neg_only>只|仅|就)(有|具备|取得了?|拿到了?)(了)?(学生)?[^，,。？?]{0,6}认定资格|"
+                          r"^\s*(and |but )?(what )?if (that|the|this)( other)? (company|school|body|institution|provider|one) "
+                          r"(?P<neg_only_en>only (has|have|holds?|had)|(has|have|holds?|had) only)\b.{0,12}student|"
+                          r"^\s*(and )?(what )?if (that|the|this)( other)? (company|school|body|institution|provider|one) (?P<neg_en>doesn't |does not |didn't )?"
                           r"(has|have|holds?|had|held)\b.{0,12}(social_org|社会培训评价组织)|"
                           # "And if it doesn't?": the qualification just named, left out
                           r"^\s*(and |but )?(what )?if (it|they|that company|that school|that body|the company|the school) "
@@ -468,7 +491,8 @@ def party_status(texts: list[str]) -> bool | None:
     for t in texts:
         m = PARTY_STATUS.search(t)
         if m:
-            return not (m.group("neg") or m.group("neg_en") or m.group("neg_bare") or m.group("neg_bare_en"))
+            return not (m.group("neg") or m.group("neg_en") or m.group("neg_bare") or m.group("neg_bare_en")
+                        or m.group("neg_only") or m.group("neg_only_en"))
     return None
 
 
@@ -524,7 +548,10 @@ _AND_ZH = lazy(r"(?:和|以及|及|还有)")
 _SPLIT_EN = lazy(r"[?;]|,?\s+and\s+(?=(?:who|what|where|when|which|how|whom|can|could|do|does|is|are|should|must)\b)|,\s*(?=(?:who|what|where|when|which|how)\b)", re.I)
 
 
-TAG_ONLY = lazy(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true)[?？。!！\s]*$", re.I)
+TAG_ONLY = lazy(r"^\s*(对吧|是吧|对吗|是吗|对不对|是不是|是这样吗|没错吧|行吗|可以吗|好吗|right|correct|is that (right|correct)|isn't it|true|"
+               # fix30: "…是学校发证还是人社局发证啊，通知里有说法吗": whether the notice says it, of the question before
+               r"(那)?(通知|文件|政策|这个通知|这份通知|这个文件)(里|中|上|里面)?(有|有没有|有无)?(相关|具体|明确)?(的)?(说法|规定|提到|明确|写到?|说|讲)(吗|么|没有|没|不)?(啊|呀)?|"
+               r"(那)?(通知|文件|政策|这个通知|这份通知|这个文件)(里|中|上|里面)?(是)?怎么(说|规定|讲)的?(啊|呀|呢)?)[?？。!！\s]*$", re.I)
 
 
 # fix27: "Two quick ones: 1) can we …? 2) what's …?": the numbers that list the questions are no part of them
@@ -695,14 +722,22 @@ _SEG = lazy(r"[，,；;。？?！!]+\s*|(?<![A-Za-z])\s+(?![A-Za-z])")  # fix29:
 # "for people from society, not only for our own students": students are the contrast, not the subject
 CONTRAST_STUDENTS = lazy(r"\b(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b.{0,20}\bstudents?\b|"
                                r"(不只|不仅|不光|除了)(是)?(给|对|为|面向)?(技工院校|本校|我校|自己)?(的)?学生", re.I)
-_CONTRAST_START = lazy(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b", re.I)
+_CONTRAST_START = lazy(r"^\s*(not only|not just|as well as|besides|in addition to|rather than|other than|apart from)\b|"
+                      # fix30: "Who issues the certificates, the school or the HR bureau?": the options of the question before
+                      r"^\s*(the|a|an|our|their|its)\s+(?:(?!\b(?:can|could|may|do|does|did|is|are|must|should|will|would)\b)[\w\s-])+\bor\b"
+                      r"(?:(?!\b(?:can|could|may|do|does|did|is|are|must|should|will|would)\b)[\w\s-])+\??\s*$", re.I)
 
 
 def subject_groups(texts: list[str], groups: list[str]) -> list[str]:
     """"Can we certify people from society, not only our own students?" is about the public."""
-    if "public" in groups and "student" in groups and _any([CONTRAST_STUDENTS], texts):
+    if "public" in groups and "student" in groups and _any([CONTRAST_STUDENTS, ASKER_PUBLIC], texts):
         return [g for g in groups if g != "student"]
     return groups
+
+
+# fix30: "我是社会人员…想在有社评资质的技工院校认定电工（这个职业他们给学生认定过）": the asker is the public; the
+# students named are the ones the school certified already
+ASKER_PUBLIC = lazy(r"我(是|属于)(一名|一个|个)?社会人员|\b(i'?m|i am) (a )?(member of the public|non-student)\b", re.I)
 
 
 def _segments(text: str, lang: str) -> list[str]:

@@ -203,10 +203,20 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
     if lex._fix_re is not None:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)
     if lex._zh_re is not None:
-        text = lex._zh_re.sub(lambda m: lex.replace[m.group(0)], text)
+        text = lex._zh_re.sub(lambda m: m.group(0) if _quoted_whole(text, m) else lex.replace[m.group(0)], text)
     return text
 
 
+def _quoted_whole(text: str, m: re.Match) -> bool:
+    """fix30: "机构类型填“学校”可以吗": a value quoted whole after 填/写 is the value written, not the synonym's
+    word (“学校” is not “技工院校”); "勾“技校”" ticks the 技工院校 box and reads as usual."""
+    return 0 < m.start() and m.end() < len(text) and text[m.start() - 1] in "“\"「『'‘" and text[m.end()] in "”\"」』'’" \
+        and bool(re.search(r"(填|写)[^，,。？?]{0,3}$", text[max(0, m.start() - 5):m.start() - 1]))  # written ("填“学校”"), not ticked
+
+
+ATTACHMENT_ZH_IN_EN = lazy(r"附件\s*([1-3一二三])(?![0-9])")
+ZH_NUM_ATT = {"一": "1", "二": "2", "三": "3"}
+ATTACHMENTS_PAIR_EN = lazy(r"\b(?:attachments|annexes|appendices|forms)\s*([1-3]|one|two|three)\s*(?:and|&|,|or)\s*([1-3]|one|two|three)\b", re.I)
 ATTACHMENT_EN = lazy(r"\b(?:attachment|annex|annexe|appendix|form|table)\s*(?:no\.?\s*)?([1-3]|one|two|three)\b", re.I)
 
 
@@ -222,8 +232,13 @@ def unless_en(text: str) -> str:
 
 def normalize_en(text: str, lex: Lexicon) -> str:
     text = unless_en(text.lower().replace("’", "'"))
+    text = re.sub(r"(?<=\w) at all\b", "", text)  # fix30: "no qualification at all" (not "That's all")
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
+    # fix30: "attachments 1 and 2" names both
+    text = ATTACHMENTS_PAIR_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} and attachment{EN_NUM.get(m.group(2), m.group(2))} ", text)
     text = ATTACHMENT_EN.sub(lambda m: f" attachment{EN_NUM.get(m.group(1), m.group(1))} ", text)
+    # fix30: "the scope list (附件3)": a Chinese attachment name in an English question
+    text = ATTACHMENT_ZH_IN_EN.sub(lambda m: f" attachment{ZH_NUM_ATT.get(m.group(1), m.group(1))} ", text)
     if lex._en_re is not None:
         text = lex._en_re.sub(lambda m: lex.english[m.group(0)], text)
     return text
@@ -260,12 +275,15 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
 
 
 QUALIFICATION_NAME = lazy(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
+# fix30: "我是社会人员，不是学生，想…认定" denies a group: the question is not about it ("不是本校学生" still is)
+NOT_GROUP = lazy(r"(?<![\u4e00-\u9fff]{2}的)(不是|并非|并不是)(学生|教师)(?![\u4e00-\u9fff]{0,2}(学籍|身份))|\b(i'm|i am|we're|we are) not (an? )?(students?|teachers?)\b", re.I)
 
 
 def groups_in(norm_text: str, lang: str) -> list[str]:
     """Who or what the question is about: 教师/学生/社会人员 …, or one attachment (附件1 …)."""
     table = GROUPS_EN if lang == "en" else {**GROUPS_ZH, **ATTACHMENT_GROUPS_ZH}
     norm_text = QUALIFICATION_NAME.sub(" ", norm_text)  # "只有学生认定资格…": a qualification's name, not the students
+    norm_text = NOT_GROUP.sub(" ", norm_text)
     out = []
     for w, g in table.items():
         if w in norm_text and g not in out:
@@ -289,6 +307,10 @@ CONCESSIVE_WH_ZH = lazy(r"(无论|不管|再)?(咋|怎么|怎样|如何)(整|弄
 PRINCIPLE_ZH = lazy(r"谁评价[、，,\s]*谁发证[、，,\s]*谁负责")
 
 
+NOTICE_SAYS_TAIL = lazy(r"(?<=[\u4e00-\u9fff啊呀吗呢?？])[，,；;\s]+(那)?(通知|文件|政策|这个通知|这份通知|这个文件)(里|中|上|里面)?(有|有没有|有无)?(相关|具体|明确)?(的)?"
+                        r"(说法|规定|提到|明确|写到?|说|讲)(吗|么|没有|没|不)?(啊|呀)?[?？。!！\s]*$")
+
+
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
         if YESNO_TAIL_EN.search(text) or re.match(r"\s*surely\b.*\?\s*$", text, re.I):
@@ -298,6 +320,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
     text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
     text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
+    # fix30: "…是学校发证还是人社局发证啊，通知里有说法吗": whether the notice says it asks the question before it again
+    text = NOTICE_SAYS_TAIL.sub("", text) or text
     # fix27: "条件咋整都达不到标准要求，那还能委托…不": a wh-word before 都/也 and a negation is "no matter how"
     text = CONCESSIVE_WH_ZH.sub("", text)
     if ENDS_MA.search(text) and not STRONG_WH_ZH.search(text.replace("还是", "")):
@@ -356,6 +380,7 @@ CORRECTION_ZH = lazy(r"^\s*((不对|不是的?|错了|说错了|我说错了|搞
 def strip_courtesy(text: str) -> str:
     """"您好，想咨询一下…" → the question itself (only when something substantial is left)."""
     rest = COURTESY_ZH.sub("", CORRECTION_ZH.sub("", text))
+    rest = NOTICE_SAYS_TAIL.sub("", rest)  # fix30: "…，通知里有说法吗": the question before it is the question
     return rest if len(rest) >= 4 else text
 
 
@@ -409,11 +434,13 @@ A_NOT_A = lazy(r"有没有|是不是|是否|能不能|可不可以|具不具备|
 
 
 # holdout21: "我们是一家培训公司 已经有社评资质": "是一家…" describes the asker, not another party
-THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
-                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$|"  # fix22: "entrust a school that already holds …"
+THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|那家|那所|这所|外校|(?<!是)一家|兄弟|另一|另外|该|找|去(?!年)|委托|给|the other|another|other)[^，,。；;？?]{0,8}$|"
+                                r"\bentrust\w* (a|an|the) \w+ (that|which|who)\b[^,.;?]{0,24}$|"
+                                r"\b(entrust\w*|ask|use)( it| them| our students)?( to)? (a|an|the|another|other|some)\s*$|"  # fix30: "entrust a school that holds …"  # fix22: "entrust a school that already holds …"
                                 # try27: "Can we ask a private training institution with the social org qualification to …"
                                 r"\b(ask|hire|use|find|engage|contract)\w* (a|an|another|some)\b[^,.;?]{0,40}$", re.I)
-THIRD_PARTY_LEAD_EN = lazy(r"^\s*(they|the other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
+# fix30: "And what if that other school only has the student certification qualification?": a follow-up's lead words, "that other"
+THIRD_PARTY_LEAD_EN = lazy(r"^\s*(?:(?:and|but|so|ok|okay)\s*,?\s*)?(?:what\s+)?(?:if\s+|about\s+)?(they|(?:the|that) other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28
 THIRD_PARTY_LEAD = lazy(r"^\s*(人家|对方|他们|它们|那家|该校|那所|隔壁|兄弟|(别的|其他|其它|另一)(所|家)?(学校|技工院校|机构|公司|单位))")  # fix28
 THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业|培训公司|技师学院|行业协会|协会)")  # fix29: 培训公司 …
@@ -503,7 +530,7 @@ _NEG = lazy(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审�
 _POS = lazy(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
 _QUESTION_SEG = lazy(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|(去|到|在|向|找)(哪|谁)|怎么(办|申请|申报|弄|做|认定)|如何(申请|申报|认定)|(啥|什么|哪些|哪个|几级|多少|谁)\s*$|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
-_OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"
+_OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|那所|这所|该校|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"  # fix30: 那所
                           r"\bentrust|"  # fix22: "we want to entrust a school that holds the social_org status"
                           r"\bthey\b|next door|nearby", re.I)  # fix28: "They do not have the social_org qualification"
 _FIRST_PARTY = lazy(r"我们|我校|本校|咱|我(?!国|省)|技工院校|\b(we|our|us)\b", re.I)  # fix28 (学校 → 技工院校 in the normal form)
@@ -598,6 +625,7 @@ _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
 _CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
 _CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+_BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
 _BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 
@@ -618,6 +646,9 @@ def class_facts(norm: str) -> dict:
     if m:
         for key in _CLASS_KEY.values():
             out.setdefault(key, not m.group(1).startswith(("没", "未", "不")))
+    if _BOTH_CLASSES_BEFORE.search(norm):  # fix30: "开了两种班": both run
+        for key in _CLASS_KEY.values():
+            out.setdefault(key, True)
     if _CLASS_ONLY.search(norm):  # 只办了中级工班: no other class
         for key in _CLASS_KEY.values():
             out.setdefault(key, False)
