@@ -297,6 +297,8 @@ class Engine:
             ask = None  # what a quoted sentence of the notice means: that clause answers
         if ask is None:  # "我们是河北的技工学校，可以按这个通知申报吗": a school of another province
             ask = frame.other_province_ask(self.kb.asks, texts)
+        if ask is None and asked:  # fix32: "…studies at a 中专 …, not a 技工学校. Can her school certify her?"
+            ask = frame.subject_ask(self.kb.asks, texts)
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)

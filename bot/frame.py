@@ -183,6 +183,7 @@ class Ask:
     zh: str = ""
     en: str = ""
     gate: object = field(default=_UNSET, repr=False, compare=False)
+    anywhere: bool = False  # fix32: a subject the notice is not about, read over the whole question (subject_ask)
 
 
 def compile_statements(data: dict) -> list[Statement]:
@@ -192,7 +193,8 @@ def compile_statements(data: dict) -> list[Statement]:
 
 def compile_asks(data: dict) -> list[Ask]:
     return [Ask(a["kind"], list(a["when"]), [(x["if"], x["clause"]) for x in a.get("supplied", [])],
-                a.get("context", ""), a.get("zh", ""), a.get("en", "")) for a in data.get("ask", [])]
+                a.get("context", ""), a.get("zh", ""), a.get("en", ""), anywhere=bool(a.get("anywhere", False)))
+            for a in data.get("ask", [])]
 
 
 def _any(patterns, texts) -> bool:
@@ -1165,6 +1167,12 @@ _PROVINCES = "江苏|浙江|广东|北京|上海|河南|河北|天津|安徽|湖
 OTHER_PROVINCE_ASKER = lazy(rf"(我们|我校|本校|咱们?|我|技工院校)(这边|这里|学校)?(是|在|位于|属于|来自)(一所|一家|个)?({_PROVINCES})|"
                                   rf"({_PROVINCES})(省|市)?(的)?(一所|一家)?(技工院校|技校|技工学校|技师学院)|"
                                   r"\bwe are (a|an) .{0,30}\b(in|from) (?!shandong)[a-z]+ province", re.I)
+
+
+def subject_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
+    """fix32: an ask marked `anywhere` (a subject the notice is not about: "My daughter studies at a 中专 …, not a
+    技工学校. Can her school certify her?") found in any segment of the question, not only the asking one."""
+    return unsupplied_ask([a for a in asks if a.anywhere], texts)
 
 
 def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:

@@ -181,7 +181,7 @@ def _check_statements(data: dict, clauses: dict, path: Path) -> None:
 
 def _check_asks(data: dict, clauses: dict, path: Path) -> None:
     """Every asked element has a kind, patterns that compile and known clauses."""
-    known = {"kind", "when", "supplied", "context", "zh", "en"}
+    known = {"kind", "when", "supplied", "context", "zh", "en", "anywhere"}
     for i, a in enumerate(data.get("ask", []), 1):
         where = f"ask {i} ({a.get('kind', '?')})"
         if set(a) - known:
