@@ -373,6 +373,8 @@ class Engine:
                 # it certify technical schools' teachers first (3.3)
                 intent_name, score = self._routed("3.3", intent_name, score)
                 own_route = True
+            if asks_for(frame.PLEDGE_ASK):
+                intent_name, score = self._routed("att1.pledge", intent_name, score)  # fix32: "申请社评要签什么承诺"
             if asks_for(frame.PRIORITY_ASK):
                 intent_name, score = self._routed("3.3", intent_name, score)  # "先给哪些人搞认定": whom first (3.3)
         if not yes_no and score >= self.settings["suggest_above"]:

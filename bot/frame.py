@@ -644,6 +644,10 @@ RESPONSIBILITY_ASK = lazy(r"谁(来)?(负责|担责|承担|发证|颁发)|责任
                                 r"(证书|证)(是|由)?[^，,。？?]{0,8}(发|颁发|出)还是[^，,。？?]{0,8}(发|颁发|出)|"  # fix26 "证书是我们发还是学校发"
                                 r"\bwho (is|will be) (responsible|accountable|liable)|\bwho issues\b", re.I)
 # "拿了社评资质以后 先给哪些人搞认定": who comes first is the priority of 3.3
+# fix32: "技校申请评价组织资质要签什么承诺": the pledge asked for is 附件1's integrity pledge (att1.pledge)
+PLEDGE_ASK = lazy(r"(签|签署|写|作|做|出具|提交|交)(个|一份|一个)?(什么|哪些|啥|何种)(样的)?(的)?(诚信)?承诺|"
+                  r"(诚信)?承诺(书)?(的)?(内容|写(了|的)?(什么|啥|哪些)|包括(什么|哪些|啥)|有(哪些|什么|啥|几条)|是(什么|啥))|"
+                  r"what (pledge|undertaking|commitment)s? (do|does|must|should|will)|what does the pledge (say|contain)", re.I)
 PRIORITY_ASK = lazy(r"(先|优先|首先|重点)(给|对|面向|为|考虑|照顾|紧着)?(哪些|谁|什么人|哪类|哪一类|哪几类)|"
                           r"\bwho (comes|should come|goes) first\b|\b(priority|prioriti[sz]e)\b", re.I)
 MARKING = lazy(r"黄|颜色|底色|涂|标注|标记|备注|(怎么|如何|咋|怎样)标|标(一下|出来|成|上)|yellow|colou?r|highlight|mark|remark", re.I)
@@ -906,6 +910,8 @@ DEPENDENT_PART = lazy(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(�
                             # fix27: "拿了技师证能评中级职称不？能对应不", "金蓝领培训是啥，谁都能参加吗": no subject of their own
                             r"^\s*(那)?(能|可以|能不能|可不可以)?(对应|相当|等同|换算|互认|挂钩|通用)(上|起来)?(吗|不|么|吧)?[?？]*\s*$|"
                             r"^\s*(那)?(是不是)?(谁|什么人|任何人|所有人|哪些人)(都)?(能|可以)(参加|报名|报|申请|参与)(吗|不|么|吧)?[?？]*\s*$|"
+                            # fix32: "特级技师和首席技师是怎么回事，比高级技师还高吗": a comparison whose subject is the part before
+                            r"^\s*(那)?(它们?|他们|这个|这些)?(是不是|是)?(都)?比[^，,。？?]{1,8}(还|更|要)?(高|低|大|小|强|厉害|难|容易)(一些|一点)?(吗|不|么|吧|呢)?[?？]*\s*$|"
                             r"^\s*(and )?(what|which) (does|do) (it|that|this|they)( document)? (say|cover|contain|provide|regulate)( about)?\s*\??\s*$|"  # fix23
                             r"^\s*(and )?where (do|can|should) (we|i) (look( it)? up|find it|check|get it)\s*\??\s*$", re.I)  # fix23
 
