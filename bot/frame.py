@@ -748,7 +748,8 @@ ASKER_PUBLIC = lazy(r"我(是|属于)(一名|一个|个)?社会人员|\b(i'?m|i 
 
 def _segments(text: str, lang: str) -> list[str]:
     if lang == "en":
-        return [s for s in re.split(r"(?<=[.!?])\s+|[;,]\s*", text) if s.strip()]
+        # fix32: "document No. 49", "Art. 3": an abbreviation's full stop before a number ends no sentence
+        return [s for s in re.split(r"(?<!\b[Nn]o\.)(?<!\b[Aa]rt\.)(?<=[.!?])\s+(?!\d)|[;,]\s*", text) if s.strip()]
     return [s for s in _SEG.split(text) if s.strip()]
 
 
@@ -756,7 +757,7 @@ def question_segments(text: str, lang: str, is_question) -> list[str]:
     """Every segment of a question that asks something ("已经开展认定好几年了" states, it is left out)."""
     if lang == "en":  # "When we change our scope, do …?": a leading clause with a wh-word does not ask
         return [re.sub(r"^\s*(when|if|once|after|before|since|as|because|although|while)\b[^,?]*,\s*", "", s, flags=re.I)
-                for s in re.split(r"(?<=[.!?])\s+", text) if s.strip().endswith("?")]
+                for s in re.split(r"(?<!\b[Nn]o\.)(?<!\b[Aa]rt\.)(?<=[.!?])\s+(?!\d)", text) if s.strip().endswith("?")]
     return [s for s in _segments(text, lang) if is_question(s)]
 
 
