@@ -23,6 +23,7 @@ SETS = ["tests/data/questions.jsonl", "tests/data/holdout.jsonl", "tests/data/ho
         "tests/data/holdout28.jsonl",  # fix28
         "tests/data/holdout29.jsonl",  # fix29
         "tests/data/holdout30.jsonl",  # fix30
+        "tests/data/publike5.jsonl",  # fix32: public-style questions
         "tests/data/holdout23.jsonl"]  # fix23: the forms' near-domain questions
 
 

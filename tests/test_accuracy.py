@@ -47,6 +47,7 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("holdout28.jsonl", 0.95),  # fix28
                                            ("holdout29.jsonl", 0.95),  # fix29: messenger style (blanks for commas, emoji, typos)
                                            ("holdout30.jsonl", 0.95),  # fix30
+                                           ("publike5.jsonl", 0.95),  # fix32: public-style questions, 103 of 120 declined (in scope 0.90: only 17 rows)
                                            ("holdout23.jsonl", 0.95)])  # fix23: near-domain questions on the forms
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
