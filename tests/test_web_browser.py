@@ -355,9 +355,10 @@ def questionnaire_to_goals(d, lang):
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".welcome [data-send='/check']"))
     first = {"zh": "技工院校", "en": "technical school (技工院校)"}[lang]
     click_and_wait(d, enabled_button(last_prompt(d), first))
+    yes, no = {"zh": ("是", "否"), "en": ("Yes (是)", "No (否)")}[lang]  # try27: English buttons in English
     for _ in range(4):
-        click_and_wait(d, enabled_button(last_prompt(d), "是"))
-    click_and_wait(d, enabled_button(last_prompt(d), "否"))
+        click_and_wait(d, enabled_button(last_prompt(d), yes))
+    click_and_wait(d, enabled_button(last_prompt(d), no))
     goal = {"zh": "申报社会培训评价组织资质", "en": "apply as a social training evaluation organisation"}[lang]
     click_and_wait(d, enabled_button(last_prompt(d), goal), more=False)
 
