@@ -211,3 +211,19 @@ def test_the_estimate_never_grows_except_when_another_occupation_is_added(app):
                 totals.append(int(m.group(2)))
         assert totals == sorted(totals, reverse=True), totals
         assert app.store.get_state(user)["q"]["pending"] == "summary"
+
+
+# ------------------------------------------------------------------ 3. Latin text beside 宋体
+
+
+def test_att3_latin_runs_have_their_own_font_at_the_cells_size(kb):
+    answers = validate_answers({**FACTS, "occupations": [{"name": "电工", "code": "6-31-01-03", "levels": [5, 4, 3]}]})
+    ws = load_workbook(io.BytesIO(render_documents(answers, kb)[ATT3]), rich_text=True).active
+    cells = {str(c.value): c for row in ws.iter_rows() for c in row if c.value is not None}
+    for text in ("0539-8301234", "6-31-01-03", "5、4、3", "临沂市兰山区沂蒙路200号"):
+        cell = cells[text]
+        runs = [(b.font.rFont, b.font.sz, b.text) for b in cell.value]
+        assert all(size == cell.font.sz == 11 for _, size, _ in runs), runs
+        assert all((font == "Times New Roman") == t.isascii() for font, _, t in runs), runs
+    plain = load_workbook(io.BytesIO(render_documents(answers, kb)[ATT3])).active
+    assert "0539-8301234" in [c.value for row in plain.iter_rows() for c in row]  # read back as plain text
