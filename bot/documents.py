@@ -308,10 +308,34 @@ def _write_notes(ws, row: int, kb: KnowledgeBase, Font, Alignment) -> int:
     return row + len(lines) - 1
 
 
-def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
+def att2_to_write(docx: bytes) -> list[dict]:
+    """The parts of a generated 附件2 the school still has to write: each heading (一、… 七、) with the
+    prompts under it, "（请填写：…）" (to write), "（请补充：…）" (to complete) or a bare "（…）" (optional).
+    Read from the generated file itself, so the check list follows the template."""
+    import re
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(docx))
+    parts: list[dict] = []
+    heading = None
+    for p in doc.paragraphs:
+        text = p.text.strip()
+        if re.match(r"^[一二三四五六七八九十]+、", text):
+            heading = text
+            continue
+        m = re.fullmatch(r"（(?:(请填写|请补充)：)?(.+?)）", text)
+        if heading and m:
+            kind = {"请填写": "write", "请补充": "complete"}.get(m.group(1) or "", "optional")
+            parts.append({"section": heading, "what": m.group(2).rstrip("。"), "kind": kind})
+    return parts
+
+
+def render_checklist(answers: dict, kb: KnowledgeBase, result: dict, att2: bytes | None = None) -> bytes:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False,
                              trim_blocks=False, keep_trailing_newline=True)
     env.filters["cell"] = lambda x: str(x or "").replace("|", "\\|")  # a | typed in a name keeps the table
+    env.filters["truncate_section"] = lambda x: str(x).split("、", 1)[0]  # "一、总体规划…" → "一"
     org = answers.get("org", {})
     caps = []
     for name, c in result["capabilities"].items():
@@ -344,8 +368,10 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
                      + ([{"label": "已变更的机构信息（附件3中涂黄、备注“修改”）",
                           "value": "、".join(dict(ATT3_FIELDS)[k].replace("（非必填）", "")
                                             for k in org["changed"])}] if org.get("changed") else [])})
+    to_write = att2_to_write(att2) if att2 else []
     text = env.get_template("checklist.md.j2").render(
-        facts=kb.facts, org=org, capabilities=caps, actions=actions, documents=docs,
+        facts=kb.facts, org=org, capabilities=caps, actions=actions, documents=docs, att2_parts=to_write,
+        att2_file=attachment(kb, "att2")["file"],
         occupations=occupation_rows(answers), needs_occupations=bool({"att1", "att3"} & set(needed)),
         today=dt.date.today().isoformat())
     return text.encode("utf-8")
@@ -356,12 +382,13 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
 
 def render_documents(answers: dict, kb: KnowledgeBase) -> dict[str, bytes]:
     result = check(answers, kb)
-    files = {"checklist.md": render_checklist(answers, kb, result)}
     needed = documents_needed(result)
+    att2 = render_att2(answers) if "att2" in needed else None
+    files = {"checklist.md": render_checklist(answers, kb, result, att2)}
     if "att1" in needed:
         files[attachment(kb, "att1")["file"]] = render_att1(answers)
-    if "att2" in needed:
-        files[attachment(kb, "att2")["file"]] = render_att2(answers)
+    if att2 is not None:
+        files[attachment(kb, "att2")["file"]] = att2
     if "att3" in needed:
         files[attachment(kb, "att3")["file"]] = render_att3(answers, kb)
     return files

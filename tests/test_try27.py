@@ -227,3 +227,26 @@ def test_att3_latin_runs_have_their_own_font_at_the_cells_size(kb):
         assert all((font == "Times New Roman") == t.isascii() for font, _, t in runs), runs
     plain = load_workbook(io.BytesIO(render_documents(answers, kb)[ATT3])).active
     assert "0539-8301234" in [c.value for row in plain.iter_rows() for c in row]  # read back as plain text
+
+
+# ------------------------------------------------------------------ 4. what of 附件2 the school must write
+
+
+def test_the_checklist_names_every_part_of_att2_the_school_must_still_write(kb):
+    from docx import Document
+
+    answers = validate_answers({**FACTS, "social_org_qualified": False, "goals": ["apply_social_org"],
+                                "occupations": [{"name": "电工", "code": "6-31-01-03", "levels": [5, 4, 3]}]})
+    files = render_documents(answers, kb)
+    att2 = "附件2-职业技能等级认定工作方案.docx"
+    paragraphs = [p.text.strip() for p in Document(io.BytesIO(files[att2])).paragraphs]
+    prompted = [paragraphs[i - 1] for i, p in enumerate(paragraphs) if p.startswith(("（请填写：", "（请补充："))
+                and re.match(r"^[一二三四五六七]、", paragraphs[i - 1])]
+    prompted += [h for h in paragraphs if h.startswith("三、")]  # its prompt follows the occupation lines
+    assert len(set(prompted)) >= 6
+    checklist = files["checklist.md"].decode()
+    assert "## 附件2 职业技能等级认定工作方案：报送前须由学校撰写" in checklist
+    assert "**报送前须由学校撰写**：一、二、三、四、五、六部分" in checklist
+    for heading in set(prompted):
+        assert re.search(r"- \[ \] 【待(撰写|补充)】" + re.escape(heading) + "：", checklist), heading
+    assert "（可选）七、其他" in checklist
