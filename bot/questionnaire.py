@@ -618,7 +618,9 @@ def select(state: dict, raw: str, kb: KnowledgeBase) -> dict:
 
 def finish_multi(state: dict, kb: KnowledgeBase) -> dict:
     if not state.get("multi"):
-        raise Invalid("请至少选择一项。" if state["lang"] == "zh" else "Choose at least one.")
+        optional = _question(kb, state["pending"]).get("optional")
+        raise Invalid(("请至少选择一项" + ("，或点“跳过”。" if optional else "。")) if state["lang"] == "zh" else
+                      "Choose at least one" + (", or \"skip\"." if optional else "."))
     new = copy.deepcopy(state)
     values = [o["value"] for o in _question(kb, new["pending"])["options"] if o["value"] in new["multi"]]
     new["multi"] = []
