@@ -64,6 +64,8 @@ TEXTS = {
         "upload_read": "已从 {name} 读入 {n} 个工种：\n{rows}",
         "upload_saved": "已保存为贵校的工种清单。/checklist 生成申报材料，/check 补充其他信息。",
         "upload_bad": "{error}",
+        "upload_unmarked": "注意：{names} 备注“修改”，但表中没有涂黄的单元格（附件3注7：修改的单元格要涂黄）。"
+                           "/checklist 时我会先问改了哪几格；也可以在表中把改动的单元格涂黄后重新发送。",
         "generated": "已生成申报材料：{files}\n核对后按清单报送。",
         "no_documents": "按贵校的答案，所选事项没有需要报送的申报材料。",
         "checklist_needs_check": "还没有贵校的问卷答案，先回答几个问题：",
@@ -94,6 +96,8 @@ TEXTS = {
         "upload_read": "Read {n} occupation(s) from {name}:\n{rows}",
         "upload_saved": "Saved as your school's occupation list. /checklist makes the documents; /check fills in the rest.",
         "upload_bad": "{error}",
+        "upload_unmarked": "Note: {names} marked 修改 but no cell is filled yellow (附件3 note 7: changed cells are "
+                           "yellow). /checklist first asks which cells changed; or fill them yellow and send the file again.",
         "generated": "Your documents: {files}\nCheck them, then file them as the checklist says.",
         "no_documents": "With your answers, the chosen goals need no application documents.",
         "checklist_needs_check": "I have no questionnaire answers for your school yet; a few questions first:",
@@ -172,14 +176,15 @@ class Dialogue:
             return replies + ([self._prompt_reply(q)] if q and q.get("pending") else [])
         rows = "\n".join(
             f"{i}. " + " / ".join(x for x in (o["name"], o.get("code", ""), o.get("work_type", ""),
-                                               "、".join(map(str, o.get("levels", []))), o.get("change", "")) if x)
+                                               "、".join(map(str, o.get("levels", []))), self._change_word(o, lang))
+                                   if x)
             for i, o in enumerate(occupations, 1))
         read = Reply(self.t(lang, "upload_read", n=len(occupations), name=name[:80], rows=rows))
         if q and q.get("pending"):
             q["answers"]["occupations"] = occupations
             q["draft"], q["occ_done"] = {}, True
             q["history"] = [k for k in q.get("history", []) if not k.startswith("occ.")]
-            if q["pending"].startswith("occ.") or q["pending"] in ("more_occ", "summary"):
+            if q["pending"].startswith(("occ.", qn.ROW_CHANGED)) or q["pending"] in ("more_occ", "summary"):
                 qn.advance(q, self.kb)
             q["step"] = q.get("step", 0) + 1
             self.app.store.set_state(user, state)
@@ -187,7 +192,22 @@ class Dialogue:
         profile = dict(self.app.store.get_profile(user) or {})
         profile["occupations"] = occupations
         self.app.store.set_profile(user, profile)
+        unmarked = qn.unmarked_rows(profile)
+        if unmarked:  # note 7: which cells of a 修改 row changed? /check and /checklist ask
+            names = "、".join(occupations[i]["name"] for i in unmarked)
+            return [read, Reply(self.t(lang, "upload_saved")), Reply(self.t(lang, "upload_unmarked", names=names))]
         return [read, Reply(self.t(lang, "upload_saved"))]
+
+    @staticmethod
+    def _change_word(o: dict, lang: str) -> str:
+        change = o.get("change", "")
+        if change != "修改":
+            return change
+        if not o.get("changed"):
+            return "修改（未涂黄）" if lang == "zh" else "修改 (no cell yellow)"
+        from .documents import OCC_CELL_WORDS
+
+        return "修改（" + "、".join(OCC_CELL_WORDS[k] for k in o["changed"]) + "，已涂黄）"
 
     def _handle_button(self, user: str, data: str, lang_hint: str | None = None) -> list[Reply]:
         state = self.app.store.get_state(user)
@@ -295,6 +315,19 @@ class Dialogue:
             # "能给老师认定二级吗？" typed at 地址: answer it rather than store it as the address
             return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
                     self._prompt_reply(q)]
+        if prompt.kind == "multi" and low not in qn.SKIP_WORDS:
+            # typed options tick them like the buttons do; "完成" closes the question (try27)
+            try:
+                new = qn.select(q, typed, self.kb)
+            except qn.Invalid as e:
+                if self._looks_like_question(body, prompt):
+                    return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
+                            self._prompt_reply(q)]
+                return [Reply(self.t(q["lang"], "retry", error=str(e))), self._prompt_reply(q)]
+            new["step"] = q.get("step", 0) + 1
+            state["q"] = new
+            self.app.store.set_state(user, state)
+            return [self._prompt_reply(new)]
         try:
             return self._advance(user, state, lambda s: qn.answer(s, typed, self.kb), lang)
         except qn.Invalid as e:
@@ -399,6 +432,16 @@ class Dialogue:
         if q and q.get("pending"):
             return [Reply(self.t(lang, "not_docs_ready")), self._prompt_reply(q)]
         facts_known = bool(profile) and "institution_type" in profile
+        if facts_known and profile.get("occupations") and qn.unmarked_rows(profile) \
+                and self._needs_documents({"answers": profile}):
+            # an uploaded 修改 row without yellow cells: ask which cells changed first (附件3 note 7)
+            q = qn.new_state(lang, profile)
+            q = qn.answer(q, "yes", self.kb)
+            q["verdict_shown"] = True
+            q["step"] = 1
+            state["q"] = q
+            self.app.store.set_state(user, state)
+            return [self._prompt_reply(q)]
         if not facts_known or (self._needs_documents({"answers": profile}) and not profile.get("occupations")):
             q = qn.new_state(lang)
             qn.advance(q, self.kb)
@@ -434,7 +477,7 @@ class Dialogue:
         step = q.get("step", 0)
         rows: list[list[Button]] = []
         if p.kind == "yesno":
-            rows = [[Button("是", f"a:{step}:yes"), Button("否", f"a:{step}:no")]]
+            rows = [[Button(label, f"a:{step}:{value}") for label, value in p.options]]
         elif p.kind == "choice":
             rows = [[Button(label, f"a:{step}:{i}")] for i, (label, _) in enumerate(p.options)]
         elif p.kind == "multi":

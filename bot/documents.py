@@ -19,6 +19,10 @@ from .eligibility import CAPABILITY_WORDS, check, status_word
 from .kb import KnowledgeBase
 
 YELLOW = "FFFF00"
+# Latin letters and digits beside 宋体 (try27): a name the reader's machine lacks makes LibreOffice draw them
+# in its fallback (DejaVu Sans), visibly larger than the Chinese beside them; Chinese official forms set
+# them in Times New Roman (LibreOffice: its metric twin Liberation Serif), at the cell's own size.
+LATIN_FONT = "Times New Roman"
 CHANGE_WORDS = ("增加", "修改", "删除")
 ATT1_FIELDS = [("name", "单位名称"), ("address", "地址"), ("credit_code", "统一社会信用代码"),
                ("registrar", "注册登记机构"), ("legal_rep", "法定代表人"), ("capital", "注册资金"),
@@ -108,6 +112,7 @@ def render_att1(answers: dict) -> bytes:
     rows.append({"no": "...", "name_type": ""})
     tpl.render({"org": org, "rows": rows,
                 "box": {k: ("☑" if k == kind else "□") for k in INSTITUTION_TYPES}}, autoescape=True)
+    _latin_font_docx(tpl)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -119,9 +124,29 @@ def render_att2(answers: dict) -> bytes:
     tpl = DocxTemplate(templates_dir() / "附件2-职业技能等级认定工作方案.docx")
     tpl.render({"org": {"name": answers.get("org", {}).get("name", "")}, "rows": occupation_rows(answers)},
                autoescape=True)
+    _latin_font_docx(tpl)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def _latin_font_docx(tpl) -> None:
+    """Word picks a run's font per script: Latin letters and digits (w:ascii, w:hAnsi) in LATIN_FONT,
+    Chinese (w:eastAsia) as the template says, at the run's own size."""
+    from docx.oxml.ns import qn
+
+    doc = tpl.docx if getattr(tpl, "docx", None) is not None else tpl
+    roots = [doc.element.body] + [st.element for st in doc.styles]
+    for root in roots:
+        for rpr in root.iter(qn("w:rPr")):
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = rpr.makeelement(qn("w:rFonts"), {})
+                rpr.insert(0, fonts)
+            for attr in ("w:ascii", "w:hAnsi"):
+                fonts.set(qn(attr), LATIN_FONT)
+            for attr in ("w:asciiTheme", "w:hAnsiTheme"):
+                fonts.attrib.pop(qn(attr), None)
 
 
 def _display_width(text: str) -> int:
@@ -138,10 +163,28 @@ def _lines_needed(text: str, width: float, size: float = 11.0) -> int:
 
 
 def _text_cell(cell, value) -> None:
-    """What the school typed goes in as text, never as a formula (=HYPERLINK(…), =1+1 stay as typed)."""
+    """What the school typed goes in as text, never as a formula (=HYPERLINK(…), =1+1 stay as typed);
+    runs of Latin letters and digits in LATIN_FONT, the rest in the cell's font, both at the cell's size."""
     cell.value = value if value not in ("", None) else None
     if isinstance(cell.value, str):
+        cell.value = _latin_runs(cell.value, cell.font)
         cell.data_type = "s"
+
+
+def _latin_runs(text: str, font):
+    import re
+
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    parts = [p for p in re.split(r"([\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)", text) if p]
+    if not any(p.isascii() and p.strip() for p in parts):
+        return text
+    size = font.sz if font and font.sz else 11
+    name = font.name if font and font.name else "宋体"
+    bold = bool(font and font.b)
+    return CellRichText([TextBlock(InlineFont(rFont=LATIN_FONT if p.isascii() else name, sz=size, b=bold), p)
+                         for p in parts])
 
 
 def _fit_rows(ws, first: int, last: int, line_pt: float = 15.0) -> None:
@@ -258,17 +301,41 @@ def _write_notes(ws, row: int, kb: KnowledgeBase, Font, Alignment) -> int:
     for i, text in enumerate(lines):
         r = row + i
         cell = ws.cell(row=r, column=1)
-        _text_cell(cell, text)
         cell.font = Font(name="宋体", size=10)
+        _text_cell(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=5)
     return row + len(lines) - 1
 
 
-def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
+def att2_to_write(docx: bytes) -> list[dict]:
+    """The parts of a generated 附件2 the school still has to write: each heading (一、… 七、) with the
+    prompts under it, "（请填写：…）" (to write), "（请补充：…）" (to complete) or a bare "（…）" (optional).
+    Read from the generated file itself, so the check list follows the template."""
+    import re
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(docx))
+    parts: list[dict] = []
+    heading = None
+    for p in doc.paragraphs:
+        text = p.text.strip()
+        if re.match(r"^[一二三四五六七八九十]+、", text):
+            heading = text
+            continue
+        m = re.fullmatch(r"（(?:(请填写|请补充)：)?(.+?)）", text)
+        if heading and m:
+            kind = {"请填写": "write", "请补充": "complete"}.get(m.group(1) or "", "optional")
+            parts.append({"section": heading, "what": m.group(2).rstrip("。"), "kind": kind})
+    return parts
+
+
+def render_checklist(answers: dict, kb: KnowledgeBase, result: dict, att2: bytes | None = None) -> bytes:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False,
                              trim_blocks=False, keep_trailing_newline=True)
     env.filters["cell"] = lambda x: str(x or "").replace("|", "\\|")  # a | typed in a name keeps the table
+    env.filters["truncate_section"] = lambda x: str(x).split("、", 1)[0]  # "一、总体规划…" → "一"
     org = answers.get("org", {})
     caps = []
     for name, c in result["capabilities"].items():
@@ -301,8 +368,10 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
                      + ([{"label": "已变更的机构信息（附件3中涂黄、备注“修改”）",
                           "value": "、".join(dict(ATT3_FIELDS)[k].replace("（非必填）", "")
                                             for k in org["changed"])}] if org.get("changed") else [])})
+    to_write = att2_to_write(att2) if att2 else []
     text = env.get_template("checklist.md.j2").render(
-        facts=kb.facts, org=org, capabilities=caps, actions=actions, documents=docs,
+        facts=kb.facts, org=org, capabilities=caps, actions=actions, documents=docs, att2_parts=to_write,
+        att2_file=attachment(kb, "att2")["file"],
         occupations=occupation_rows(answers), needs_occupations=bool({"att1", "att3"} & set(needed)),
         today=dt.date.today().isoformat())
     return text.encode("utf-8")
@@ -313,12 +382,13 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict) -> bytes:
 
 def render_documents(answers: dict, kb: KnowledgeBase) -> dict[str, bytes]:
     result = check(answers, kb)
-    files = {"checklist.md": render_checklist(answers, kb, result)}
     needed = documents_needed(result)
+    att2 = render_att2(answers) if "att2" in needed else None
+    files = {"checklist.md": render_checklist(answers, kb, result, att2)}
     if "att1" in needed:
         files[attachment(kb, "att1")["file"]] = render_att1(answers)
-    if "att2" in needed:
-        files[attachment(kb, "att2")["file"]] = render_att2(answers)
+    if att2 is not None:
+        files[attachment(kb, "att2")["file"]] = att2
     if "att3" in needed:
         files[attachment(kb, "att3")["file"]] = render_att3(answers, kb)
     return files

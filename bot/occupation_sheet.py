@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .answers import CHANGES, AnswersError, validate_occupation
+from .answers import CHANGES, OCC_CELLS, AnswersError, validate_occupation
 from .questionnaire import localize
 
 MAX_BYTES = 2_000_000
@@ -44,7 +44,8 @@ def read_occupations(data: bytes, lang: str = "zh") -> list[dict]:
                          "I cannot read that file: please send 附件3 as an Excel .xlsx file.") from e
     try:
         for ws in wb.worksheets:
-            rows = list(ws.iter_rows(max_row=2000, max_col=30, values_only=True))
+            cells = list(ws.iter_rows(max_row=2000, max_col=30))
+            rows = [tuple(getattr(c, "value", None) for c in row) for row in cells]
             header_at, columns = None, {}
             for i, row in enumerate(rows):
                 names = [_cell_text(c).replace(" ", "") for c in row]
@@ -54,15 +55,41 @@ def read_occupations(data: bytes, lang: str = "zh") -> list[dict]:
                     break
             if header_at is None:
                 continue
-            return _rows(rows, header_at, columns, zh)
+            yellow = [tuple(_is_yellow(c) for c in row) for row in cells]
+            return _rows(rows, header_at, columns, zh, yellow)
     finally:
         wb.close()
     raise SheetError("表中没有找到“职业名称”表头：请上传附件3《评价机构信息与认定范围清单》。" if zh else
                      "No \"职业名称\" header found: please send 附件3 (评价机构信息与认定范围清单).")
 
 
-def _rows(rows, header_at: int, columns: dict[int, str], zh: bool) -> list[dict]:
+def _is_yellow(cell) -> bool:
+    """附件3 note 7: a changed cell is filled yellow. Any solid fill with high red and green and low
+    blue counts (FFFF00, FFFF99, Excel's and WPS's yellows), by RGB or by the legacy palette index."""
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
+        return False
+    color = fill.fgColor
+    rgb = None
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        rgb = color.rgb[-6:]
+    elif color.type == "indexed" and isinstance(color.indexed, int):
+        from openpyxl.styles.colors import COLOR_INDEX
+
+        if 0 <= color.indexed < len(COLOR_INDEX):
+            rgb = COLOR_INDEX[color.indexed][-6:]
+    if not rgb:
+        return False
+    try:
+        r, g, b = (int(rgb[k:k + 2], 16) for k in (0, 2, 4))
+    except ValueError:
+        return False
+    return r >= 0xC0 and g >= 0xC0 and b <= 0xA0
+
+
+def _rows(rows, header_at: int, columns: dict[int, str], zh: bool, yellow=None) -> list[dict]:
     found, errors = [], []
+    yellow = yellow or []
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):  # Excel row numbers
         cells = {field: _cell_text(row[j]) if j < len(row) else "" for j, field in columns.items()}
         first = _cell_text(row[0]) if row else ""
@@ -76,6 +103,10 @@ def _rows(rows, header_at: int, columns: dict[int, str], zh: bool) -> list[dict]
         occ = {k: x for k, x in cells.items() if x}
         change = occ.pop("change", "")
         occ["change"] = change if change in CHANGES else ""
+        if occ["change"] == "修改":  # the cells the school already filled yellow are the ones that changed
+            marks = yellow[i - 1] if i - 1 < len(yellow) else ()
+            occ["changed"] = [f for f in OCC_CELLS
+                              if any(fld == f and j < len(marks) and marks[j] for j, fld in columns.items())]
         try:
             found.append(validate_occupation(occ, i))
         except AnswersError as e:

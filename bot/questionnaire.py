@@ -21,9 +21,11 @@ from .eligibility import needs_documents, needs_filing
 from .kb import KnowledgeBase
 from .text import normalize_zh
 
+REQUIRED_TEXT_TYPES = {"text", "longtext", "credit_code", "phone", "email", "occupation_code", "levels", "count"}
 SKIP_WORDS = {"跳过", "略过", "无", "没有", "不填", "空", "-", "—", "skip", "none", "n/a", "na", "/"}
 DONE_WORDS = {"完成", "好了", "好", "确定", "ok", "done", "finish", "完毕", "就这些"}
 MAX_OCCUPATIONS = 50
+ROW_CHANGED = "row_changed."  # pending "row_changed.<i>": which cells of occupation row i (marked 修改) changed
 
 TYPE_VALIDATORS = {
     "text": v.text, "longtext": v.long_text, "credit_code": v.credit_code, "phone": v.phone, "email": v.email,
@@ -139,6 +141,13 @@ def applies(q: dict, answers: dict, kb: KnowledgeBase) -> bool:
     return all(holds(c, answers, kb) for c in q.get("when", []))
 
 
+def unmarked_rows(answers: dict) -> list[int]:
+    """Occupation rows marked 修改 whose changed cells are not known (an uploaded 附件3 without yellow
+    cells): note 7 wants those cells yellow, so the questionnaire asks, as it does for a typed row."""
+    return [i for i, o in enumerate(answers.get("occupations") or [])
+            if o.get("change") == "修改" and not o.get("changed") and not o.get("_skip_changed")]
+
+
 def next_key(state: dict, kb: KnowledgeBase) -> str | None:
     """The first question that applies and is not answered; then occupations; then the summary."""
     answers = state["answers"]
@@ -153,6 +162,9 @@ def next_key(state: dict, kb: KnowledgeBase) -> str | None:
                         and holds_draft(f, draft, kb):
                     return "occ." + f["key"]
             return "occ.commit"
+        rows = unmarked_rows(answers)
+        if rows:
+            return ROW_CHANGED + str(rows[0])
         if not state.get("occ_done"):
             return "more_occ"
     return "summary"
@@ -192,13 +204,16 @@ def prune(state: dict, kb: KnowledgeBase) -> None:
     if not needs_documents(answers, kb):
         answers.pop("occupations", None)
         state["draft"] = {}
-    state["history"] = [k for k in state["history"] if k.startswith("occ") or has(answers, k)]
+    state["history"] = [k for k in state["history"]
+                        if k.startswith(("occ", ROW_CHANGED)) or has(answers, k)]
 
 
 # ------------------------------------------------------------------ prompts
 
 
 def _question(kb: KnowledgeBase, key: str) -> dict:
+    if key.startswith(ROW_CHANGED):
+        key = "occ.changed"
     if key.startswith("occ."):
         for f in occupation_fields(kb):
             if "occ." + f["key"] == key:
@@ -219,8 +234,10 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
                       yes_no_options(lang), "yesno")
     if key == "more_occ":
         n = len(state["answers"].get("occupations", []))
-        return Prompt(key, f"已录入 {n} 个工种。还要再添加一个工种吗？" if lang == "zh"
-                      else f"{n} occupation(s) entered. Add another one?", yes_no_options(lang), "yesno")
+        k = occupation_steps(state, kb)
+        return Prompt(key, f"已录入 {n} 个工种。还要再添加一个工种吗？（每个工种约 {k} 步）" if lang == "zh"
+                      else f"{n} occupation(s) entered. Add another one? (about {k} steps each)",
+                      yes_no_options(lang), "yesno")
     if key == "summary":
         return Prompt(key, summary_text(state["answers"], kb, lang) +
                       ("\n\n确认无误请点“确认”（或回复“确认”）；要修改第几项，回复“改 3”；/back 返回上一题。" if lang == "zh" else
@@ -233,8 +250,16 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
     if key.startswith("occ."):
         n = len(state["answers"].get("occupations", [])) + 1
         text = (f"【工种 {n}】" if lang == "zh" else f"[Occupation {n}] ") + text
+    elif key.startswith(ROW_CHANGED):
+        n = int(key[len(ROW_CHANGED):])
+        occ = state["answers"]["occupations"][n]
+        row = " / ".join(x for x in (occ.get("name", ""), occ.get("code", ""), occ.get("work_type", ""),
+                                    v.levels_text(occ.get("levels", []))) if x)
+        text = (f"【工种 {n + 1}：{row}，备注“修改”，表中没有涂黄的单元格】" if lang == "zh" else
+                f"[Occupation {n + 1}: {row}, marked 修改, no cell filled yellow in the sheet] ") + text
     text = step_text(state, kb) + "\n" + text
-    current = get(state["answers"], key) if not key.startswith("occ.") else state["draft"].get(key[4:])
+    current = (None if key.startswith(ROW_CHANGED) else state["draft"].get(key[4:]) if key.startswith("occ.")
+               else get(state["answers"], key))
     if state.get("editing") and current not in (None, "", []):
         text += (f"\n（当前：{display(current, q, lang)}）" if lang == "zh" else f"\n(now: {display(current, q, lang)})")
     t = q["type"]
@@ -247,6 +272,13 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
             if q.get("optional"):
                 text += "\n" + ("（都没有变化可点“跳过”）" if lang == "zh" and key == "org.changed" else
                                  "（可“跳过”）" if lang == "zh" else "(optional: \"skip\")")
+            chosen = [label for label, value in opts if value in state.get("multi", [])]
+            if chosen:
+                text += "\n" + (f"已选：{'、'.join(chosen)}。可继续选（再选一次取消），选好后回复“完成”。" if lang == "zh" else
+                                 f"Chosen: {', '.join(chosen)}. Choose more (again to untick), then \"done\".")
+            elif "1,4" not in q[lang]:
+                text += "\n" + ("也可输入编号（如 1,2），再回复“完成”。" if lang == "zh" else
+                                 "Or type numbers (e.g. 1,2), then \"done\".")
             return Prompt(key, text, opts, "multi", list(state.get("multi", [])), bool(q.get("optional")))
         return Prompt(key, text, opts, "choice")
     if q.get("optional"):
@@ -254,21 +286,31 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
     return Prompt(key, text, [], "text")
 
 
+ALL_GOALS = ["certify_students", "certify_teachers", "certify_social_persons", "apply_social_org", "adjust_scope"]
+
+
 def progress(state: dict, kb: KnowledgeBase) -> tuple[int, int]:
-    """(this step, about how many in all): steps taken plus the questions that still apply."""
+    """(this step, about how many in all): steps taken plus the questions that still apply.
+
+    Facts not known yet count the longest way: goals not chosen yet count as all of them (so an
+    answer can only rule questions out: try27 saw 约 32 → 约 8 → 约 32, because the stand-in goal
+    stopped needing documents once 社评资质 was answered), and a row's follow-up questions
+    (`draft_when`, e.g. which cells of a 修改 row changed) count until the row says otherwise. The
+    total grows only when the user adds another occupation (the prompt says by how much)."""
     real, pending = state["answers"], state.get("pending")
-    # facts not known yet count as the longer way (a school applying with every class), so the
-    # estimate shrinks as answers rule questions out rather than jumping up once goals are chosen
     answers = {"institution_type": "technical_school", "student_cert_qualified": True, "social_org_qualified": False,
                "runs_prep_technician_class": True, "runs_senior_class": True, "has_segmented_students": False,
-               "goals": ["apply_social_org"], "affiliation": "provincial"}
+               "goals": ALL_GOALS, "affiliation": "provincial"}
     answers = {k: x for k, x in answers.items() if k not in real} | real
+    if not real.get("goals"):
+        answers["goals"] = ALL_GOALS
     done = len(state.get("history", []))
     left = sum(1 for q in questions(kb)
                if q["key"] != pending and applies(q, answers, kb) and not has(real, q["key"]))
     if needs_documents(answers, kb) and pending != "summary":
-        fields = [f for f in occupation_fields(kb) if applies(f, answers, kb) and not f.get("draft_when")]
         draft = state.get("draft") or {}
+        fields = [f for f in occupation_fields(kb) if applies(f, answers, kb)
+                  and _may_apply(f, draft, kb)]
         if draft or (pending or "").startswith("occ."):
             left += sum(1 for f in fields if "occ." + f["key"] != pending and f["key"] not in draft
                         and "_skip_" + f["key"] not in draft) + 1
@@ -276,9 +318,25 @@ def progress(state: dict, kb: KnowledgeBase) -> tuple[int, int]:
             left += len(fields) + 1
         elif not state.get("occ_done") and pending != "more_occ":
             left += 1
+        left += sum(1 for i in unmarked_rows(real) if ROW_CHANGED + str(i) != pending)
     if pending != "summary":
         left += 1  # the summary to confirm
     return done + 1, done + 1 + left
+
+
+def _may_apply(f: dict, draft: dict, kb: KnowledgeBase) -> bool:
+    """A row's follow-up question counts until the row's answer it depends on rules it out."""
+    for c in f.get("draft_when", []):
+        key = c.split("==", 1)[0].strip()
+        if key in draft and not holds(c, draft, kb):
+            return False
+    return True
+
+
+def occupation_steps(state: dict, kb: KnowledgeBase) -> int:
+    """About how many questions one more occupation takes."""
+    answers = state["answers"]
+    return sum(1 for f in occupation_fields(kb) if applies(f, answers, kb) and not f.get("draft_when"))
 
 
 def step_text(state: dict, kb: KnowledgeBase) -> str:
@@ -287,7 +345,8 @@ def step_text(state: dict, kb: KnowledgeBase) -> str:
 
 
 def yes_no_options(lang: str) -> list[tuple[str, str]]:
-    return [("是", "yes"), ("否", "no")]  # SPEC: buttons labelled 是 and 否 (typed yes/no work too)
+    """SPEC: buttons labelled 是 and 否 (typed yes/no work too); in English the word comes first (try27)."""
+    return [("是", "yes"), ("否", "no")] if lang == "zh" else [("Yes (是)", "yes"), ("No (否)", "no")]
 
 
 def display(value, q: dict | None, lang: str) -> str:
@@ -345,6 +404,11 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
         raise Invalid("请回答这个问题。" if lang == "zh" else "Please answer the question.")
     if q.get("optional") and text.lower() in SKIP_WORDS:
         return None
+    if t in REQUIRED_TEXT_TYPES and text.lower() in SKIP_WORDS:
+        # try27: "跳过" at the credit code got "应为18位，现在是2位"; say it is required and how to leave
+        raise Invalid("这一项必填，不能跳过。要改上一题请输入 /back，暂不填写可以 /cancel 退出问卷（已保存的答案不受影响）。"
+                      if lang == "zh" else "This one is required and cannot be skipped. /back goes to the previous "
+                      "question; /cancel leaves the questionnaire (saved answers are kept).")
     if t in ("choice", "multi"):
         opts = q["options"]
 
@@ -465,6 +529,9 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
                                           if q.get("optional") and not has(new["answers"], q["key"])]
             new["occ_done"] = True
             new["pending"] = "summary"
+            rows = unmarked_rows(new["answers"])
+            if rows and needs_documents(new["answers"], kb):  # an uploaded 修改 row: which cells changed?
+                new["pending"] = ROW_CHANGED + str(rows[0])
         else:
             new.pop("saved", None)
             advance(new, kb)
@@ -531,9 +598,29 @@ def toggle(state: dict, value: str, kb: KnowledgeBase) -> dict:
     return new
 
 
+def select(state: dict, raw: str, kb: KnowledgeBase) -> dict:
+    """Typed options at a multi-choice question ("4,5", "联系电话") tick or untick them, as tapping the
+    buttons does; "完成"/"done" (or the done button) closes the question. try27: "4,5" closed it at
+    once, so the "9" typed next (meant as the done button) became the occupation name "9"."""
+    new = copy.deepcopy(state)
+    q = _question(kb, new["pending"])
+    values = parse(q, raw, new["lang"], kb.lexicon)
+    if values is None:
+        raise Invalid("")  # a skip word: not a selection
+    chosen = new.setdefault("multi", [])
+    for value in dict.fromkeys(values):
+        if value in chosen:
+            chosen.remove(value)
+        else:
+            chosen.append(value)
+    return new
+
+
 def finish_multi(state: dict, kb: KnowledgeBase) -> dict:
     if not state.get("multi"):
-        raise Invalid("请至少选择一项。" if state["lang"] == "zh" else "Choose at least one.")
+        optional = _question(kb, state["pending"]).get("optional")
+        raise Invalid(("请至少选择一项" + ("，或点“跳过”。" if optional else "。")) if state["lang"] == "zh" else
+                      "Choose at least one" + (", or \"skip\"." if optional else "."))
     new = copy.deepcopy(state)
     values = [o["value"] for o in _question(kb, new["pending"])["options"] if o["value"] in new["multi"]]
     new["multi"] = []
@@ -541,6 +628,15 @@ def finish_multi(state: dict, kb: KnowledgeBase) -> dict:
 
 
 def _store(new: dict, key: str, value, kb: KnowledgeBase) -> dict:
+    if key.startswith(ROW_CHANGED):
+        occ = new["answers"]["occupations"][int(key[len(ROW_CHANGED):])]
+        if value:
+            occ["changed"] = value
+        else:  # skipped: the check list marks the row 待补充
+            occ["_skip_changed"] = True
+        new["history"].append(key)
+        advance(new, kb)
+        return new
     if key.startswith("occ."):
         field_name = key[4:]
         if value is None:
@@ -579,6 +675,14 @@ def back(state: dict, kb: KnowledgeBase) -> dict:
     if not new["history"]:
         return new
     key = new["history"].pop()
+    if key.startswith(ROW_CHANGED):
+        occs = new["answers"].get("occupations") or []
+        n = int(key[len(ROW_CHANGED):])
+        if n < len(occs):
+            occs[n].pop("changed", None)
+            occs[n].pop("_skip_changed", None)
+        new["pending"] = key
+        return new
     if key.startswith("occ."):
         if not new.get("draft") and new["answers"].get("occupations"):
             new["draft"] = new["answers"]["occupations"].pop()

@@ -89,7 +89,9 @@ def test_typed_answers_work_wherever_a_button_does(app):
         replies = d.handle_text("u6", text)
         assert not any("请重新回答" in r.text for r in replies), text
     assert app.store.get_state("u6")["q"]["pending"] == "goals"
-    d.handle_text("u6", "1,4")
+    d.handle_text("u6", "1,4")  # typed numbers tick the options, like the buttons (try27)
+    assert app.store.get_state("u6")["q"]["multi"] == ["certify_students", "apply_social_org"]
+    d.handle_text("u6", "完成")
     assert app.store.get_state("u6")["q"]["answers"]["goals"] == ["certify_students", "apply_social_org"]
 
 

@@ -117,6 +117,8 @@ def test_questionnaire_files_only_for_their_session_and_forget(server):
         got = c.get(xlsx["url"])
         assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
         assert "filename*=UTF-8''" in got.headers["content-disposition"]
+        # try27: the plain fallback was "3-.xlsx"; it keeps the meaning in ASCII
+        assert 'filename="attachment3-institution-info-and-scope-list.xlsx"' in got.headers["content-disposition"]
         wb = openpyxl.load_workbook(io.BytesIO(got.content))
         cells = [str(x.value) for row in wb.active.iter_rows() for x in row if x.value is not None]
         assert "泉城高级技工学校" in cells and "5、4、3" in cells

@@ -355,9 +355,10 @@ def questionnaire_to_goals(d, lang):
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".welcome [data-send='/check']"))
     first = {"zh": "技工院校", "en": "technical school (技工院校)"}[lang]
     click_and_wait(d, enabled_button(last_prompt(d), first))
+    yes, no = {"zh": ("是", "否"), "en": ("Yes (是)", "No (否)")}[lang]  # try27: English buttons in English
     for _ in range(4):
-        click_and_wait(d, enabled_button(last_prompt(d), "是"))
-    click_and_wait(d, enabled_button(last_prompt(d), "否"))
+        click_and_wait(d, enabled_button(last_prompt(d), yes))
+    click_and_wait(d, enabled_button(last_prompt(d), no))
     goal = {"zh": "申报社会培训评价组织资质", "en": "apply as a social training evaluation organisation"}[lang]
     click_and_wait(d, enabled_button(last_prompt(d), goal), more=False)
 
@@ -412,3 +413,57 @@ def test_answers_say_things_once_and_the_box_has_no_idle_scroll_bar(server, brow
     assert answer.find_elements(By.CSS_SELECTOR, ".chips .chip")
     assert "您是不是想问" not in answer.find_element(By.CSS_SELECTOR, ".bubble").text
     assert "附件1" not in answer.find_element(By.CSS_SELECTOR, ".bubble").text.split("联系")[0]  # no unrelated clause
+
+
+def test_phone_summary_keeps_its_numbering_and_the_checklist_table_fits(server, browser):
+    """try27 at 390 px: the summary's goals sub-list sat as a bullet list between items 7 and 8 (the numbered
+    list broken in two), and the check list's 职业（工种）table was cut off at the right edge."""
+    from selenium.webdriver.common.by import By
+
+    d = browser.driver
+    browser.set_size(390, 844)
+    open_page(d, server)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, ".welcome [data-send='/check']"))
+    for _ in range(60):
+        msg = last_prompt(d)
+        text = msg.find_element(By.CSS_SELECTOR, ".bubble").text
+        if "确认无误" in text:
+            break
+        kind, value = step_for(text, [x.text.strip() for x in msg.find_elements(By.CSS_SELECTOR, ".answer-buttons .label")])
+        if kind == "tap":
+            click_and_wait(d, enabled_button(msg, value))
+        elif kind == "type":
+            type_message(d, value)
+        else:
+            for option in value:
+                click_and_wait(d, enabled_button(msg, option), more=False)
+                msg = last_prompt(d)
+            click_and_wait(d, enabled_button(msg, "完成"))
+    bubble = last_prompt(d).find_element(By.CSS_SELECTOR, ".bubble")
+    lists = bubble.find_elements(By.CSS_SELECTOR, ":scope > ol")
+    assert len(lists) == 1, [o.text for o in lists]  # one numbered list, the goals inside their item
+    goals = next(li for li in lists[0].find_elements(By.CSS_SELECTOR, ":scope > li") if "想做哪些事" in li.text)
+    assert "申报社会培训评价组织资质" in goals.find_element(By.CSS_SELECTOR, "ul.sub").text
+    numbers = d.execute_script("return Array.from(arguments[0].children).map(li => li.value)", lists[0])
+    assert numbers == list(range(1, len(numbers) + 1))
+    d.execute_script("arguments[0].scrollIntoView({block: 'start'})", goals)
+    d.save_screenshot(str(DOCS / "web-phone-zh-summary.png"))
+    click_and_wait(d, enabled_button(last_prompt(d), "确认"))
+    checklist = bot_messages(d)[-2]
+    occupations = next(t for t in checklist.find_elements(By.CSS_SELECTOR, ".md-table")
+                       if "6-31-01-03" in t.text)
+    box = checklist.find_element(By.CSS_SELECTOR, ".bubble")
+    inside = d.execute_script(
+        "const b = arguments[1].getBoundingClientRect();"
+        "return Array.from(arguments[0].querySelectorAll('td')).filter(td => td.offsetParent)"
+        ".every(td => { const r = td.getBoundingClientRect(); return r.left >= b.left - 0.5 && r.right <= b.right + 0.5; })",
+        occupations, box)
+    assert inside and d.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", occupations)
+    shown = d.execute_script(  # each value under its column's name (drawn by CSS before the value)
+        "return Array.from(arguments[0].querySelectorAll('td')).filter(td => td.offsetParent)"
+        ".map(td => getComputedStyle(td, '::before').content.replace(/\"/g, '') + td.textContent)", occupations)
+    for words in ("职业编码：6-31-01-03", "级别：5、4、3", "职业（工种）名称：电工"):
+        assert words in shown, shown
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", occupations)
+    d.save_screenshot(str(DOCS / "web-phone-zh-checklist-table.png"))
+    assert_fits(d, 390)

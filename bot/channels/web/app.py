@@ -80,6 +80,25 @@ CONTENT_TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordpro
                  ".md": "text/markdown; charset=utf-8"}
 
 
+ASCII_NAMES = {  # the plain `filename` fallback of a download (filename* carries the Chinese name)
+    "附件1": "attachment1-social-training-org-basic-info",
+    "附件2": "attachment2-certification-work-plan",
+    "附件3": "attachment3-institution-info-and-scope-list",
+}
+
+
+def ascii_filename(name: str) -> str:
+    """附件3-评价机构信息与认定范围清单.xlsx → attachment3-institution-info-and-scope-list.xlsx (try27: dropping
+    the Chinese left "3-.xlsx"); any other name keeps its ASCII letters, digits and . _ - (never a quote)."""
+    stem, suffix = Path(name).stem, re.sub(r"[^A-Za-z0-9.]", "", Path(name).suffix)
+    m = re.match(r"附件\s*(\d+)", stem)
+    if m:
+        slug = ASCII_NAMES.get(f"附件{m.group(1)}", f"attachment{m.group(1)}")
+    else:
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "file"
+    return slug + suffix
+
+
 ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:\d{1,5})?$")
 
 
@@ -423,7 +442,7 @@ class WebChannel:
             return self.error(404, "file", self.lang_of(request))
         name, data = found
         ctype = CONTENT_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
-        ascii_name = name.encode("ascii", "ignore").decode() or "file" + Path(name).suffix
+        ascii_name = ascii_filename(name)
         return Response(data, media_type=ctype, headers={
             "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
             "Cache-Control": "private, no-store"})

@@ -107,6 +107,16 @@
     lines.forEach(function (line) {
       var m = LIST.exec(line);
       if (m && opts && opts.labels && opts.labels[line.slice(m[0].length).trim()]) return;  /* shown as a button */
+      var sub = /^\s+[-•·*]\s+/.exec(line);
+      if (sub && list && listKind === "ol" && list.lastElementChild) {
+        /* "7. 想做的事：" then "   - …" lines: a list inside item 7, the numbered list goes on (try27) */
+        var owner = list.lastElementChild, inner = owner.lastElementChild;
+        if (!inner || inner.tagName !== "UL") { inner = el("ul", "sub"); owner.appendChild(inner); }
+        var subItem = el("li");
+        inline(subItem, line.slice(sub[0].length));
+        inner.appendChild(subItem);
+        return;
+      }
       if (m) {
         var kind = m[1] ? "ol" : "ul";
         if (!list || listKind !== kind) { list = el(kind); listKind = kind; container.appendChild(list); p = null; }
@@ -179,8 +189,15 @@
           wrap.appendChild(table);
           container.appendChild(wrap);
         }
-        var tr = el("tr");
-        cells.forEach(function (c) { var cell = el(first ? "th" : "td"); mdInline(cell, c.trim()); tr.appendChild(cell); });
+        var tr = el("tr", first ? "head" : null);
+        if (first) table.labels = cells.map(function (c) { return c.trim(); });
+        cells.forEach(function (c, i) {
+          var cell = el(first ? "th" : "td");
+          /* on a phone each row is a card of "label: value" lines (try27: the table was cut off) */
+          if (!first) cell.setAttribute("data-label", (table.labels && table.labels[i]) || "");
+          mdInline(cell, c.trim());
+          tr.appendChild(cell);
+        });
         table.appendChild(tr);
         return;
       }
