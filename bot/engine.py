@@ -13,14 +13,14 @@ import jinja2
 from . import frame, rules
 from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word, template as eligibility_template
 from .kb import Intent, KnowledgeBase
-from .lazyre import warm_all
+from .lazyre import lazy, warm_all
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
                    strip_followup, to_simplified, unless_en)
 
 # fix30: a question for a title or a name ("附件3的全称叫什么", "what is attachment 2 called")
-FORM_TITLE = re.compile(r"全称|标题|题目|名称|文件名|叫什么|叫啥|名字|\b(full name|title|called)\b", re.I)
+FORM_TITLE = lazy(r"全称|标题|题目|名称|文件名|叫什么|叫啥|名字|\b(full name|title|called)\b", re.I)
 
 DEFAULT_SETTINGS = {
     "abstain_below": 0.42,  # best score under this: not covered
@@ -60,7 +60,7 @@ class Answer:
 
 
 # "第五项呢", "那老师呢": a short noun phrase with 呢 asks the same about it; "都开着呢", "还没批下来呢" state
-ELLIPTIC_ZH = re.compile(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
+ELLIPTIC_ZH = lazy(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
 # words that show a question is about the notice though few clause words say them
 DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
 # words too common to show that a question is about the notice
@@ -68,44 +68,44 @@ GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要�
                           "方式 什么 怎么 如何 哪些 这个 那个 我们 你们 他们 自己 已经 还是 或者 以及 并且 没有 不能 能否 "
                           "是否 一下 一些 所有 各项 其他 其它 根据 按照 通过 利用 充分 切实 加强 做好 同时 进一步 全面 推动 "
                           "问一下 请问 谢谢 你好 应该 必须".split())
-NEW_QUESTION_ZH = re.compile(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]|"
+NEW_QUESTION_ZH = lazy(r"^\s*(还有|另外|此外|再问一下|还想问|顺便问一下|顺便问下|另)[，,：:\s]|"
                              r"^\s*(另外|此外|再问一下|顺便问一下|顺便问下)(?![的个些])(?=\S{4,})")  # fix19 "另外3+2的学生咋算"
 # fix26: the same question asked again, with nothing of its own but the facts stated before it
 # whether something must be done (again): "还要再申报吗", "do we need to apply again" (try27)
-NEED_AGAIN = re.compile(r"(还|再|重新)(要|需要|得|用)|需不需要|要不要|用不用|还得|是否(还|再)?需要|必须(要)?(再|重新)|"
+NEED_AGAIN = lazy(r"(还|再|重新)(要|需要|得|用)|需不需要|要不要|用不用|还得|是否(还|再)?需要|必须(要)?(再|重新)|"
                         r"\b(need|have|has) to\b.{0,20}\b(again|re-?apply|anew)\b|\bstill (need|have) to\b|"
                         r"\b(do|does) (we|it|the school) (still )?need to\b", re.I)
 # a reply of one word or number that asks nothing ("是", "2", "好的"); BARE_YES / BARE_NO: which way it answers
-BARE_REPLY = re.compile(r"^\s*(是|否|是的|不是|对|对的|没错|嗯+|有|有的|没有|没|无|不|不对|yes|no|yep|nope|y|n|\d{1,3})[。.!！~～]*\s*$", re.I)
-BARE_YES = re.compile(r"^\s*(是|是的|对|对的|没错|嗯+|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
-BARE_NO = re.compile(r"^\s*(否|不是|没有|没|无|不|不对|no|nope|n)[。.!！~～]*\s*$", re.I)
+BARE_REPLY = lazy(r"^\s*(是|否|是的|不是|对|对的|没错|嗯+|有|有的|没有|没|无|不|不对|yes|no|yep|nope|y|n|\d{1,3})[。.!！~～]*\s*$", re.I)
+BARE_YES = lazy(r"^\s*(是|是的|对|对的|没错|嗯+|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
+BARE_NO = lazy(r"^\s*(否|不是|没有|没|无|不|不对|no|nope|n)[。.!！~～]*\s*$", re.I)
 # a statement that says what the school wants or asks for help is not a bare statement of facts (try27)
-STATEMENT_WANTS = re.compile(r"想|打算|准备|希望|计划|要(?!求)|需要|请|帮|麻烦|咨询|问(一?下|问)|怎么|如何|哪|什么|啥|几|多少|多久|多长|吗|么|呢|[?？]")
-REASK = re.compile(r"(同样的|一样的|同一个|还是(刚才|上面|之前|前面)的?那个|刚才(的|那个)?)问题|"
+STATEMENT_WANTS = lazy(r"想|打算|准备|希望|计划|要(?!求)|需要|请|帮|麻烦|咨询|问(一?下|问)|怎么|如何|哪|什么|啥|几|多少|多久|多长|吗|么|呢|[?？]")
+REASK = lazy(r"(同样的|一样的|同一个|还是(刚才|上面|之前|前面)的?那个|刚才(的|那个)?)问题|"
                    r"^\s*(那|那么)?(现在|这样)?(还|又)?(能|可以|行)(吗|么|不)?[?？。]*\s*$|^\s*(那)?(还|又)?(能不能|可不可以|行不行)[?？。]*\s*$|"
                    r"\bsame question\b|^\s*(so|then|and)?,?\s*(can|could|may) (we|it|they)( still)?( do (it|that|so))?( then| now)?\s*\??\s*$|"
                    r"^\s*(is it|is that) still (possible|allowed|ok)\b", re.I)
 # fix26: a supposition that names no fact ("如果有的话", "要是没有呢", "要是批下来了呢"): the fact of the turn before
-SUPPOSE_ELLIPTIC = re.compile(r"(如果|要是|假如|假设|万一|若是)(我们|学校|我校|咱们)?(?P<neg>没有?|无)?(有|拿到|取得|具备|批下来|下来|有了)?(了)?(的话|呢|[，,])|"
+SUPPOSE_ELLIPTIC = lazy(r"(如果|要是|假如|假设|万一|若是)(我们|学校|我校|咱们)?(?P<neg>没有?|无)?(有|拿到|取得|具备|批下来|下来|有了)?(了)?(的话|呢|[，,])|"
                               r"^\s*(and |but )?(what )?if (we|the school|our school) (?P<neg_en>didn't |don't |did not |do not )?"
                               r"(had|have|got|get|hold|held|obtain|obtained) (it|that|one|them|this)\b", re.I)
 # fix26: the asker corrects what the question before was about
-SUBJECT_CORRECTION = re.compile(r"^\s*((不是|不对|错了)[，,。\s]*)?(我|我们)?(问的|说的|想问的|指的)(是|其实是)|^\s*((不是|不对)[，,。\s]*)?我是(说|问|指)|"
+SUBJECT_CORRECTION = lazy(r"^\s*((不是|不对|错了)[，,。\s]*)?(我|我们)?(问的|说的|想问的|指的)(是|其实是)|^\s*((不是|不对)[，,。\s]*)?我是(说|问|指)|"
                                 r"^\s*(no[,.]?\s*)?(sorry[,.]?\s*)?i (meant|mean|was asking about|was talking about)\b", re.I)
 # fix26: a question of nothing but its asking words ("可以吗", "行不行", "Is that allowed?")
-BARE_ASK = re.compile(r"^\s*(那|那么|请问)?(这样|这么做|这样做)?(可以|行|能|可不可以|行不行|能不能|能行|成|允许)(吗|么|不|嘛)?[?？。]*\s*$|"
+BARE_ASK = lazy(r"^\s*(那|那么|请问)?(这样|这么做|这样做)?(可以|行|能|可不可以|行不行|能不能|能行|成|允许)(吗|么|不|嘛)?[?？。]*\s*$|"
                       r"^\s*(is (that|this|it) (allowed|possible|ok|okay|permitted)|can we( do (that|this|it))?|may we|is that ok)\s*\??\s*$", re.I)
 # fix26: an English follow-up asking its own wh-question ("what about level 1?" is not one)
-OWN_WH_EN = re.compile(r"^\s*(and |so |then )?(what|which|who|whom|whose|how|when|where|why)\b(?! about\b| if\b)", re.I)
+OWN_WH_EN = lazy(r"^\s*(and |so |then )?(what|which|who|whom|whose|how|when|where|why)\b(?! about\b| if\b)", re.I)
 # fix26: back from a supposition to the facts as they are
-REALITY = re.compile(r"现在|目前|眼下|实际(上)?|其实|真实情况|as (it|things) (is|are)|actually|right now|currently", re.I)
+REALITY = lazy(r"现在|目前|眼下|实际(上)?|其实|真实情况|as (it|things) (is|are)|actually|right now|currently", re.I)
 # fix26: a supposition states no fact for the rest of the conversation
-HYPOTHETICAL = re.compile(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
+HYPOTHETICAL = lazy(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
                           r"(以后|之后|后)(呢|能|可以|行)|到时(候)?|将来|下(个)?学期|明年|打算|准备|计划|"
                           r"\b(if|suppose|supposing|assuming|what if|once|after we|when we (get|have|obtain|hold)|will|plan to|next (year|term|semester))\b", re.I)
 # fix28: details of one kind an elliptic follow-up may swap ("级别用顿号隔开吗" → "逗号呢")
-ELLIPTIC_KINDS = re.compile(r"顿号|逗号|分号|句号|空格|斜杠|横杠|冒号")
-STATIVE_NE = re.compile(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
+ELLIPTIC_KINDS = lazy(r"顿号|逗号|分号|句号|空格|斜杠|横杠|冒号")
+STATIVE_NE = lazy(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
 
 
 class Engine:

@@ -17,7 +17,7 @@ import re._constants as _C  # the expression reader's opcodes, for the prefix ch
 import re._parser as _P
 from dataclasses import dataclass, field
 
-from .lazyre import LazyPattern, lazy
+from .lazyre import LazyPattern, compile as compile_cached, lazy
 
 
 @functools.lru_cache(maxsize=1024)
@@ -25,7 +25,7 @@ def rx(pattern: str) -> re.Pattern:
     """Patterns are compiled when first needed: a one-shot question compiles only the few it meets."""
     if isinstance(pattern, LazyPattern):
         return pattern.compiled()
-    return pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, re.I)
+    return pattern if isinstance(pattern, re.Pattern) else compile_cached(pattern, re.I)
 
 
 _META = lazy(r"[\\.^$*+?{}\[\]()]")

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import lazyre
 from .frame import Ask, Statement, compile_asks, compile_statements, compute_anchors, register_anchors
 from .text import Lexicon, Tokens, normalize_en, normalize_zh
 
@@ -317,6 +318,9 @@ def build(root: Path, db_path: Path) -> dict:
     db.conn.commit()
     db.conn.close()
     os.replace(tmp, db_path)
+    glossary_facts = src["glossary"].get("fact", []) if isinstance(src["glossary"], dict) else []
+    lazyre.save_codes(db_path, [(p, re.I) for p in sorted(knowledge_patterns(src["statements"], src["asks"], src["facts"]))]
+                      + [(f.get("pattern", ""), re.I) for f in glossary_facts] + lazyre.every_pattern())
     return {"clauses": len(src["clauses"]), "intents": len(intent_rows), "phrasings": len(phrasing_rows),
             "dictionary_words": dictionary.count("\n")}
 
@@ -412,6 +416,7 @@ def _read(db_path: Path) -> KnowledgeBase:
         conn.close()
     glossary = meta["glossary"]
     register_anchors(meta.get("anchors", {}))
+    lazyre.load_codes(db_path)  # the expressions compiled by `kb build` (before the lexicon compiles its own)
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
                          meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary),
                          compile_statements(meta["statements"]), compile_asks(meta["asks"]),

@@ -8,9 +8,21 @@ channels compile everything at start anyway (`Engine.warm` → `warm_all`).
 """
 from __future__ import annotations
 
+import marshal
+import os
 import re
+import sys
+from pathlib import Path
+
+try:  # the expression engine's own compiler: its output is what a cached expression is rebuilt from
+    import _sre
+    from re import _compiler, _parser
+    CACHE_TAG: str | None = f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}"
+except (ImportError, AttributeError):  # another Python: no cache, plain re.compile
+    CACHE_TAG = None
 
 _ALL: list["LazyPattern"] = []
+_CODE: dict[tuple[str, int], tuple] = {}  # (pattern, flags) → the arguments of _sre.compile, from `kb build`
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
 
 
@@ -23,7 +35,7 @@ class LazyPattern:
     def compiled(self) -> re.Pattern:
         rx = self.__dict__.get("_rx")
         if rx is None:
-            rx = self._rx = re.compile(self.pattern, self.flags)
+            rx = self._rx = compile(self.pattern, self.flags)
             for name in _METHODS:  # bound once: later calls go straight to the compiled pattern
                 setattr(self, name, getattr(rx, name))
         return rx
@@ -46,3 +58,79 @@ def warm_all() -> int:
     for p in _ALL:
         p.compiled()
     return len(_ALL)
+
+
+# ------------------------------------------------------------------ compiled expressions kept between processes
+# Parsing and compiling the ~260 expressions a one-shot `skillcert ask` meets took ≈ 0.17 s of its ≈ 0.5 s.
+# `kb build` writes what Python's own compiler makes of every knowledge and reading expression (the
+# engine's code list, groups, flags) beside the knowledge base, for this Python and this version of its
+# expression engine only (CACHE_TAG in the file name); loading the knowledge base reads it back, and
+# `compile` then builds a pattern from it as `re.compile` itself does last. An expression not in the file,
+# or one the engine refuses (a damaged file), is compiled as usual: the file only ever saves time.
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:
+    """`re.compile(pattern, flags)`, from the code cached by `kb build` when there is some."""
+    flags = int(flags)
+    got = _CODE.get((pattern, flags))
+    if got is not None:
+        try:
+            return _sre.compile(pattern, *got)
+        except Exception:  # noqa: BLE001 - a damaged entry: compile it as usual
+            _CODE.pop((pattern, flags), None)
+    return re.compile(pattern, flags)
+
+
+def code_of(pattern: str, flags: int) -> tuple:
+    """What `re._compiler.compile` hands to `_sre.compile` for this expression (after the pattern)."""
+    p = _parser.parse(pattern, flags)
+    code = [int(op) for op in _compiler._code(p, flags)]  # opcodes are int subclasses: plain ints for marshal
+    groupindex = dict(p.state.groupdict)
+    indexgroup = [None] * p.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    return (flags | p.state.flags, code, p.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def codes_path(db_path: str | Path) -> Path | None:
+    db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.stem}.re-{CACHE_TAG}.marshal") if CACHE_TAG else None
+
+
+def save_codes(db_path: str | Path, patterns) -> int:
+    """Write the compiled form of `patterns` ((pattern, flags) pairs) beside the knowledge base file."""
+    path = codes_path(db_path)
+    if path is None:
+        return 0
+    table = {}
+    for pattern, flags in patterns:
+        if isinstance(pattern, str) and pattern and (pattern, int(flags)) not in table:
+            try:
+                table[(pattern, int(flags))] = code_of(pattern, int(flags))
+            except (re.error, RecursionError, OverflowError):
+                continue  # compiled (and refused) as usual when used
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(marshal.dumps(table))
+    os.replace(tmp, path)
+    return len(table)
+
+
+def load_codes(db_path: str | Path) -> int:
+    """Read the compiled expressions written beside the knowledge base (nothing if there is no such file)."""
+    path = codes_path(db_path)
+    try:
+        table = marshal.loads(path.read_bytes()) if path is not None else None
+    except (OSError, ValueError, EOFError, TypeError):
+        return 0
+    if not isinstance(table, dict):
+        return 0
+    _CODE.update((k, v) for k, v in table.items()
+                 if isinstance(k, tuple) and len(k) == 2 and isinstance(v, tuple) and len(v) == 5)
+    return len(table)
+
+
+def every_pattern() -> list[tuple[str, int]]:
+    """The reading code's expressions (bot.frame, bot.text, bot.engine …), with their flags."""
+    from . import dialogue, engine, frame, text  # noqa: F401 - their module expressions register here
+
+    return [(p.pattern, int(p.flags)) for p in _ALL]

@@ -24,6 +24,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import lazyre
 from .engine import Engine
 from .kb import KBError, build, load
 from .text import clean, detect_lang
@@ -188,9 +189,15 @@ def teach(app, question, intent, by: str = "admin", labelled: str | Path | None 
             _write_atomic(path, new_source)
             os.utime(candidate)  # newer than the source just written: not stale
             os.replace(candidate, db)
+            codes = lazyre.codes_path(candidate)
+            if codes is not None and codes.exists():
+                os.replace(codes, lazyre.codes_path(db))  # the compiled expressions go with the knowledge base
         finally:
             if candidate.exists():
                 candidate.unlink()
+            codes = lazyre.codes_path(candidate)
+            if codes is not None and codes.exists():
+                codes.unlink()
     return {"ok": True, "changed": True, "intent": intent, "file": f"intents/{target}.toml", "lang": lang,
             "checked": len(rows), "now": {"intent": ans.intent, "clauses": ans.clauses, "covered": ans.covered,
                                           "score": round(ans.score, 3)}}

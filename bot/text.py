@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .lazyre import lazy
+from .lazyre import compile as compile_cached, lazy
 
 MAX_QUESTION_CHARS = 500  # longer input is cut before matching (the reply says so)
 _SENTENCE_END = lazy(r"[。！？!?；;\n]")
@@ -122,7 +122,7 @@ class Lexicon:
                 english[v.lower()] = canonical
         patterns = []
         for f in glossary.get("fact", []):
-            patterns.append((re.compile(f["pattern"], re.I), f["key"], f["value"]))
+            patterns.append((compile_cached(f["pattern"], re.I), f["key"], f["value"]))
         return cls(replace, fixes, traditional, english, patterns)
 
 

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bot.frame  # noqa: F401 - the reading code's expressions register themselves (this file alone too)
+import bot.text  # noqa: F401
 from bot.lazyre import LazyPattern, lazy, warm_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +29,50 @@ def test_importing_the_reader_compiles_none_of_its_expressions_and_warming_compi
     total, compiled_at_import, warmed, compiled_after = map(int, out)
     assert total > 100 and compiled_at_import == 0 and warmed == total == compiled_after
     assert isinstance(lazy("x"), LazyPattern) and warm_all() >= total
+
+
+def test_expressions_rebuilt_from_the_cache_of_kb_build_behave_as_compiled_ones(kb_path):
+    """`kb build` writes Python's compiled form of every knowledge and reading expression beside the knowledge
+    base; each one rebuilt from it has the same flags and groups as `re.compile`'s and finds the same spans
+    in the labelled questions."""
+    import json
+    import marshal
+
+    from bot import lazyre
+
+    path = lazyre.codes_path(kb_path)
+    table = marshal.loads(path.read_bytes())
+    code = "import json\nfrom bot import lazyre\nprint(json.dumps(lazyre.every_pattern(), ensure_ascii=False))"
+    reading = json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                        timeout=60).stdout)  # (this process holds test-made expressions too)
+    assert len(table) > 700 and len(reading) > 150 and all(tuple(p) in table for p in reading)
+    texts = []
+    for f in sorted((ROOT / "tests" / "data").glob("*.jsonl")):
+        texts += [json.loads(line)["question"].lower() for line in f.read_text(encoding="utf-8").splitlines()
+                  if line.strip()][::25]
+    assert len(texts) > 150
+    for (pattern, flags), code in table.items():
+        cached, fresh = _sre_build(pattern, code), re.compile(pattern, flags)
+        assert (cached.flags, cached.groups, cached.groupindex) == (fresh.flags, fresh.groups, fresh.groupindex), pattern
+        for t in texts:
+            a, b = cached.search(t), fresh.search(t)
+            assert (a and a.span()) == (b and b.span()), (pattern, t)
+
+
+def _sre_build(pattern, code):
+    import _sre
+
+    return _sre.compile(pattern, *code)
+
+
+def test_a_damaged_cache_only_costs_time(tmp_path):
+    from bot import lazyre
+
+    db = tmp_path / "kb.sqlite"
+    assert lazyre.load_codes(db) == 0  # no file
+    lazyre.codes_path(db).write_bytes(b"\x00garbage")
+    assert lazyre.load_codes(db) == 0
+    # an entry whose code the expression engine refuses is compiled as usual
+    lazyre._CODE[("(社评)资质", int(re.I))] = (int(re.I) | re.U, [1, 2, 3], 0, {}, (None,))
+    assert lazyre.compile("(社评)资质", re.I).search("有社评资质").group(1) == "社评"
+    assert ("(社评)资质", int(re.I)) not in lazyre._CODE
