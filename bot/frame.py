@@ -71,11 +71,51 @@ def _starts(seq, limit: int = 64) -> tuple[set[str], bool]:
     return out, True
 
 
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT) + ((_C.POSSESSIVE_REPEAT,) if hasattr(_C, "POSSESSIVE_REPEAT") else ())
+
+
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """The more telling of two "one of these occurs" sets: the longer shortest string, then the fewer strings."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b, key=lambda x: (min(map(len, x)), -len(x)))
+
+
+def _required(seq, limit: int = 64) -> set[str] | None:
+    """Strings one of which every match of a parsed sequence contains somewhere (None: cannot be told).
+    Each element that every match goes through offers its own: the strings the rest of the sequence
+    starts with from that element on, or (for a group, an alternation, a repeat of at least one) what
+    every match of its inside contains."""
+    best = None
+    for i, (op, av) in enumerate(seq):
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue
+        got, _ = _starts(seq[i:], limit)
+        if got and "" not in got:
+            best = _better(best, got)
+        inner = None
+        if op is _C.SUBPATTERN:
+            inner = _required(av[3], limit)
+        elif op is _C.BRANCH:
+            alts = [_required(alt, limit) for alt in av[1]]
+            if all(a is not None for a in alts) and sum(map(len, alts)) <= limit:
+                inner = set().union(*alts)
+        elif op in _REPEATS and av[0] >= 1:
+            inner = _required(av[2], limit)
+        if inner and "" not in inner:
+            best = _better(best, inner)
+    return best
+
+
 def compute_anchors(pattern: str) -> frozenset | None:
-    """Strings one of which every match of a pattern starts with (lower-case), or None when that cannot
-    be told: a text containing none of them cannot match. Read by `kb build` (parsing is slow)."""
+    """Strings one of which every match of a pattern contains (lower-case), or None when that cannot be
+    told: a text containing none of them cannot match. Read by `kb build` (parsing is slow). (Session 14's
+    anchors were the strings a match starts with; a string anywhere in the match tells far more patterns
+    apart: "批次|…|\\d+号…" has no common start but every branch holds a word.)"""
     try:
-        got, _ = _starts(_P.parse(pattern, re.I).data)
+        got = _required(_P.parse(pattern, re.I).data)
     except Exception:  # noqa: BLE001 - a pattern this reader does not follow is simply searched
         return None
     if not got or "" in got:
@@ -92,6 +132,8 @@ def register_anchors(table: dict[str, list[str]]) -> None:
 
 
 def anchors(pattern) -> frozenset | None:
+    if isinstance(pattern, LazyPattern):  # the reading code's own expressions: read by `kb build` too
+        return _ANCHORS.get(pattern.pattern)
     return _ANCHORS.get(pattern) if isinstance(pattern, str) else None
 
 
@@ -104,7 +146,8 @@ def _found(pattern, text: str) -> bool:
         return any(w in text for w in words)
     starts = anchors(pattern)
     if starts is not None:
-        if not any(a in text for a in starts):  # (a regular expression of the starts costs more to compile than it saves)
+        low = text.lower()  # (the strings are lower-case: an upper-case text must not hide a match)
+        if not any(a in low for a in starts):  # (a regular expression of the strings costs more to compile than it saves)
             return False
     return rx(pattern).search(text) is not None
 

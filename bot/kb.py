@@ -339,9 +339,12 @@ def knowledge_patterns(statements: dict, asks: dict, facts: dict) -> set[str]:
 
 
 def pattern_anchors(src: dict) -> dict[str, list[str]]:
-    """For every knowledge pattern, the strings one of which each match starts with (see
-    `frame.compute_anchors`): read once here, so that answering never parses them."""
-    patterns = knowledge_patterns(src["statements"], src["asks"], src["facts"])
+    """For every knowledge pattern and every expression of the reading code, the strings one of which each
+    match contains (see `frame.compute_anchors`): read once here, so that answering never parses them."""
+    from .frame import FORM_NAMED
+
+    patterns = knowledge_patterns(src["statements"], src["asks"], src["facts"]) \
+        | {p for p, _ in lazyre.every_pattern()} | set(FORM_NAMED.values())  # the reading code's expressions too
     out = {}
     for p in sorted(patterns):
         got = compute_anchors(p)

@@ -1,4 +1,6 @@
 """Reading a question into a frame: stated facts, asked elements, statements, who asks about whom."""
+import re
+
 import pytest
 
 from bot import frame
@@ -231,6 +233,38 @@ def test_gates_never_hide_a_match(kb):
             skipped += closed
             assert not (closed and frame.search(p, [t])), (p, t)
     assert checked > 10000 and skipped > checked * 0.5
+
+
+def test_the_strings_every_match_contains_never_hide_a_match(kb):
+    """`_found` skips an expression when the text holds none of the strings every match of it contains
+    (`compute_anchors`, read by `kb build` for the knowledge and the reading code's expressions): over the
+    labelled questions (as normalised and as typed, upper case too), no skipped expression would have matched."""
+    import json
+    from pathlib import Path
+
+    from bot import lazyre
+
+    texts = []
+    for f in sorted((Path(__file__).parent / "data").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines()[::5]:
+            if line.strip():
+                q = json.loads(line)["question"]
+                texts += [norm(kb, q), q]
+    patterns = sorted(kb.patterns) + [p for p in lazyre._ALL if frame.anchors(p) is not None]
+    checked = skipped = 0
+    for p in patterns:
+        got = frame.anchors(p)
+        if got is None:
+            continue
+        flags = re.I if isinstance(p, str) else p.flags
+        compiled = re.compile(p if isinstance(p, str) else p.pattern, flags)
+        for t in texts:
+            closed = not any(a in t.lower() for a in got)
+            checked += 1
+            skipped += closed
+            assert not (closed and compiled.search(t)), (getattr(p, "pattern", p), t)
+    assert checked > 100000 and skipped > checked * 0.7
+    assert frame.compute_anchors(r"批次|截止|\d+号(文件)?") == {"批次", "截止", "号"}  # no common start, a word in each
 
 
 def test_warming_compiles_the_knowledge_and_changes_no_answer(kb):
