@@ -37,6 +37,7 @@ DEFAULT_SETTINGS = {
     "question_part_margin": 0.15,  # the asking segment's topic may score this much under the whole text's
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
+QUESTION_FACTS = ("student_cert_started", "below_standard")  # stated in questions only (truth_table.toml R8)
 
 
 @dataclass
@@ -75,9 +76,10 @@ NEW_QUESTION_ZH = lazy(r"^\s*(还有|另外|此外|再问一下|还想问|顺便
 NEED_AGAIN = lazy(r"(还|再|重新)(要|需要|得|用)|需不需要|要不要|用不用|还得|是否(还|再)?需要|必须(要)?(再|重新)|"
                         r"\b(need|have|has) to\b.{0,20}\b(again|re-?apply|anew)\b|\bstill (need|have) to\b|"
                         r"\b(do|does) (we|it|the school) (still )?need to\b", re.I)
-# a reply of one word or number that asks nothing ("是", "2", "好的"); BARE_YES / BARE_NO: which way it answers
+# a reply of one word or number that asks nothing ("是", "2", "嗯"); BARE_YES / BARE_NO: which way it answers
+# (a bare "嗯" only acknowledges: it gives no fact)
 BARE_REPLY = lazy(r"^\s*(是|否|是的|不是|对|对的|没错|嗯+|有|有的|没有|没|无|不|不对|yes|no|yep|nope|y|n|\d{1,3})[。.!！~～]*\s*$", re.I)
-BARE_YES = lazy(r"^\s*(是|是的|对|对的|没错|嗯+|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
+BARE_YES = lazy(r"^\s*(是|是的|对|对的|没错|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
 BARE_NO = lazy(r"^\s*(否|不是|没有|没|无|不|不对|no|nope|n)[。.!！~～]*\s*$", re.I)
 # a statement that says what the school wants or asks for help is not a bare statement of facts (try27)
 STATEMENT_WANTS = lazy(r"想|打算|准备|希望|计划|要(?!求)|需要|请|帮|麻烦|咨询|问(一?下|问)|怎么|如何|哪|什么|啥|几|多少|多久|多长|吗|么|呢|[?？]")
@@ -229,7 +231,7 @@ class Engine:
                 and not STATEMENT_WANTS.search(text) and not HYPOTHETICAL.search(text) \
                 and not frame.question_part(text, lang, self._is_question):
             stated = {k: v for k, v in facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon)).items()
-                      if k in PROFILE_KEYS}
+                      if k in PROFILE_KEYS + QUESTION_FACTS}
             if stated:  # try27: "更正一下：我们已经取得学生认定资格了" asks nothing: noted, and what it means for the school
                 return self._facts_noted(qid, raw, lang, stated, profile, state, notes)
         core = strip_courtesy(text) if lang == "zh" else text
@@ -1183,7 +1185,7 @@ class Engine:
         clauses = list(intent.clauses)
         if intent.name == "submit_where":
             # try27: "那调整范围报哪里" after questions on entrusting names its own subject: 3.2
-            scope = context in ("adjust_scope", "att3_form", "att3_changes") or bool(frame.SCOPE_CHANGE.search(m.norm))
+            scope = context in ("adjust_scope", "att3_form", "att3_changes") or bool(frame.SCOPE_CHANGE_VERB.search(m.norm))
             clauses = ["3.2"] if scope else ["2.2"]
             context = "adjust_scope" if clauses == ["3.2"] else context
         verdict, head = None, []
@@ -1246,7 +1248,7 @@ class Engine:
         facts = {**profile, **said}
         lines, clauses = [], []
         for name, outcome in rules.evaluate_all(facts).items():
-            if outcome.status == "conditional" or not any(k in stated for k in rules.DECIDE[name][1]):
+            if outcome.status == "conditional" or not any(k in stated for k in rules.DECIDE[name][1] + QUESTION_FACTS):
                 continue
             reason, extra = self.reason(outcome, facts, lang)
             cites = [c for c in self.kb.rules_text[name][outcome.status].get("clauses", []) if c in self.kb.clauses]

@@ -319,8 +319,11 @@ def build(root: Path, db_path: Path) -> dict:
     db.conn.close()
     os.replace(tmp, db_path)
     glossary_facts = src["glossary"].get("fact", []) if isinstance(src["glossary"], dict) else []
-    lazyre.save_codes(db_path, [(p, re.I) for p in sorted(knowledge_patterns(src["statements"], src["asks"], src["facts"]))]
-                      + [(f.get("pattern", ""), re.I) for f in glossary_facts] + lazyre.every_pattern())
+    try:  # only ever saves time: a failure here leaves the new knowledge base as it is
+        lazyre.save_codes(db_path, [(p, re.I) for p in sorted(knowledge_patterns(src["statements"], src["asks"], src["facts"]))]
+                          + [(f.get("pattern", ""), re.I) for f in glossary_facts] + lazyre.every_pattern())
+    except OSError:
+        pass
     return {"clauses": len(src["clauses"]), "intents": len(intent_rows), "phrasings": len(phrasing_rows),
             "dictionary_words": dictionary.count("\n")}
 

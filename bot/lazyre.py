@@ -17,7 +17,10 @@ from pathlib import Path
 try:  # the expression engine's own compiler: its output is what a cached expression is rebuilt from
     import _sre
     from re import _compiler, _parser
-    CACHE_TAG: str | None = f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}"
+    import platform
+
+    # the full version: a patch release may change what the compiler makes of an expression (same MAGIC)
+    CACHE_TAG: str | None = f"{sys.implementation.cache_tag}-{platform.python_version()}-sre{_sre.MAGIC}"
 except (ImportError, AttributeError):  # another Python: no cache, plain re.compile
     CACHE_TAG = None
 
@@ -110,8 +113,11 @@ def save_codes(db_path: str | Path, patterns) -> int:
             except (re.error, RecursionError, OverflowError):
                 continue  # compiled (and refused) as usual when used
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(marshal.dumps(table))
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(marshal.dumps(table))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return len(table)
 
 

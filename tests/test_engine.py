@@ -188,3 +188,13 @@ def test_a_bare_yes_or_number_asks_nothing_but_answers_what_the_answer_before_de
     assert again.verdict == "yes" and again.clauses[0] == "3.1"
     assert again.state["facts"]["student_cert_qualified"] is False
     assert engine.answer("有的", state=first.state).verdict == "no"
+
+
+def test_noted_facts_keep_what_only_a_question_states_and_where_to_file_is_2_2_for_applications(engine):
+    """Review of session 15: a statement-only turn keeps "not carried out yet" (2.1) for the next question;
+    where to file an application is 2.2, a scope change 3.2."""
+    a = engine.answer("我们学校有学生认定资格，但还没开展过认定")
+    assert "申报社会培训评价组织资质：不可以" in a.text and a.state["facts"]["student_cert_started"] is False
+    assert engine.answer("能申报社评资质吗", state=a.state).verdict == "no"
+    assert engine.answer("申报社评资质，材料交到哪里").clauses[0] == "2.2"
+    assert engine.answer("调整认定范围的材料交到哪里").clauses[0] == "3.2"
