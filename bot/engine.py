@@ -78,9 +78,12 @@ NEED_AGAIN = lazy(r"(还|再|重新)(要|需要|得|用)|需不需要|要不要|
                         r"\b(do|does) (we|it|the school) (still )?need to\b", re.I)
 # a reply of one word or number that asks nothing ("是", "2", "嗯"); BARE_YES / BARE_NO: which way it answers
 # (a bare "嗯" only acknowledges: it gives no fact)
-BARE_REPLY = lazy(r"^\s*(是|否|是的|不是|对|对的|没错|嗯+|有|有的|没有|没|无|不|不对|yes|no|yep|nope|y|n|\d{1,3})[。.!！~～]*\s*$", re.I)
-BARE_YES = lazy(r"^\s*(是|是的|对|对的|没错|有|有的|yes|yep|y)[。.!！~～]*\s*$", re.I)
-BARE_NO = lazy(r"^\s*(否|不是|没有|没|无|不|不对|no|nope|n)[。.!！~～]*\s*$", re.I)
+_YES_WORDS = "是|是的|对|对的|没错|有|有的|yes|yep|y"
+_NO_WORDS = "否|不是|没有|没|无|不|不对|no|nope|n"
+_BARE_END = r")[。.!！~～]*\s*$"
+BARE_REPLY = lazy(r"^\s*(" + _YES_WORDS + "|" + _NO_WORDS + r"|嗯+|\d{1,3}" + _BARE_END, re.I)
+BARE_YES = lazy(r"^\s*(" + _YES_WORDS + _BARE_END, re.I)
+BARE_NO = lazy(r"^\s*(" + _NO_WORDS + _BARE_END, re.I)
 # a statement that says what the school wants or asks for help is not a bare statement of facts (try27)
 STATEMENT_WANTS = lazy(r"想|打算|准备|希望|计划|要(?!求)|需要|请|帮|麻烦|咨询|问(一?下|问)|怎么|如何|哪|什么|啥|几|多少|多久|多长|吗|么|呢|[?？]")
 REASK = lazy(r"(同样的|一样的|同一个|还是(刚才|上面|之前|前面)的?那个|刚才(的|那个)?)问题|"
@@ -1250,7 +1253,6 @@ class Engine:
         for name, outcome in rules.evaluate_all(facts).items():
             if outcome.status == "conditional" or not any(k in stated for k in rules.DECIDE[name][1] + QUESTION_FACTS):
                 continue
-            reason, extra = self.reason(outcome, facts, lang)
             cites = [c for c in self.kb.rules_text[name][outcome.status].get("clauses", []) if c in self.kb.clauses]
             clauses += [c for c in cites if c not in clauses]
             lines.append(self.reply(lang, "noted_line", what=CAPABILITY_WORDS[lang][name],
