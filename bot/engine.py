@@ -432,8 +432,11 @@ class Engine:
         columns = frame.columns_asked(ask_texts) if not yes_no else None
         if columns is not None and self._intent_for_clause(columns) is not None:
             intent_name = self._intent_for_clause(columns).name  # fix13: "附件3认定范围表格有哪几列": the form itself
-        if intent_name == "submit_where" and any(frame.SCOPE_CHANGE.search(t) or frame.SCOPE_CHANGE_VERB.search(t) for t in texts):
-            context = "adjust_scope"  # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2)
+        if intent_name == "submit_where" and (any(frame.SCOPE_CHANGE_VERB.search(t) for t in texts) or (
+                any(frame.SCOPE_CHANGE.search(t) for t in texts) and not any(frame.APPLY_SOCIAL.search(t) for t in texts))):
+            # "拟调整认定工种，应向哪个部门报送": 附件3 for review (3.2); but "认定范围内的职业申报社评资质交到哪里"
+            # names the scope only as the occupations of a 社评 application (2.2)
+            context = "adjust_scope"
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
                 and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
