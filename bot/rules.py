@@ -91,7 +91,8 @@ def _decide_certify_teachers(f: dict, level: int | None) -> Outcome:
         return Outcome(name, "not_allowed", levels, extra={"no_class": True})
     classes = [k for k in (P, H) if f[k]]
     if not f[O]:
-        return Outcome(name, "can_apply", levels, extra={"student": _fact(f, S), "classes": classes})
+        return Outcome(name, "can_apply", levels, extra={"student": _fact(f, S), "classes": classes,
+                                                         "one_class": len(classes) == 1})
     return Outcome(name, "allowed", levels, extra={"classes": classes, "one_class": len(classes) == 1})
 
 

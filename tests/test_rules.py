@@ -98,3 +98,20 @@ def test_facts_only_a_question_states(kb):
     assert rules.entrust_students(held).status == "not_applicable"
     # neither fact changes what the qualification itself allows
     assert rules.certify_students({**held, "student_cert_started": False}).status == "allowed"
+
+
+def test_one_class_reading_is_marked_as_ours_before_and_after_applying(kb):
+    """2.3 says "开办预备技师班、高级技工班": whether one of the two is enough is our reading, said both when the
+    school holds 社评资质 (allowed) and when it has yet to apply (can_apply) — try28: the can_apply text promised
+    二级、三级 flatly to a school running only 高级技工班."""
+    from bot.eligibility import reason_text
+
+    for social, status in ((True, "allowed"), (False, "can_apply")):
+        facts = {**STUDENT_ONLY, "social_org_qualified": social}
+        out = rules.certify_teachers(facts)
+        assert out.status == status
+        zh, _ = reason_text(kb, out, facts, "zh")
+        en, _ = reason_text(kb, out, facts, "en")
+        assert "请与联系人确认" in zh and "confirm with the contacts" in en
+        both = {**facts, "runs_prep_technician_class": True}
+        assert "请与联系人确认" not in reason_text(kb, rules.certify_teachers(both), both, "zh")[0]
