@@ -684,10 +684,16 @@ class Engine:
                     head = self.reply(lang, "claim_no", wrong=wrong) if wrong else self.reply(lang, "claim_yes")
                     self._settle(ans, "no" if wrong else "yes", cid, head + "\n\n")
                     break
+        elif yes_no and lang == "zh" and ans.verdict in (None, "yes") and ans.clauses[:1] == ["3.3"] \
+                and frame.PRIORITY_OWN_STUDENTS.search(text):
+            # fix34: "有社评资质的技工学校应该优先面向本校学生认定吗": 3.3's first are other schools' students (those
+            # without the student qualification), teachers and trainees, not the school's own students
+            self._settle(ans, "no", "3.3", self.reply(lang, "priority_not_own") + "\n\n")
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
                 and (not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))) \
                 and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
-                                   self.kb.tokens.zh):
+                                   self.kb.tokens.zh) \
+                and not frame.own_people_unsaid(text, self.kb.clauses[ans.clauses[0]]["text"]):  # fix34
             # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
             ans.verdict = "yes"
             ans.text = self.reply(lang, "yes_fixed") + ans.text

@@ -412,7 +412,9 @@ TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 
 _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
 REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
                         r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)", re.I)
-ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
+ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
+             rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"
+             rf"certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
                    r"certif(y|ied) .{0,16}\b(at|as|to) (the )?(?P<w>junior|intermediate|senior|preparatory)\b", re.I)
 
 
@@ -424,7 +426,7 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
         reg = TRAINING.get((m.group("a") or m.group("b") or m.group("c") or "").lower())
     for a in ASKED.finditer(norm):
         if m is None or a.start() >= m.end() or a.end() <= m.start():
-            asked = int(a.group("n")) if a.group("n") else TRAINING.get((a.group("a") or a.group("w") or "").lower())
+            asked = int(a.group("n")) if a.group("n") else TRAINING.get((a.group("a") or a.group("d") or a.group("w") or "").lower())  # fix34: d
     return reg, asked
 
 
@@ -1021,6 +1023,20 @@ def _content_words(text: str, tokenize, keep=frozenset()) -> list[str]:
                 and not (len(w) == 1 and w in _FUNCTION_CHARS):
             words.append(w)
     return words
+
+
+# fix34: 本校/我校/我们学校 read 技工院校 once normalised, so "优先面向本校学生认定吗" looked like 3.3's "技工院校学生";
+# the asker's own students or teachers named in the raw question are a claim of their own where the clause's raw
+# text does not say 本校 (2.3 and 1.1 do; 3.3's groups are other schools' students and trainees)
+OWN_PEOPLE_RAW = lazy(r"(本校|我校|我们学校|咱们?学校|自己(的)?学校|自家学校|自己|我们|咱们?)(的)?(专业)?(学生|教师|老师|学员)")
+
+
+PRIORITY_OWN_STUDENTS = lazy(r"优先[^，,。？?]{0,8}(本校|我校|我们学校|咱们?学校|自己(的)?学校|自家学校|自己|我们|咱们?)(的)?(在校|在读)?学生|"
+                             r"(本校|我校|我们学校|咱们?学校|自己(的)?学校|自家学校|自己|我们|咱们?)(的)?(在校|在读)?学生[^，,。？?]{0,6}优先")
+
+
+def own_people_unsaid(raw_question: str, raw_clause: str) -> bool:
+    return bool(OWN_PEOPLE_RAW.search(raw_question)) and not re.search(r"本校|我校", raw_clause)
 
 
 def restates(question: str, clause_text: str, tokenize) -> bool:
