@@ -315,7 +315,8 @@ class Engine:
                     and not self.kb.intents[ranking2[0][0]].out_of_scope \
                     and not self.kb.intents[ranking2[0][0]].smalltalk \
                     and ((slots["facts"] and ranking2[0][1] >= top - self.settings["question_part_margin"])
-                         or ranking2[0][1] >= max(top - 0.05, self.settings["question_part_sure"])):
+                         or ranking2[0][1] >= max(top - 0.05, self.settings["question_part_sure"])) \
+                    and not (slots["facts"] and self._keyword_lost(ranking[0][0], ranking2[0][0], m.norm)):
                 ranking = ranking2
         reg, _ = frame.registered_level(m.norm)
         if reg and "teacher" not in slots["groups"] and "student_levels" in self.kb.intents:
@@ -1157,6 +1158,16 @@ class Engine:
         ctx = {"profile": facts, "slots": slots, "context": context, "lang": lang,
                "agency_zh": self.agency(facts, "zh"), "agency_en": self.agency(facts, "en")}
         return self.render(intent.answer_zh if lang == "zh" else intent.answer_en, **ctx)
+
+    def _keyword_lost(self, whole: str, part: str, norm: str) -> bool:
+        """fix34: "我们学校无法达到学生认定的标准要求，那学生是不是就没法参加技能等级认定了": the asking segment's own
+        topic (3+2 students, 1.2) names none of its keywords, while the whole question's topic (entrusting, 3.1)
+        has its keyword in the facts stated: those facts are the question's subject, the whole question decides."""
+        if whole == part:
+            return False
+        kw_whole = [k for k in self.kb.intents[whole].keywords if k]
+        kw_part = [k for k in self.kb.intents[part].keywords if k]
+        return bool(kw_part) and not any(k in norm for k in kw_part) and any(k in norm for k in kw_whole)
 
     def _adjust(self, ranking: list[tuple[str, float]], slots: dict, norm: str) -> list[tuple[str, float]]:
         """Prefer topics about the group the question names (教师, 学生 …) and demote topics about
