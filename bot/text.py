@@ -535,7 +535,9 @@ _OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|�
                           r"\bthey\b|next door|nearby", re.I)  # fix28: "They do not have the social_org qualification"
 _FIRST_PARTY = lazy(r"我们|我校|本校|咱|我(?!国|省)|技工院校|\b(we|our|us)\b", re.I)  # fix28 (学校 → 技工院校 in the normal form)
 _WANTED = lazy(r"(想|想要|准备|打算|争取|尽快|如何|怎么|怎样)(去)?(取得|拿到|获得|拿|申请|申报|具备)(到)?(学生)?[^，,。]{0,4}$")
-_SEG_SPLIT = lazy(r"[，,。；;.!！]|\bbut\b|但是?|可是|不过", re.I)
+# fix34: a question mark ends its segment too, kept on the asking side ("…就不能给本校学生认定了？我们学生认定资格是有的":
+# the words after it state a fact)
+_SEG_SPLIT = lazy(r"[，,。；;.!！]|(?<=[？?])(?=.)|\bbut\b|但是?|可是|不过", re.I)
 
 
 _MODIFIER = lazy(r"\s*(的)?(学生|学员|毕业生|教师|老师|同学|孩子)")
