@@ -340,6 +340,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         return True  # "金兰领学员能在我们学校认定吗我们学校是有…的": voice input, no punctuation
     if MIXED_EN_ASK.search(text) and not WH_EN.search(text.split("—")[-1]):
         return True  # "我们学校 has 学生认定资格 but no 社评资质 — can we certify social persons?"
+    if YESNO_TAIL_EN.search(text) and re.search(r"[a-z]{2,}\s", text, re.I) and not WH_EN.search(text):
+        return True  # fix34: "Hi, 附件1的第四项场地设备 needs 权属证明材料, right?": an English tag question in mixed text
     if WH_ZH.search(PRINCIPLE_ZH.sub("", text)):
         return False  # "按谁评价谁发证谁负责的原则…": the principle's 谁 does not ask
     if re.search(r"[？?]", text) and not re.search(r"呢\s*[？?]", text) and CLAIM_PREDICATE.search(text):
