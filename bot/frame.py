@@ -728,7 +728,9 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
 
 A_NOT_A_FORMS = lazy(r"是不是|能不能|可不可以|要不要|需不需要|用不用|行不行|对不对|有没有|会不会|该不该|是否")
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
-NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)")
+# fix34: also "是不是没有社评资质就没法给老师认定了": a supposition (没有X…就) between 是不是 and the negated predicate
+NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)|"
+                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)")
 
 
 # "附件1可以不盖章吗", "不附权属证明行吗": asking whether something may be left out
@@ -758,9 +760,11 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
     spans = _consumed(text, consumed)
     for m in NEG_CONFIRMED.finditer(text):
         lead = re.split(r"[，,。？?；;！!]", text[:m.start()])[-1]
-        if re.search(r"没有?|无|不|未", lead):
-            continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required, no turn
-        if _free(m.start("neg"), spans):
+        if consumed and re.search(r"没有?|无|不|未", lead):
+            continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required (the statement's verdict), no turn
+            # fix34: a rule's verdict is on the action ("没有社评资质是不是就没法给老师认定": can we? no), so it is turned
+        g = "neg" if m.group("neg") else "neg2"
+        if _free(m.start(g), spans):
             return True
     if not CONFIRM.search(text):
         return False
