@@ -718,8 +718,17 @@ def _free(pos: int, spans: list[tuple[int, int]]) -> bool:
     return not any(a <= pos < b for a, b in spans)
 
 
+# fix34: "Is it true that we can't certify students without the social_org status? We do hold …": the claim after
+# "is it true that", up to its question mark, is confirmed as asked, whatever follows
+CONFIRM_THAT_EN = lazy(r"\b(is it (really )?(true|the case|correct|right)|am i right|is this (true|right|correct)) that\b[^?]*", re.I)
+
+
 def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
     """"Teachers can't be certified at level 1, right?": as in Chinese, the verdict is turned round."""
+    that = CONFIRM_THAT_EN.search(text)
+    if that:  # fix34
+        spans = _consumed(text, consumed)
+        return any(_free(n.start(), spans) for n in MODAL_NEG_EN.finditer(text, that.start(), that.end()))
     if not CONFIRM_EN.search(text):
         return False
     spans = _consumed(text, consumed)
