@@ -533,7 +533,8 @@ _NEG = lazy(r"没有?|未|无|不具备|不是|尚未|还没|还在|正在|审�
 # fix34: 批了, 获批 ("社评资质去年就批了")
 _POS = lazy(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|(?<!没)(?<!未)批(了|过|准了|复了)|获批|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
-_QUESTION_SEG = lazy(r"[吗么嘛呢?？]|能不能|可不可以|是否|行不行|可以不|能否|(去|到|在|向|找)(哪|谁)|怎么(办|申请|申报|弄|做|认定)|如何(申请|申报|认定)|(啥|什么|哪些|哪个|几级|多少|谁)\s*$|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
+# fix34: 是不是 asks too ("学生认定是不是2021年就开始做了": its 不是 states nothing)
+_QUESTION_SEG = lazy(r"[吗么嘛呢?？]|能不能|可不可以|是否|是不是|行不行|可以不|能否|(去|到|在|向|找)(哪|谁)|怎么(办|申请|申报|弄|做|认定)|如何(申请|申报|认定)|(啥|什么|哪些|哪个|几级|多少|谁)\s*$|\b(can|could|may|should|must|do|does|is|are)\b\s+(we|i|a|the|our|it)\b", re.I)
 _OTHER_PARTY = lazy(r"人家|对方|他们|隔壁|别的|其他|其它|外校|一家|那家|那所|这所|该校|兄弟|另一|另外|找|去(?!年)|委托|the other|another|other|"  # fix30: 那所
                           r"\bentrust|"  # fix22: "we want to entrust a school that holds the social_org status"
                           r"\bthey\b|next door|nearby", re.I)  # fix28: "They do not have the social_org qualification"
