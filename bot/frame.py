@@ -304,9 +304,9 @@ def elliptic_statement(statements: list[Statement], texts: list[str], clause: st
 
 # ---------------------------------------------------------------- who asks about whom
 
-# fix34: also "(students|teachers) of/from another …" singular (normalised) and with a Chinese school word ("another 技工院校")
+# fix34: also "学生能找我们认定吗" (students who come to us are another school's); "(students|teachers) of/from another …" singular (normalised) and with a Chinese school word ("another 技工院校")
 OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
-                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|\b(students?|teachers?) (of|from|at) (an)?other (technical )?(schools?|技工院校|技校|学校|技师学院)|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
+                          r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(学生|教师|老师)(能|可以|想|要|能不能|可不可以)?(来)?找(我们|我校|本校)(来)?(认定|评价|考)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|\b(students?|teachers?) (of|from|at) (an)?other (technical )?(schools?|技工院校|技校|学校|技师学院)|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?|"
