@@ -686,7 +686,7 @@ class Engine:
                     self._settle(ans, "no" if wrong else "yes", cid, head + "\n\n")
                     break
         elif yes_no and lang == "zh" and ans.verdict in (None, "yes") and ans.clauses[:1] == ["3.3"] \
-                and frame.PRIORITY_OWN_STUDENTS.search(text):
+                and frame.PRIORITY_OWN_STUDENTS.search(text) and facts.get("student_cert_qualified") is not False:
             # fix34: "有社评资质的技工学校应该优先面向本校学生认定吗": 3.3's first are other schools' students (those
             # without the student qualification), teachers and trainees, not the school's own students
             self._settle(ans, "no", "3.3", self.reply(lang, "priority_not_own") + "\n\n")

@@ -1045,8 +1045,11 @@ def _content_words(text: str, tokenize, keep=frozenset()) -> list[str]:
 OWN_PEOPLE_RAW = lazy(r"(本校|我校|我们学校|咱们?学校|自己(的)?学校|自家学校|自己|我们|咱们?)(的)?(专业)?(学生|教师|老师|学员)")
 
 
-PRIORITY_OWN_STUDENTS = lazy(r"优先[^，,。？?]{0,8}(本校|我校|我们学校|咱们?学校|自己(的)?学校|自家学校|自己|我们|咱们?)(的)?(在校|在读)?学生|"
-                             r"(本校|我校|我们学校|咱们?学校|自己(的)?学校|自家学校|自己|我们|咱们?)(的)?(在校|在读)?学生[^，,。？?]{0,6}优先")
+PRIORITY_OWN_STUDENTS = lazy(r"优先[^，,。？?]{0,8}(本校|自己(的)?学校|自家学校|自己)(的)?(在校|在读)?学生|"
+                             # 我们/我校 are the asker's school only where no other school is the one that prioritises
+                             # ("有社评资质的学校会优先给我们学生认定吗": we are the students' school, and they are first)
+                             r"^(?!.*((有|具备|取得)(了)?(社会培训评价组织|社评)(的)?(资质|资格)?的|别的|其他|其它|外校|隔壁|兄弟))"
+                             r".*优先[^，,。？?]{0,8}(我校|我们学校|咱们?学校|我们|咱们?)(的)?(在校|在读)?学生")
 
 
 def own_people_unsaid(raw_question: str, raw_clause: str) -> bool:
