@@ -198,3 +198,29 @@ def test_noted_facts_keep_what_only_a_question_states_and_where_to_file_is_2_2_f
     assert engine.answer("能申报社评资质吗", state=a.state).verdict == "no"
     assert engine.answer("申报社评资质，材料交到哪里").clauses[0] == "2.2"
     assert engine.answer("调整认定范围的材料交到哪里").clauses[0] == "3.2"
+
+
+# fix34: mechanisms found on holdout33, each in a wording of its own (not the set's)
+@pytest.mark.parametrize("question, clause, verdict", [
+    ("中级班的学生能按照三级认定吗", "1.1", "no"),  # the level asked before 认定 (按…认定)
+    ("想多开一个工种，直接开展可以吗", "3.2", "no"),  # one more 工种 is a scope change, filed for review
+    ("调整认定范围，发个函告知一下就行吧", "3.2", "no"),  # a letter is not 附件3 for 审核
+    ("高级技工班只开了数控专业，能给机电专业老师认定二级吗", "2.3", "no"),  # not 相应专业教师
+    ("是不是要优先给我们自己的学生认定", "3.3", "no"),  # 3.3's first groups are not the school's own students
+    ("光有社评资质能给老师认定吗", "2.3", "no"),  # the classes too
+    ("是不是没有社评资质就没法给老师认定了", "2.3", "yes"),  # the negated proposition confirmed as asked
+    ("能给社会人员认定吗，我们社评资质去年就批了", "2.1", "yes"),  # a fact after the question
+    ("We run no preparatory class and no senior class. We have social_org. Can we certify teachers?", "2.3", "no"),
+])
+def test_fix34_mechanisms(engine, question, clause, verdict):
+    a = engine.answer(question)
+    assert (a.clauses[:1], a.verdict) == ([clause], verdict), a.text
+
+
+def test_fix34_facts_after_a_question_mark_and_a_salutation(engine, kb):
+    from bot.text import facts_in, normalize_zh
+    q = "难道没有社评资质就不能给本校学生认定了？我们学生认定资格是有的"
+    assert facts_in(q, kb.lexicon, normalize_zh(q, kb.lexicon)).get("student_cert_qualified") is True
+    a = engine.answer("老师您好🙏 我们有社评资质，能给职业培训机构的学员认定吗？")  # 老师 addresses the person asked
+    assert (a.clauses[:1], a.verdict) == (["3.3"], "yes")
+    assert engine.answer("老师认定二级要几年教龄").clauses == []  # a personal condition the notice does not set
