@@ -627,9 +627,11 @@ def segment_facts(norm: str) -> dict:
 
 
 _CLASS = r"(?:预备技师班|高级技工班)"
-_CLASS_LIST = rf"((?:{_CLASS}(?:[、，,和及与/]|以及|还有)?)+)"
+# fix34: a separator only between two classes ("学生注册高级技工班，不能直接认三级吗": the comma ends the list, and the
+# 不 of 不能 is the asking modal, not "not run")
+_CLASS_LIST = rf"((?:{_CLASS}(?:(?:[、，,和及与/]|以及|还有)(?={_CLASS}))?)+)"
 _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
-_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
+_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不(?!能|可以|行|用|需要|必|是)|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
 _CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
