@@ -159,6 +159,8 @@ def detect_lang(text: str) -> str:
         return "en"
     # fix29: "What does 社会培训评价组织 mean?": a question that opens (two words or more) and closes with English words
     # around a Chinese term is English
+    if cjk and re.match(r"\s*[A-Za-z]{2,}\b", text) and YESNO_TAIL_EN.search(text):
+        return "en"  # fix34: "Hi, 附件1的第四项场地设备 needs 权属证明材料, right?": opens with English, ends with an English tag
     return "en" if cjk and _EN_OPENING.match(text) else "zh"
 
 
