@@ -64,6 +64,10 @@ class Answer:
 ELLIPTIC_ZH = lazy(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
 # words that show a question is about the notice though few clause words say them
 DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
+# fix33: words that only name whom a question is about; with no other word of the notice, it asks nothing of it
+SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院".split())
+QUESTION_WORDS = lazy(r"^(有没有|是不是|能不能|可不可以|可以不可以|要不要|需不需要|行不行|会不会|用不用|怎么样|怎样|多少|哪里|哪儿|为什么|为啥|是否)$")
+CERTIFY_WORDS = lazy(r"认定|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
 # words too common to show that a question is about the notice
 GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要求 需要 可以 能够 一般 主要 具体 现在 目前 之前 以后 时候 方面 "
                           "方式 什么 怎么 如何 哪些 这个 那个 我们 你们 他们 自己 已经 还是 或者 以及 并且 没有 不能 能否 "
@@ -567,6 +571,9 @@ class Engine:
                 and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens) \
                 and not any(d in m.norm for d in DOMAIN_EXTRA):  # fix27: "谁发的文啊这是": 发的 split by the segmenter
             return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
+        if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
+                and not (slots["levels"] or slots["facts"] or slots["refs"]) and self._subject_only(m.tokens):
+            return self._not_covered(qid, raw, lang, m, notes, state)  # fix33: "技工院校教师能兼职吗", "技校生可以入党吗"
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
         best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)
         if intent_name in self.kb.intents and self.kb.intents[intent_name].smalltalk \
@@ -915,6 +922,15 @@ class Engine:
                     words.update(k for k in it.keywords if k)
             self._domain_words = frozenset(w for w in words if len(w) >= 2 and w not in GENERIC_WORDS)
         return self._domain_words
+
+    def _subject_only(self, tokens: list[str]) -> bool:
+        """fix33: the notice's words in the question only name whom it is about (学生, 教师, 技工院校) and another
+        word says what is asked of them ("技工院校教师能兼职吗", "技校生可以入党吗", "学生有没有医保"): not the notice's."""
+        domain = self._domain()
+        known = [t for t in tokens if t in domain or any(d in t for d in DOMAIN_EXTRA)]
+        other = [t for t in tokens if t not in known and len(t) >= 2 and t not in GENERIC_WORDS
+                 and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)]
+        return bool(known) and bool(other) and all(t in SUBJECT_WORDS for t in known)
 
     def _clause_norm(self, cid: str) -> str:
         """A clause's text normalised as questions are (老师 → 教师 …), for comparing words."""
