@@ -68,6 +68,8 @@ DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖
 SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院".split())
 QUESTION_WORDS = lazy(r"^(有没有|是不是|能不能|可不可以|可以不可以|要不要|需不需要|行不行|会不会|用不用|怎么样|怎样|多少|哪里|哪儿|为什么|为啥|是否)$")
 CERTIFY_WORDS = lazy(r"认定|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
+# fix33: "…，这一说法是否属实", "…真的假的": the asking segment checks what the statement before it says
+CLAIM_CHECK = lazy(r"说法|属实|真的|假的|真假|是真|对吗|对不对|准确|正确|靠谱|没错|是这样")
 # words too common to show that a question is about the notice
 GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要求 需要 可以 能够 一般 主要 具体 现在 目前 之前 以后 时候 方面 "
                           "方式 什么 怎么 如何 哪些 这个 那个 我们 你们 他们 自己 已经 还是 或者 以及 并且 没有 不能 能否 "
@@ -321,6 +323,12 @@ class Engine:
                     and ((slots["facts"] and ranking2[0][1] >= top - self.settings["question_part_margin"])
                          or ranking2[0][1] >= max(top - 0.05, self.settings["question_part_sure"])):
                 ranking = ranking2
+            elif lang == "zh" and (not m2.ranking or self.kb.intents[m2.ranking[0][0]].out_of_scope) and not slots["facts"] \
+                    and not explicit_followup and not CLAIM_CHECK.search(asked) \
+                    and len(self._foreign_words(m2.tokens)) >= 2 and self._statement(texts) is None:
+                # fix33: "孩子在技校读书，初中毕业读技校是什么文凭": what is asked, read alone, is most like what the notice
+                # does not cover; the statement before it names only whom it is about, not what is asked
+                return self._not_covered(qid, raw, lang, m, notes, state)
         reg, _ = frame.registered_level(m.norm)
         if reg and "teacher" not in slots["groups"] and "student_levels" in self.kb.intents:
             # "注册的是高级工层次…": a registered training level is about students (1.1)
@@ -922,6 +930,12 @@ class Engine:
                     words.update(k for k in it.keywords if k)
             self._domain_words = frozenset(w for w in words if len(w) >= 2 and w not in GENERIC_WORDS)
         return self._domain_words
+
+    def _foreign_words(self, tokens: list[str]) -> list[str]:
+        """fix33: the content words of a question that no clause or in-scope phrasing uses ("文凭", "大专")."""
+        domain = self._domain()
+        return [t for t in tokens if len(t) >= 2 and t not in domain and not any(d in t for d in DOMAIN_EXTRA)
+                and t not in GENERIC_WORDS and not QUESTION_WORDS.search(t)]
 
     def _subject_only(self, tokens: list[str]) -> bool:
         """fix33: the notice's words in the question only name whom it is about (学生, 教师, 技工院校) and another

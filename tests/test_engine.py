@@ -211,3 +211,10 @@ def test_a_question_whose_only_words_of_the_notice_name_its_subject_is_not_cover
 def test_a_subject_with_a_word_of_certification_is_still_answered(engine, q, clause):
     a = engine.answer(q)
     assert a.clauses and a.clauses[0] == clause
+
+
+@pytest.mark.parametrize("q", ["孩子在技校读书，初中毕业读技校是什么文凭", "我们是技工学校，想问一下：什么是职业技能鉴定?"])
+def test_a_statement_of_whom_it_is_about_does_not_make_the_question_the_notices(engine, q):
+    # fix33: the asking segment, read alone, is what the notice does not cover (a diploma, a definition)
+    a = engine.answer(q)
+    assert (a.clauses, a.verdict) == ([], None)
