@@ -65,7 +65,7 @@ ELLIPTIC_ZH = lazy(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
 # words that show a question is about the notice though few clause words say them
 DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
 # fix33: words that only name whom a question is about; with no other word of the notice, it asks nothing of it
-SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院".split())
+SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院 孩子 家长 毕业 在读".split())
 QUESTION_WORDS = lazy(r"^(有没有|是不是|能不能|可不可以|可以不可以|要不要|需不需要|行不行|会不会|用不用|怎么样|怎样|多少|哪里|哪儿|为什么|为啥|是否)$")
 CERTIFY_WORDS = lazy(r"认定|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
 # fix33: "…，这一说法是否属实", "…真的假的": the asking segment checks what the statement before it says
@@ -580,7 +580,8 @@ class Engine:
                 and not any(d in m.norm for d in DOMAIN_EXTRA):  # fix27: "谁发的文啊这是": 发的 split by the segmenter
             return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
         if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
-                and not (slots["levels"] or slots["facts"] or slots["refs"]) and self._subject_only(m.tokens):
+                and not (slots["levels"] or slots["refs"] or set(slots["facts"]) - {"institution_type", "affiliation"}) \
+                and self._subject_only(m.tokens):
             return self._not_covered(qid, raw, lang, m, notes, state)  # fix33: "技工院校教师能兼职吗", "技校生可以入党吗"
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
         best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)
