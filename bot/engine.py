@@ -65,9 +65,11 @@ ELLIPTIC_ZH = lazy(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
 # words that show a question is about the notice though few clause words say them
 DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
 # fix33: words that only name whom a question is about; with no other word of the notice, it asks nothing of it
-SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院 孩子 家长 毕业 在读".split())
+SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院 孩子 家长 毕业 在读 "
+                           "一级 二级 三级 四级 五级".split())  # a level names whom too: "高级技师可以带徒弟吗"
 QUESTION_WORDS = lazy(r"^(有没有|是不是|能不能|可不可以|可以不可以|要不要|需不需要|行不行|会不会|用不用|怎么样|怎样|多少|哪里|哪儿|为什么|为啥|是否)$")
-CERTIFY_WORDS = lazy(r"认定|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
+FUNCTION_CHARS = frozenset("能不可以会要吗呢吧么前后中行好个的了是有在办做去来得没给让把被就都也还再")
+CERTIFY_WORDS = lazy(r"认|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
 # fix33: "…，这一说法是否属实", "…真的假的": the asking segment checks what the statement before it says
 CLAIM_CHECK = lazy(r"说法|属实|真的|假的|真假|是真|对吗|对不对|准确|正确|靠谱|没错|是这样")
 # words too common to show that a question is about the notice
@@ -580,7 +582,7 @@ class Engine:
                 and not any(d in m.norm for d in DOMAIN_EXTRA):  # fix27: "谁发的文啊这是": 发的 split by the segmenter
             return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
         if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
-                and not (slots["levels"] or slots["refs"] or set(slots["facts"]) - {"institution_type", "affiliation"}) \
+                and not (slots["refs"] or set(slots["facts"]) - {"institution_type", "affiliation"}) \
                 and self._subject_only(m.tokens):
             return self._not_covered(qid, raw, lang, m, notes, state)  # fix33: "技工院校教师能兼职吗", "技校生可以入党吗"
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
@@ -944,7 +946,8 @@ class Engine:
         domain = self._domain()
         known = [t for t in tokens if t in domain or any(d in t for d in DOMAIN_EXTRA)]
         other = [t for t in tokens if t not in known and len(t) >= 2 and t not in GENERIC_WORDS
-                 and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)]
+                 and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)
+                 and sum(ch not in FUNCTION_CHARS for ch in t) >= 2]  # "前能", "中不中", "能办": the segmenter's scraps
         return bool(known) and bool(other) and all(t in SUBJECT_WORDS for t in known)
 
     def _clause_norm(self, cid: str) -> str:

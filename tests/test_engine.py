@@ -200,14 +200,16 @@ def test_noted_facts_keep_what_only_a_question_states_and_where_to_file_is_2_2_f
     assert engine.answer("调整认定范围的材料交到哪里").clauses[0] == "3.2"
 
 
-@pytest.mark.parametrize("q", ["技工院校教师能兼职吗", "技校生可以入党吗", "技工院校学生可以出国吗", "技校学生有没有医保"])
+@pytest.mark.parametrize("q", ["技工院校教师能兼职吗", "技校生可以入党吗", "技工院校学生可以出国吗", "技校学生有没有医保",
+                               "高级技师可以带徒弟吗", "我们是技工学校，想问一下：技校学生有没有医保"])
 def test_a_question_whose_only_words_of_the_notice_name_its_subject_is_not_covered(engine, q):
     # fix33: 学生/教师/技工院校 say whom it is about; what is asked of them (兼职, 入党) is not the notice's
     a = engine.answer(q)
     assert (a.clauses, a.verdict) == ([], None)
 
 
-@pytest.mark.parametrize("q, clause", [("学生能认定吗", "1.1"), ("技工院校教师能认定吗", "2.3"), ("本校学生能直接认定吗", "1.1")])
+@pytest.mark.parametrize("q, clause", [("学生能认定吗", "1.1"), ("技工院校教师能认定吗", "2.3"), ("本校学生能直接认定吗", "1.1"),
+                                       ("老师三级能认吗", "2.3"), ("给教师认定一级可以吗", "2.3")])
 def test_a_subject_with_a_word_of_certification_is_still_answered(engine, q, clause):
     a = engine.answer(q)
     assert a.clauses and a.clauses[0] == clause
