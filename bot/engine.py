@@ -66,7 +66,7 @@ ELLIPTIC_ZH = lazy(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
 DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
 # fix33: words that only name whom a question is about; with no other word of the notice, it asks nothing of it
 SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院 孩子 家长 毕业 在读 "
-                           "一级 二级 三级 四级 五级".split())  # a level names whom too: "高级技师可以带徒弟吗"
+                           "一级 二级 三级 四级 五级 企业 公司".split())  # a level names whom too: "高级技师可以带徒弟吗"
 QUESTION_WORDS = lazy(r"^(有没有|是不是|能不能|可不可以|可以不可以|要不要|需不需要|行不行|会不会|用不用|怎么样|怎样|多少|哪里|哪儿|为什么|为啥|是否)$")
 FUNCTION_CHARS = frozenset("能不可以会要吗呢吧么前后中行好个的了是有在办做去来得没给让把被就都也还再")
 CERTIFY_WORDS = lazy(r"认|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
