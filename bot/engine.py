@@ -64,6 +64,19 @@ class Answer:
 ELLIPTIC_ZH = lazy(r"^\s*(那|那么|还有)?[^，,。；;]{1,8}呢\s*$")
 # words that show a question is about the notice though few clause words say them
 DOMAIN_EXTRA = ("电话", "发的", "发布", "印发", "哪天", "文件", "盖章", "签字", "证书", "考试", "考核")
+# fix33: words that only name whom a question is about; with no other word of the notice, it asks nothing of it
+SUBJECT_WORDS = frozenset("学生 教师 技工院校 学校 本校 我校 社会人员 技工学校 技师学院 孩子 家长 毕业 在读 "
+                           "一级 二级 三级 四级 五级 企业 公司".split())  # a level names whom too: "高级技师可以带徒弟吗"
+QUESTION_WORDS = lazy(r"^(有没有|是不是|能不能|可不可以|可以不可以|要不要|需不需要|行不行|会不会|用不用|怎么样|怎样|多少|哪里|哪儿|为什么|为啥|是否)$")
+# fix33: verbs a foreign predicate may have ("申请贷款", "办理居住证", "开设新专业"); asking for an example or an explanation
+# ("能举个例子吗") asks about what was said before
+PREDICATE_VERBS = frozenset("申请 办理 参加 开设 开展 购买 获得 享受 设立 组织 提供 进行 使用 交流 加入".split())
+EXPLAIN_WORDS = lazy(r"例子|举例|解释|说明|讲讲|讲解|试")
+MODAL_ZH = lazy(r"可以|能否|能不能|可不可以|能|允许|允不允许|是否可以")
+FUNCTION_CHARS = frozenset("能不可以会要吗呢吧么前后中行好个的了是有在办做去来得没给让把被就都也还再")
+CERTIFY_WORDS = lazy(r"认|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
+# fix33: "…，这一说法是否属实", "…真的假的": the asking segment checks what the statement before it says
+CLAIM_CHECK = lazy(r"说法|属实|真的|假的|真假|是真|对吗|对不对|准确|正确|靠谱|没错|是这样")
 # words too common to show that a question is about the notice
 GENERIC_WORDS = frozenset("工作 情况 问题 有关 相关 进行 开展 要求 需要 可以 能够 一般 主要 具体 现在 目前 之前 以后 时候 方面 "
                           "方式 什么 怎么 如何 哪些 这个 那个 我们 你们 他们 自己 已经 还是 或者 以及 并且 没有 不能 能否 "
@@ -318,6 +331,12 @@ class Engine:
                          or ranking2[0][1] >= max(top - 0.05, self.settings["question_part_sure"])) \
                     and not (slots["facts"] and self._keyword_lost(ranking[0][0], ranking2[0][0], m.norm)):
                 ranking = ranking2
+            elif lang == "zh" and (not m2.ranking or self.kb.intents[m2.ranking[0][0]].out_of_scope) and not slots["facts"] \
+                    and not explicit_followup and not CLAIM_CHECK.search(asked) \
+                    and len(self._foreign_words(m2.tokens)) >= 2 and self._statement(texts) is None:
+                # fix33: "孩子在技校读书，初中毕业读技校是什么文凭": what is asked, read alone, is most like what the notice
+                # does not cover; the statement before it names only whom it is about, not what is asked
+                return self._not_covered(qid, raw, lang, m, notes, state)
         reg, _ = frame.registered_level(m.norm)
         if reg and "teacher" not in slots["groups"] and "student_levels" in self.kb.intents:
             # "注册的是高级工层次…": a registered training level is about students (1.1)
@@ -568,6 +587,13 @@ class Engine:
                 and len(m.norm) >= 6 and not any(t in self._domain() or any(d in t for d in DOMAIN_EXTRA) for t in m.tokens) \
                 and not any(d in m.norm for d in DOMAIN_EXTRA):  # fix27: "谁发的文啊这是": 发的 split by the segmenter
             return self._not_covered(qid, raw, lang, m, notes, state)  # "财务上怎么走账": no word of the notice
+        if lang == "zh" and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
+                and not (slots["refs"] or set(slots["facts"]) - {"institution_type", "affiliation"}) \
+                and self._subject_only(m.tokens):
+            return self._not_covered(qid, raw, lang, m, notes, state)  # fix33: "技工院校教师能兼职吗", "技校生可以入党吗"
+        if lang == "zh" and yes_no and intent_name in self.kb.intents and not self.kb.intents[intent_name].smalltalk \
+                and not slots["refs"] and self._foreign_predicate(m.norm) and self._statement(texts) is None:
+            return self._not_covered(qid, raw, lang, m, notes, state)  # fix33: "有社评资质的学校可以申请贷款吗"
         best_oos = max((s for n, s in ranking if self.kb.intents[n].out_of_scope), default=0.0)
         best_in = max((s for n, s in ranking if not self.kb.intents[n].out_of_scope), default=0.0)
         if intent_name in self.kb.intents and self.kb.intents[intent_name].smalltalk \
@@ -922,6 +948,34 @@ class Engine:
                     words.update(k for k in it.keywords if k)
             self._domain_words = frozenset(w for w in words if len(w) >= 2 and w not in GENERIC_WORDS)
         return self._domain_words
+
+    def _foreign_words(self, tokens: list[str]) -> list[str]:
+        """fix33: the content words of a question that no clause or in-scope phrasing uses ("文凭", "大专")."""
+        domain = self._domain()
+        return [t for t in tokens if len(t) >= 2 and t not in domain and not any(d in t for d in DOMAIN_EXTRA)
+                and t not in GENERIC_WORDS and not QUESTION_WORDS.search(t)]
+
+    def _foreign_predicate(self, norm: str) -> bool:
+        """fix33: what a yes/no question asks may be done ("…可以申请贷款吗", "…能开设新专业吗") says a word no clause uses
+        and no word of certification: whoever the subject is, the notice does not answer it."""
+        found = list(MODAL_ZH.finditer(norm))
+        if not found or len(norm) > 40:  # a long question states its case before; its last clause is not all it asks
+            return False
+        tokens = self.kb.tokens.zh(norm[found[-1].end():])
+        foreign = [t for t in self._foreign_words(tokens) if sum(ch not in FUNCTION_CHARS for ch in t) >= 2]
+        domain = self._domain()
+        return bool(foreign) and not any(CERTIFY_WORDS.search(t) or EXPLAIN_WORDS.search(t) for t in tokens) \
+            and not any(t in domain and t not in PREDICATE_VERBS for t in tokens)
+
+    def _subject_only(self, tokens: list[str]) -> bool:
+        """fix33: the notice's words in the question only name whom it is about (学生, 教师, 技工院校) and another
+        word says what is asked of them ("技工院校教师能兼职吗", "技校生可以入党吗", "学生有没有医保"): not the notice's."""
+        domain = self._domain()
+        known = [t for t in tokens if t in domain or any(d in t for d in DOMAIN_EXTRA)]
+        other = [t for t in tokens if t not in known and len(t) >= 2 and t not in GENERIC_WORDS
+                 and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)
+                 and sum(ch not in FUNCTION_CHARS for ch in t) >= 2]  # "前能", "中不中", "能办": the segmenter's scraps
+        return bool(known) and bool(other) and all(t in SUBJECT_WORDS for t in known)
 
     def _clause_norm(self, cid: str) -> str:
         """A clause's text normalised as questions are (老师 → 教师 …), for comparing words."""

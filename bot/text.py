@@ -72,7 +72,7 @@ EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 LEVEL_ZH = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "五级": 5, "预备技师": 2,
             "高级技师": 1, "技师": 2, "高级工": 3, "中级工": 4, "初级工": 5}
 
-GROUPS_ZH = {"教师": "teacher", "学生": "student", "社会人员": "public", "新型学徒制": "apprentice",
+GROUPS_ZH = {"教师": "teacher", "学生": "student", "毕业": "student", "社会人员": "public", "新型学徒制": "apprentice",
              "金蓝领": "golden_blue_collar"}
 GROUPS_EN = {"teacher": "teacher", "student": "student", "public": "public", "apprentice": "apprentice",
              "attachment1": "att1", "attachment2": "att2", "attachment3": "att3"}
@@ -372,8 +372,9 @@ FOLLOWUP_STRIP_ZH = lazy(r"^\s*(那么|那如果|如果是|要是|那(?![家所�
 
 
 # fix34: "老师您好，麻烦问下哈🙏 …": 老师 addresses the person asked (it is not the teacher group); 哈 and emoji close a courtesy
-COURTESY_ZH = lazy(r"^\s*((请问贵厅|请问贵单位|贵厅|您好|你好|(各位|[\u4e00-\u9fff])?老师(您|你)?好(?![像多几些的])(呀|啊|哈)?|领导(您|你)?好|打扰了?|打扰一下|麻烦(问|请教)?(一下|下)?(哈|啊|呀)?|请问(一下)?|想(咨询|问|请教)(一下|下)?|"
-                         r"咨询(一下|下)?|我想问(一下|下)?|问(一下|下)|那个)[，,。!！、\s\U0001F300-\U0001FAFF\u2600-\u27BF]*)+")
+# fix33: "你好，我想咨询一下，…", "我咨询一下：…"
+COURTESY_ZH = lazy(r"^\s*((请问贵厅|请问贵单位|贵厅|您好|你好|(各位|[\u4e00-\u9fff])?老师(您|你)?好(?![像多几些的])(呀|啊|哈)?|领导(您|你)?好|打扰了?|打扰一下|麻烦(问|请教)?(一下|下)?(哈|啊|呀)?|请问(一下)?|我?想(咨询|问|请教|了解)(一下|下)?|"
+                         r"咨询(一下|下)?|我想问(一下|下)?|我(咨询|请教)(一下|下)|问(一下|下)|那个)[，,。!！、：:\s\U0001F300-\U0001FAFF\u2600-\u27BF]*)+")
 
 
 # fix26: a correction's opener ("不对，我们还没有社评资质…", "说错了，…", "更正一下：…") says the question is

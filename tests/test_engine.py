@@ -224,3 +224,38 @@ def test_fix34_facts_after_a_question_mark_and_a_salutation(engine, kb):
     a = engine.answer("老师您好🙏 我们有社评资质，能给职业培训机构的学员认定吗？")  # 老师 addresses the person asked
     assert (a.clauses[:1], a.verdict) == (["3.3"], "yes")
     assert engine.answer("老师认定二级要几年教龄").clauses == []  # a personal condition the notice does not set
+
+
+@pytest.mark.parametrize("q", ["技工院校教师能兼职吗", "技校生可以入党吗", "技工院校学生可以出国吗", "技校学生有没有医保",
+                               "高级技师可以带徒弟吗", "我们是技工学校，想问一下：技校学生有没有医保"])
+def test_a_question_whose_only_words_of_the_notice_name_its_subject_is_not_covered(engine, q):
+    # fix33: 学生/教师/技工院校 say whom it is about; what is asked of them (兼职, 入党) is not the notice's
+    a = engine.answer(q)
+    assert (a.clauses, a.verdict) == ([], None)
+
+
+@pytest.mark.parametrize("q, clause", [("学生能认定吗", "1.1"), ("技工院校教师能认定吗", "2.3"), ("本校学生能直接认定吗", "1.1"),
+                                       ("老师三级能认吗", "2.3"), ("给教师认定一级可以吗", "2.3")])
+def test_a_subject_with_a_word_of_certification_is_still_answered(engine, q, clause):
+    a = engine.answer(q)
+    assert a.clauses and a.clauses[0] == clause
+
+
+@pytest.mark.parametrize("q", ["孩子在技校读书，初中毕业读技校是什么文凭", "我们是技工学校，想问一下：什么是职业技能鉴定?"])
+def test_a_statement_of_whom_it_is_about_does_not_make_the_question_the_notices(engine, q):
+    # fix33: the asking segment, read alone, is what the notice does not cover (a diploma, a definition)
+    a = engine.answer(q)
+    assert (a.clauses, a.verdict) == ([], None)
+
+
+@pytest.mark.parametrize("q", ["有社评资质的学校可以申请贷款吗", "没有认定资格的学校可以申请助学贷款吗", "金蓝领学员可以办理户口吗"])
+def test_a_yes_no_question_whose_predicate_the_notice_never_speaks_of_is_not_covered(engine, q):
+    # fix33: whoever the subject is (facts about it included), "申请贷款" is not the notice's: no 'yes' from 3.1 or 2.1
+    a = engine.answer(q)
+    assert (a.clauses, a.verdict) == ([], None)
+
+
+@pytest.mark.parametrize("q, clause", [("有社评资质的学校可以给社会人员认定吗", "2.1"), ("没有认定资格的学校可以委托别的学校认定吗", "3.1")])
+def test_a_predicate_of_certification_keeps_its_answer(engine, q, clause):
+    a = engine.answer(q)
+    assert clause in a.clauses and a.verdict is not None
