@@ -17,6 +17,8 @@ import re._constants as _C  # the expression reader's opcodes, for the prefix ch
 import re._parser as _P
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from .lazyre import LazyPattern, compile as compile_cached, lazy
 
 
@@ -165,45 +167,70 @@ def warm(patterns) -> int:
     return n
 
 
-@functools.lru_cache(maxsize=4096)
-def gate(pattern) -> frozenset | None:
-    """The first one or two characters of every string a match of `pattern` can start with (from its
-    words or its starts), or None when that cannot be told. A text holding none of them cannot match."""
-    starts = literals(pattern) or anchors(pattern)
-    return None if starts is None else frozenset(a[:2] for a in starts)
+class Table(list):
+    """The rows of statements.toml or asks.toml, in their order, with an index of the strings their patterns
+    need (built on first use): one scan of a text for all those strings (an Aho-Corasick automaton) tells which
+    patterns can match it, hence which rows can, instead of each row's patterns being gated in turn.
+    The index only ever skips a row that cannot match; the rows it lets through are checked as before."""
+
+    _index: tuple | None = None
+
+    def index(self) -> tuple:
+        if self._index is None:
+            rows_of: dict[str, list[int]] = {}  # a `when` pattern → the rows that use it
+            always: list[int] = []  # rows with no `when` pattern
+            for i, row in enumerate(self):
+                for p in dict.fromkeys(row.when):
+                    rows_of.setdefault(p, []).append(i)
+                if not row.when:
+                    always.append(i)
+            need: dict[str, set[str]] = {}  # a string → the patterns every match of which contains it (or one of its kind)
+            ungated = set()
+            for p in rows_of:
+                words = literals(p) or anchors(p)  # `_found`'s own gate: a text holding none of them cannot match
+                if words is None:
+                    ungated.add(p)
+                for w in words or ():
+                    need.setdefault(w, set()).add(p)
+            automaton = ahocorasick.Automaton()
+            for w, ps in need.items():
+                automaton.add_word(w, frozenset(ps))
+            automaton.make_automaton()
+            self._index = (rows_of, always, frozenset(ungated), automaton if need else None)
+        return self._index
+
+    def possible(self, texts: list[str]) -> set[str]:
+        """The `when` patterns that can match one of the texts: a superset of those that do."""
+        _, _, ungated, automaton = self.index()
+        out = set(ungated)
+        if automaton is not None:
+            for t in texts:
+                low = t.lower()  # anchors are read in the lower-cased text, literal words in the text itself
+                for s in (low,) if low == t else (low, t):
+                    for _, ps in automaton.iter(s):
+                        out |= ps
+        return out
+
+    def rows_for(self, texts: list[str], every: bool) -> list[int]:
+        """The rows, in order, whose `when` patterns can match the texts: one of them (`every` False: an ask)
+        or all of them (True: a statement)."""
+        rows_of, always, _, _ = self.index()
+        can = self.possible(texts)
+        rows = set(always) if every else set()
+        for p in can:
+            rows.update(rows_of.get(p, ()))
+        if every:
+            return sorted(i for i in rows if all(p in can for p in self[i].when))
+        return sorted(rows)
 
 
-def grams(texts: list[str]) -> frozenset:
-    """Every character and character pair of the texts: what `gate` is checked against."""
-    out = set()
-    for t in texts:
-        out.update(t)
-        out.update(t[i:i + 2] for i in range(len(t) - 1))
-    return frozenset(out)
-
-
-def _gate_any(patterns) -> frozenset | None:
-    """One gate for "any of these patterns": the union of theirs (None if one has none)."""
-    out = set()
-    for p in patterns:
-        g = gate(p)
-        if g is None:
-            return None
-        out |= g
-    return frozenset(out)
-
-
-def _gates_all(patterns) -> tuple[frozenset, ...]:
-    """The gates of patterns that must all match: each must be met."""
-    return tuple(g for g in map(gate, patterns) if g is not None)
+def table(rows) -> Table:
+    return rows if isinstance(rows, Table) else Table(rows)
 
 
 def search(pattern, texts: list[str]) -> bool:
     """Whether a pattern occurs in any of the (lower-case, normalised) texts."""
     return any(_found(pattern, t) for t in texts)
-
-
-_UNSET = object()  # a gate not yet read (anchors are registered after the tables are compiled)
 
 
 @dataclass
@@ -214,7 +241,6 @@ class Statement:
     unless: list[str] = field(default_factory=list)
     say_zh: str = ""
     say_en: str = ""
-    gates: object = field(default=_UNSET, repr=False, compare=False)
 
 
 @dataclass
@@ -225,36 +251,35 @@ class Ask:
     context: str = ""
     zh: str = ""
     en: str = ""
-    gate: object = field(default=_UNSET, repr=False, compare=False)
     anywhere: bool = False  # fix32: a subject the notice is not about, read over the whole question (subject_ask)
 
 
-def compile_statements(data: dict) -> list[Statement]:
-    return [Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
-                      s.get("say_en", "")) for s in data.get("statement", [])]
+def compile_statements(data: dict) -> Table:
+    return Table(Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
+                      s.get("say_en", "")) for s in data.get("statement", []))
 
 
-def compile_asks(data: dict) -> list[Ask]:
-    return [Ask(a["kind"], list(a["when"]), [(x["if"], x["clause"]) for x in a.get("supplied", [])],
+def compile_asks(data: dict) -> Table:
+    return Table(Ask(a["kind"], list(a["when"]), [(x["if"], x["clause"]) for x in a.get("supplied", [])],
                 a.get("context", ""), a.get("zh", ""), a.get("en", ""), anywhere=bool(a.get("anywhere", False)))
-            for a in data.get("ask", [])]
+                 for a in data.get("ask", []))
 
 
 def _any(patterns, texts) -> bool:
     return any(search(p, texts) for p in patterns)
 
 
-def unsupplied_ask(asks: list[Ask], texts: list[str], subject_texts: list[str] | None = None) -> Ask | None:
+def unsupplied_ask(asks: list[Ask], texts: list[str], subject_texts: list[str] | None = None,
+                   anywhere: bool = False) -> Ask | None:
     """The first element the question asks for (in `texts`, its asking segment) that the notice does
     not supply for its subject (named anywhere in `subject_texts`, the whole question: "分段注册的学生
-    比如3+2 啥时候认定" asks "when" about 3+2 students)."""
+    比如3+2 啥时候认定" asks "when" about 3+2 students); with `anywhere`, only the asks marked so."""
     subject = subject_texts or texts
-    have = grams(texts)
-    for a in asks:
-        if a.gate is _UNSET:
-            a.gate = _gate_any(a.when)
-        if a.gate is not None and a.gate.isdisjoint(have):
-            continue  # none of its patterns can match: skipped in one step
+    asks = table(asks)
+    for i in asks.rows_for(texts, every=False):  # (the asks none of whose patterns can match are skipped)
+        a = asks[i]
+        if anywhere and not a.anywhere:
+            continue
         if _any(a.when, texts) and not any(search(p, subject) for p, _ in a.supplied):
             return a
     return None
@@ -271,13 +296,10 @@ def statement_for(statements: list[Statement], texts: list[str], clauses: set[st
             h = memo[p] = search(p, texts)
         return h
 
-    have = grams(texts)
-    for s in statements:
+    statements = table(statements)
+    for i in statements.rows_for(texts, every=True):  # (those with a pattern that cannot match are skipped)
+        s = statements[i]
         if clauses is not None and s.clause not in clauses:
-            continue
-        if s.gates is _UNSET:
-            s.gates = _gates_all(s.when)
-        if any(g.isdisjoint(have) for g in s.gates):
             continue
         for p in s.when:
             if not hit(p):
@@ -1259,7 +1281,7 @@ OTHER_PROVINCE_ASKER = lazy(rf"(我们|我校|本校|咱们?|我|技工院校)(�
 def subject_ask(asks: list[Ask], texts: list[str]) -> Ask | None:
     """fix32: an ask marked `anywhere` (a subject the notice is not about: "My daughter studies at a 中专 …, not a
     技工学校. Can her school certify her?") found in any segment of the question, not only the asking one."""
-    return unsupplied_ask([a for a in asks if a.anywhere], texts)
+    return unsupplied_ask(asks, texts, anywhere=True)
 
 
 def other_province_ask(asks: list[Ask], texts: list[str]) -> Ask | None:

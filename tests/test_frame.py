@@ -212,44 +212,66 @@ def test_unless_otherwise_not_reads_as_a_requirement(engine):
     assert engine.answer("Unless we hold the social qualification, we cannot certify the public, right?").verdict == "yes"
 
 
-def test_gates_never_hide_a_match(kb):
-    """The one-step skip of `unsupplied_ask` and `statement_for` (a pattern's first characters against
-    the text's characters and pairs) is a necessary condition: over every labelled question, no pattern
-    that matches is ever gated out, and the gate does skip most patterns (else it is not worth having)."""
+def _labelled_texts(kb, step=1):
     import json
     from pathlib import Path
 
     texts = []
     for f in sorted((Path(__file__).parent / "data").glob("*.jsonl")):
-        texts += [norm(kb, json.loads(line)["question"]) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
-    checked = skipped = 0
-    for p in sorted(kb.patterns):
-        g = frame.gate(p)
-        if g is None:
-            continue
-        for t in texts[::7]:
-            closed = g.isdisjoint(frame.grams([t]))
-            checked += 1
-            skipped += closed
-            assert not (closed and frame.search(p, [t])), (p, t)
-    assert checked > 10000 and skipped > checked * 0.5
+        for line in f.read_text(encoding="utf-8").splitlines()[::step]:
+            if line.strip():
+                q = json.loads(line)["question"]
+                texts += [norm(kb, q), q]
+    return texts
+
+
+def test_the_tables_index_never_hides_a_row(kb):
+    """`Table.rows_for` (one scan of the text for the strings the asks' and statements' patterns need) is a
+    necessary condition: over every labelled question, as normalised and as typed, each ask one of whose
+    patterns matches and each statement all of whose patterns match is among the rows it selects, and it
+    selects few rows (else it is not worth having)."""
+    selected = total = 0
+    for t in _labelled_texts(kb):
+        asks = kb.asks.rows_for([t], every=False)
+        assert asks == sorted(asks)
+        for i, a in enumerate(kb.asks):
+            if any(frame.search(p, [t]) for p in a.when):
+                assert i in asks, (a.when, t)
+        statements = kb.statements.rows_for([t], every=True)
+        for i, s in enumerate(kb.statements):
+            if all(frame.search(p, [t]) for p in s.when):
+                assert i in statements, (s.when, t)
+        selected += len(asks) + len(statements)
+        total += len(kb.asks) + len(kb.statements)
+    assert total > 100000 and selected < total * 0.1
+
+
+def test_the_tables_index_reads_upper_case_and_several_texts(kb):
+    """Anchors are read in the lower-cased text, literal words in the text as it is; several texts are one."""
+    t = frame.Table(kb.asks)  # a table of its own: the index is built for it
+    text = "WHICH WEBSITE do we use"
+    matching = {i for i, a in enumerate(t) if any(frame.search(p, [text]) for p in a.when)}
+    assert matching and matching <= set(t.rows_for([text], every=False))
+    one = set(t.rows_for(["申报截止到哪天"], every=False)) | set(t.rows_for(["在哪个网站上报"], every=False))
+    assert set(t.rows_for(["申报截止到哪天", "在哪个网站上报"], every=False)) == one
+    assert frame.Table().rows_for(["anything"], every=False) == []
+
+
+def test_an_ask_or_statement_list_answers_as_the_indexed_table(kb):
+    """A plain list of rows (a caller's own selection) is read as its table: the same first row."""
+    for text in ("申报截止到哪天", "场地那栏不附权属证明行不行", "江苏是怎么规定的"):
+        texts = [norm(kb, text), text.lower()]
+        assert frame.unsupplied_ask(list(kb.asks), texts) is frame.unsupplied_ask(kb.asks, texts)
+        assert frame.statement_for(list(kb.statements), texts) is frame.statement_for(kb.statements, texts)
 
 
 def test_the_strings_every_match_contains_never_hide_a_match(kb):
     """`_found` skips an expression when the text holds none of the strings every match of it contains
     (`compute_anchors`, read by `kb build` for the knowledge and the reading code's expressions): over the
     labelled questions (as normalised and as typed, upper case too), no skipped expression would have matched."""
-    import json
-    from pathlib import Path
-
     from bot import lazyre
 
-    texts = []
-    for f in sorted((Path(__file__).parent / "data").glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines()[::5]:
-            if line.strip():
-                q = json.loads(line)["question"]
-                texts += [norm(kb, q), q]
+    texts = _labelled_texts(kb, 5)
     patterns = sorted(kb.patterns) + [p for p in lazyre._ALL if frame.anchors(p) is not None]
     checked = skipped = 0
     for p in patterns:
