@@ -167,55 +167,62 @@ def warm(patterns) -> int:
     return n
 
 
+class Gate:
+    """Which of many patterns can match a text, from one scan of the text (an Aho-Corasick automaton) for the
+    strings every match of each contains (`_found`'s own gate: its literal words, or its anchors). A superset:
+    the patterns it lets through are searched as before; a pattern whose strings cannot be told always is."""
+
+    def __init__(self, patterns):
+        need: dict[str, set[str]] = {}  # a string → the patterns one of whose strings it is
+        ungated = set()
+        for p in dict.fromkeys(patterns):
+            words = literals(p) or anchors(p)
+            if words is None:
+                ungated.add(p)
+            for w in words or ():
+                need.setdefault(w, set()).add(p)
+        self.ungated = frozenset(ungated)
+        self.automaton = ahocorasick.Automaton() if need else None
+        for w, ps in need.items():
+            self.automaton.add_word(w, frozenset(ps))
+        if need:
+            self.automaton.make_automaton()
+
+    def possible(self, texts: list[str]) -> set[str]:
+        """The patterns that can match one of the texts: a superset of those that do."""
+        out = set(self.ungated)
+        if self.automaton is not None:
+            for t in texts:
+                low = t.lower()  # anchors are read in the lower-cased text, literal words in the text itself
+                for s in (low,) if low == t else (low, t):
+                    for _, ps in self.automaton.iter(s):
+                        out |= ps
+        return out
+
+
 class Table(list):
-    """The rows of statements.toml or asks.toml, in their order, with an index of the strings their patterns
-    need (built on first use): one scan of a text for all those strings (an Aho-Corasick automaton) tells which
-    patterns can match it, hence which rows can, instead of each row's patterns being gated in turn.
-    The index only ever skips a row that cannot match; the rows it lets through are checked as before."""
+    """The rows of statements.toml or asks.toml, in their order, with an index from each `when` pattern to
+    the rows that use it (built on first use): one `Gate` scan of the question tells which patterns can match
+    it, hence which rows can, instead of each row's patterns being gated in turn. The rows it lets through are
+    checked as before, in order: the first that matches wins."""
 
     _index: tuple | None = None
 
     def index(self) -> tuple:
         if self._index is None:
             rows_of: dict[str, list[int]] = {}  # a `when` pattern → the rows that use it
-            always: list[int] = []  # rows with no `when` pattern
             for i, row in enumerate(self):
                 for p in dict.fromkeys(row.when):
                     rows_of.setdefault(p, []).append(i)
-                if not row.when:
-                    always.append(i)
-            need: dict[str, set[str]] = {}  # a string → the patterns every match of which contains it (or one of its kind)
-            ungated = set()
-            for p in rows_of:
-                words = literals(p) or anchors(p)  # `_found`'s own gate: a text holding none of them cannot match
-                if words is None:
-                    ungated.add(p)
-                for w in words or ():
-                    need.setdefault(w, set()).add(p)
-            automaton = ahocorasick.Automaton()
-            for w, ps in need.items():
-                automaton.add_word(w, frozenset(ps))
-            automaton.make_automaton()
-            self._index = (rows_of, always, frozenset(ungated), automaton if need else None)
+            always = [i for i, row in enumerate(self) if not row.when]  # (a statement with no pattern holds)
+            self._index = (rows_of, always, Gate(rows_of))
         return self._index
-
-    def possible(self, texts: list[str]) -> set[str]:
-        """The `when` patterns that can match one of the texts: a superset of those that do."""
-        _, _, ungated, automaton = self.index()
-        out = set(ungated)
-        if automaton is not None:
-            for t in texts:
-                low = t.lower()  # anchors are read in the lower-cased text, literal words in the text itself
-                for s in (low,) if low == t else (low, t):
-                    for _, ps in automaton.iter(s):
-                        out |= ps
-        return out
 
     def rows_for(self, texts: list[str], every: bool) -> list[int]:
         """The rows, in order, whose `when` patterns can match the texts: one of them (`every` False: an ask)
         or all of them (True: a statement)."""
-        rows_of, always, _, _ = self.index()
-        can = self.possible(texts)
+        rows_of, always, gate = self.index()
+        can = gate.possible(texts)
         rows = set(always) if every else set()
         for p in can:
             rows.update(rows_of.get(p, ()))

@@ -348,6 +348,8 @@ def pattern_anchors(src: dict) -> dict[str, list[str]]:
 
     patterns = knowledge_patterns(src["statements"], src["asks"], src["facts"]) \
         | {p for p, _ in lazyre.every_pattern()} | set(FORM_NAMED.values())  # the reading code's expressions too
+    glossary_facts = src["glossary"].get("fact", []) if isinstance(src["glossary"], dict) else []
+    patterns |= {f.get("pattern") for f in glossary_facts if f.get("pattern")}  # the fact patterns (`facts_in`)
     out = {}
     for p in sorted(patterns):
         got = compute_anchors(p)

@@ -93,6 +93,15 @@ class Lexicon:
     _zh_re: re.Pattern | None = None
     _fix_re: re.Pattern | None = None
     _en_re: re.Pattern | None = None
+    _fact_gate: object = field(default=None, repr=False, compare=False)
+
+    def fact_gate(self):
+        """Which fact patterns can match a text (a `frame.Gate`, built on first use: after the anchors are read)."""
+        if self._fact_gate is None:
+            from .frame import Gate
+
+            self._fact_gate = Gate([p.pattern for p, _, _ in self.fact_patterns])
+        return self._fact_gate
 
     def __post_init__(self):
         keys = sorted(self.replace, key=len, reverse=True)
@@ -499,8 +508,9 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     texts = [REQUIRED_HAVE.sub("", A_NOT_A.sub("", text))]  # "有没有资格" asks, it does not say "没有资格"
     if norm is not None and norm != text:
         texts.append(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm)))
+    can = lex.fact_gate().possible(texts)  # one scan of the texts: the patterns that cannot match are skipped
     for pattern, key, value in lex.fact_patterns:
-        if key in facts:
+        if key in facts or pattern.pattern not in can:
             continue
         for t in texts:
             if pattern.search(t) is None:

@@ -227,20 +227,16 @@ def _labelled_texts(kb, step=1):
 
 def test_the_tables_index_never_hides_a_row(kb):
     """`Table.rows_for` (one scan of the text for the strings the asks' and statements' patterns need) is a
-    necessary condition: over every labelled question, as normalised and as typed, each ask one of whose
+    necessary condition: over the labelled questions, as normalised and as typed, each ask one of whose
     patterns matches and each statement all of whose patterns match is among the rows it selects, and it
     selects few rows (else it is not worth having)."""
     selected = total = 0
-    for t in _labelled_texts(kb):
+    for t in _labelled_texts(kb, 2):
         asks = kb.asks.rows_for([t], every=False)
         assert asks == sorted(asks)
-        for i, a in enumerate(kb.asks):
-            if any(frame.search(p, [t]) for p in a.when):
-                assert i in asks, (a.when, t)
+        assert {i for i, a in enumerate(kb.asks) if any(frame.search(p, [t]) for p in a.when)} <= set(asks), t
         statements = kb.statements.rows_for([t], every=True)
-        for i, s in enumerate(kb.statements):
-            if all(frame.search(p, [t]) for p in s.when):
-                assert i in statements, (s.when, t)
+        assert {i for i, s in enumerate(kb.statements) if all(frame.search(p, [t]) for p in s.when)} <= set(statements), t
         selected += len(asks) + len(statements)
         total += len(kb.asks) + len(kb.statements)
     assert total > 100000 and selected < total * 0.1
@@ -255,6 +251,21 @@ def test_the_tables_index_reads_upper_case_and_several_texts(kb):
     one = set(t.rows_for(["申报截止到哪天"], every=False)) | set(t.rows_for(["在哪个网站上报"], every=False))
     assert set(t.rows_for(["申报截止到哪天", "在哪个网站上报"], every=False)) == one
     assert frame.Table().rows_for(["anything"], every=False) == []
+
+
+def test_the_fact_patterns_gate_never_hides_a_fact(kb):
+    """`facts_in` searches only the fact patterns its gate lets through: over every labelled question (as
+    normalised and as typed), each fact pattern that matches is let through, and most are not."""
+    gate = kb.lexicon.fact_gate()
+    let = total = 0
+    for t in _labelled_texts(kb):
+        can = gate.possible([t])
+        for pattern, _, _ in kb.lexicon.fact_patterns:
+            if pattern.search(t):
+                assert pattern.pattern in can, (pattern.pattern, t)
+        let += len(can)
+        total += len(kb.lexicon.fact_patterns)
+    assert total > 100000 and let < total * 0.3
 
 
 def test_an_ask_or_statement_list_answers_as_the_indexed_table(kb):
