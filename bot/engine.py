@@ -13,7 +13,7 @@ import jinja2
 from . import frame, rules
 from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word, template as eligibility_template
 from .kb import Intent, KnowledgeBase
-from .lazyre import lazy, warm_all
+from .lazyre import lazy, warm_all, warm_inline
 from .matcher import Match, Matcher
 from .text import (MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
@@ -144,6 +144,8 @@ class Engine:
         `ask` skips this and compiles only what its question meets)."""
         frame.warm(self.kb.patterns)
         warm_all()  # the reading code's own expressions (bot/lazyre.py)
+        warm_inline()  # and those it writes inline (`re.search(r"…", …)`)
+        self.kb.asks.index(), self.kb.statements.index(), self.kb.lexicon.fact_gate()  # the one-scan gates (frame.Gate)
         sources = [v for lang in ("zh", "en") for v in (self.kb.replies.get(lang) or {}).values()]
         sources += [t for i in self.kb.intents.values() for t in (i.answer_zh, i.answer_en)]
         for source in sources:

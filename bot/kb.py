@@ -313,6 +313,7 @@ def build(root: Path, db_path: Path) -> dict:
         "rules": src["rules"], "questionnaire": src["questionnaire"], "replies": src["replies"],
         "actions": src["actions"], "dictionary": dictionary, "statements": src["statements"], "asks": src["asks"],
         "anchors": pattern_anchors(src),
+        "inline": lazyre.every_inline(),  # the reading code's inline expressions, compiled by `Engine.warm`
     }
     db["meta"].insert_all(({"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()), pk="key")
     db.conn.commit()
@@ -424,6 +425,7 @@ def _read(db_path: Path) -> KnowledgeBase:
         conn.close()
     glossary = meta["glossary"]
     register_anchors(meta.get("anchors", {}))
+    lazyre.register_inline(meta.get("inline", []))
     lazyre.load_codes(db_path)  # the expressions compiled by `kb build` (before the lexicon compiles its own)
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],
                          meta["questionnaire"], meta["replies"], meta["actions"], meta["dictionary"], Lexicon.from_glossary(glossary),

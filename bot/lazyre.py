@@ -63,6 +63,59 @@ def warm_all() -> int:
     return len(_ALL)
 
 
+_FLAGS_AT = {"search": 2, "match": 2, "fullmatch": 2, "finditer": 2, "findall": 2, "split": 3, "sub": 4, "subn": 4}
+
+
+def inline_patterns(module) -> list[tuple[str, int]]:
+    """The expressions a module's code writes inline (`re.search(r"…", text, re.I)`, `re.sub(…, flags=re.I)`),
+    with their flags, read from its source: `re` compiles each on its first use and keeps it in its own cache."""
+    import ast
+    import inspect
+
+    def flags_of(node) -> int | None:  # `re.I`, `re.I | re.S`; None for anything else
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "re":
+            value = getattr(re, node.attr, None)
+            return int(value) if isinstance(value, int) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            a, b = flags_of(node.left), flags_of(node.right)
+            return None if a is None or b is None else a | b
+        return None
+
+    out = []
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FLAGS_AT
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            continue
+        flag = next((k.value for k in node.keywords if k.arg == "flags"), None)
+        if flag is None and len(node.args) > _FLAGS_AT[node.func.attr]:
+            flag = node.args[_FLAGS_AT[node.func.attr]]
+        flags = 0 if flag is None else flags_of(flag)
+        if flags is not None:  # (other flags: that call compiles on its first use)
+            out.append((node.args[0].value, flags))
+    return out
+
+
+_INLINE: list[tuple[str, int]] = []  # the reading code's inline expressions, as `kb build` found them
+
+
+def register_inline(pairs) -> None:
+    _INLINE[:] = [(p, int(f)) for p, f in pairs if isinstance(p, str)]
+
+
+def warm_inline() -> int:
+    """Compile the reading code's inline expressions (listed by `kb build`: parsing the source takes 0.15 s) into
+    `re`'s own cache now, for long-running channels: the first questions no longer pay for them."""
+    n = 0
+    for pattern, flags in _INLINE:
+        try:
+            re.compile(pattern, flags)  # (the key `re.search(pattern, …)` looks up: cached for it)
+            n += 1
+        except re.error:
+            pass
+    return n
+
+
 # ------------------------------------------------------------------ compiled expressions kept between processes
 # Parsing and compiling the ~260 expressions a one-shot `skillcert ask` meets took ≈ 0.17 s of its ≈ 0.5 s.
 # `kb build` writes what Python's own compiler makes of every knowledge and reading expression (the
@@ -133,6 +186,13 @@ def load_codes(db_path: str | Path) -> int:
     _CODE.update((k, v) for k, v in table.items()
                  if isinstance(k, tuple) and len(k) == 2 and isinstance(v, tuple) and len(v) == 5)
     return len(table)
+
+
+def every_inline() -> list[tuple[str, int]]:
+    """The inline expressions of the modules that answer a question."""
+    from . import eligibility, engine, frame, matcher, rules, text
+
+    return sorted({x for m in (engine, frame, text, matcher, eligibility, rules) for x in inline_patterns(m)})
 
 
 def every_pattern() -> list[tuple[str, int]]:
