@@ -133,10 +133,11 @@ class Engine:
         self.matcher = Matcher(kb)
         self.jinja = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined,
                                         keep_trailing_newline=False)
-        self._templates: dict[str, jinja2.Template] = {}
+        self._templates: dict[str, jinja2.Template | str] = {}
         self._statements: dict[tuple, object] = {}
         self._clause_norms: dict[str, str] = {}
         self._domain_words: frozenset | None = None
+        self._agency: dict[tuple, str] = {}
 
     def warm(self) -> None:
         """For long-running channels and batches: compile the knowledge patterns, the reply templates and
@@ -145,12 +146,15 @@ class Engine:
         frame.warm(self.kb.patterns)
         warm_all()  # the reading code's own expressions (bot/lazyre.py)
         warm_inline()  # and those it writes inline (`re.search(r"…", …)`)
+        for p in [*frame.FORM_NAMED.values(), *frame.PART_FORMS.values(), *(x.get("when") for x in self.kb.facts.get("form_part", []))]:
+            if isinstance(p, str):  # and those it takes from tables (the forms' names, their parts), as they are searched
+                re.compile(p), re.compile(p, re.I)
         self.kb.asks.index(), self.kb.statements.index(), self.kb.lexicon.fact_gate()  # the one-scan gates (frame.Gate)
         sources = [v for lang in ("zh", "en") for v in (self.kb.replies.get(lang) or {}).values()]
         sources += [t for i in self.kb.intents.values() for t in (i.answer_zh, i.answer_en)]
         for source in sources:
-            if isinstance(source, str) and source not in self._templates:
-                self._templates[source] = self.jinja.from_string(source)
+            if isinstance(source, str):
+                self.template(source)
         for entries in self.kb.rules_text.values():  # the rules' reasons (bot/eligibility.py)
             for entry in (entries.values() if isinstance(entries, dict) else ()):
                 for lang in ("zh", "en"):
@@ -163,11 +167,18 @@ class Engine:
 
     # ------------------------------------------------------------ rendering
 
-    def render(self, source: str, **ctx) -> str:
+    def template(self, source: str) -> jinja2.Template | str:
+        """A reply or answer template, compiled once; a text with nothing for Jinja to do (no {{ }}, {% %} or
+        {# #}; no \\r, which Jinja reads as \\n) is kept as the text it renders to."""
         tpl = self._templates.get(source)
         if tpl is None:
-            tpl = self._templates[source] = self.jinja.from_string(source)
-        return tpl.render(facts=self.kb.facts, **ctx).strip()
+            plain = "{" not in source and "\r" not in source
+            tpl = self._templates[source] = source.strip() if plain else self.jinja.from_string(source)
+        return tpl
+
+    def render(self, source: str, **ctx) -> str:
+        tpl = self.template(source)
+        return tpl if isinstance(tpl, str) else tpl.render(facts=self.kb.facts, **ctx).strip()
 
     def reply(self, lang: str, key: str, **ctx) -> str:
         return self.render(self.kb.replies[lang][key], **ctx)
@@ -180,7 +191,11 @@ class Engine:
         return "\n".join(lines)
 
     def agency(self, profile: dict, lang: str) -> str:
-        return agency_text(self.kb, profile.get("affiliation"), lang)
+        aff = profile.get("affiliation")
+        key = (aff if isinstance(aff, str) else None, lang)  # (what the text depends on: anything else reads as None)
+        if key not in self._agency:
+            self._agency[key] = agency_text(self.kb, key[0], lang)
+        return self._agency[key]
 
     def quote(self, cid: str, lang: str) -> str:
         c = self.kb.clauses[cid]

@@ -878,6 +878,9 @@ BUREAU_ROLE = lazy(r"做什么|做啥|干什么|干啥|做哪些|干哪些|(哪�
 _BUREAU_OVERSIGHT = lazy(r"协调|统筹|监管|辖区|属地|coordinat|supervis", re.I)
 # "事中事后监管是谁负责": supervision is the bureaus' (3.5), not the responsibility of 3.4
 OVERSIGHT = lazy(_BUREAU_OVERSIGHT.pattern + r"|监督|备案|管理", re.I)
+# "市人社局对技工院校认定工作要做哪些事": the bureaus' part in general (3.5)
+_BUREAUS_PART = lazy(r"^\s*(请问)?(作为)?(我们)?(市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门))|(city|municipal) (bureau|department)s? (do|should|must)|"
+                     r"(对|给)(各)?(市局|市人社(局|厅|部门)).{0,6}(提了|有|提出)?(哪些|什么)(要求|任务)", re.I)
 
 
 def bureau_clause(texts: list[str]) -> str | None:
@@ -891,8 +894,7 @@ def bureau_clause(texts: list[str]) -> str | None:
         return "3.2"
     if _any([r"社会培训评价组织|申报材料|附件1|附件2|social_org"], texts):
         return "2.2"
-    if _any([r"^\s*(请问)?(作为)?(我们)?(市局|市人社(局|厅|部门)|市人力资源(和)?社会保障(局|厅|部门))|(city|municipal) (bureau|department)s? (do|should|must)|"
-             r"(对|给)(各)?(市局|市人社(局|厅|部门)).{0,6}(提了|有|提出)?(哪些|什么)(要求|任务)"], texts):
+    if _any([_BUREAUS_PART], texts):
         return "3.5"  # "市人社局对技工院校认定工作要做哪些事": the bureaus' part in general (3.5)
     return None
 

@@ -118,14 +118,14 @@ class Matcher:
         if not qvec or qnorm == 0:
             return Match(None, 0.0, [], norm, toks)
         dots: dict[int, float] = {}
-        postings = idx["postings"]
+        get, postings = dots.get, idx["postings"]
         for k, v in qvec.items():
             for i, pv in postings.get(k, ()):
-                dots[i] = dots.get(i, 0.0) + v * pv
+                dots[i] = get(i, 0.0) + v * pv
         if not dots:
             return Match(None, 0.0, [], norm, toks)
         # fuzzy scores only for the candidates the index found, one call into rapidfuzz per scorer
-        cand = sorted(dots, key=dots.get, reverse=True)[:30]
+        cand = sorted(dots, key=get, reverse=True)[:30]
         qs_sorted = " ".join(sorted(toks))
         qs = re.sub(r"\s+", "", norm) if lang == "zh" else norm
         tset = [0.0] * len(cand)

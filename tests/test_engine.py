@@ -259,3 +259,19 @@ def test_a_yes_no_question_whose_predicate_the_notice_never_speaks_of_is_not_cov
 def test_a_predicate_of_certification_keeps_its_answer(engine, q, clause):
     a = engine.answer(q)
     assert clause in a.clauses and a.verdict is not None
+
+
+def test_a_template_with_nothing_for_jinja_is_kept_as_the_text_it_renders_to(engine):
+    """`Engine.template` keeps a reply or answer text with no {{ }}, {% %} or {# #} as it is (stripped): Jinja
+    renders each of them to that very text."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined, keep_trailing_newline=False)
+    sources = [v for lang in ("zh", "en") for v in engine.kb.replies[lang].values()]
+    sources += [t for i in engine.kb.intents.values() for t in (i.answer_zh, i.answer_en)]
+    plain = [s for s in sources if isinstance(s, str) and isinstance(engine.template(s), str)]
+    assert len(plain) > 50
+    for s in plain:
+        assert engine.render(s) == env.from_string(s).render(facts=engine.kb.facts).strip() == engine.template(s)
+    assert not isinstance(engine.template("{{ x }}\r\n"), str) and not isinstance(engine.template("a\r\nb"), str)
+    assert engine.render(" 好的\n") == "好的"

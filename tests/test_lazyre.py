@@ -76,3 +76,34 @@ def test_a_damaged_cache_only_costs_time(tmp_path):
     lazyre._CODE[("(社评)资质", int(re.I))] = (int(re.I) | re.U, [1, 2, 3], 0, {}, (None,))
     assert lazyre.compile("(社评)资质", re.I).search("有社评资质").group(1) == "社评"
     assert ("(社评)资质", int(re.I)) not in lazyre._CODE
+
+
+def test_the_inline_expressions_of_a_module_are_read_with_their_flags():
+    """`inline_patterns` reads the expressions written in `re.…(r"…")` calls and the flags given with them
+    (positional or `flags=`); `kb build` lists those of the reading code, `Engine.warm` compiles them into
+    `re`'s own cache (the same key a later `re.search(pattern, …)` looks up)."""
+    import types
+
+    from bot import lazyre
+
+    mod = types.ModuleType("m")
+    source = ('import re\n'
+              'def f(t, p):\n'
+              '    re.search(r"a+", t); re.search("b", t, re.I); re.sub(r"c", "", t, flags=re.I | re.M)\n'
+              '    re.split(r"[,，]", t); re.sub("d", "", t, 0, re.S); re.search(p, t); re.search("e", t, p)\n'
+              '    t.search("not re")\n')
+    path = Path(sys.modules[__name__].__file__).with_name("_inline_sample.py")
+    try:
+        path.write_text(source, encoding="utf-8")
+        mod.__file__ = str(path)
+        exec(compile(source, str(path), "exec"), mod.__dict__)
+        got = lazyre.inline_patterns(mod)
+    finally:
+        path.unlink(missing_ok=True)
+    assert sorted(got) == sorted([("a+", 0), ("b", int(re.I)), ("c", int(re.I | re.M)), ("[,，]", 0), ("d", int(re.S))])
+    listed = lazyre.every_inline()
+    assert any(p == "遇到|问题|情况|咨询|请教|problem|question" for p, _ in listed) and len(listed) > 40
+    lazyre.register_inline(listed)
+    assert lazyre.warm_inline() == len(listed)
+    cache = getattr(re, "_cache", None)  # (CPython's: what `re.search(p, …)` will find)
+    assert cache is None or all((str, p, f) in cache for p, f in listed)
