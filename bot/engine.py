@@ -5,6 +5,7 @@ returned `state` for the next turn of the same conversation.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -138,6 +139,7 @@ class Engine:
         self._clause_norms: dict[str, str] = {}
         self._domain_words: frozenset | None = None
         self._agency: dict[tuple, str] = {}
+        self._quotes: dict[tuple[str, str], str] = {}
 
     def warm(self) -> None:
         """For long-running channels and batches: compile the knowledge patterns, the reply templates and
@@ -198,9 +200,11 @@ class Engine:
         return self._agency[key]
 
     def quote(self, cid: str, lang: str) -> str:
-        c = self.kb.clauses[cid]
-        title = c["title_zh"] if lang == "zh" else c["title_en"]
-        return self.reply(lang, "source", id=cid, title=title, text=c["text"])
+        if (cid, lang) not in self._quotes:
+            c = self.kb.clauses[cid]
+            title = c["title_zh"] if lang == "zh" else c["title_en"]
+            self._quotes[cid, lang] = self.reply(lang, "source", id=cid, title=title, text=c["text"])
+        return self._quotes[cid, lang]
 
     def topic(self, name: str, lang: str) -> str:
         it = self.kb.intents[name]
@@ -807,7 +811,9 @@ class Engine:
 
     # ------------------------------------------------------------ the frame: what the question states and asks
 
-    def _is_question(self, seg: str) -> bool:
+    @staticmethod
+    @functools.lru_cache(maxsize=1024)  # (asked again of the same text by the engine's steps)
+    def _is_question(seg: str) -> bool:
         lang = detect_lang(seg)
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))

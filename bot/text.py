@@ -6,6 +6,7 @@ meet in one vocabulary.
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -322,6 +323,7 @@ NOTICE_SAYS_TAIL = lazy(r"(?<=[\u4e00-\u9fff啊呀吗呢?？])[，,；;\s]+(那)
                         r"(说法|规定|提到|明确|写到?|说|讲)(吗|么|没有|没|不)?(啊|呀)?[?？。!！\s]*$")
 
 
+@functools.lru_cache(maxsize=1024)  # (asked again of the same text by the engine's steps)
 def is_yes_no(text: str, lang: str) -> bool:
     if lang == "en":
         if YESNO_TAIL_EN.search(text) or re.match(r"\s*surely\b.*\?\s*$", text, re.I):
@@ -710,8 +712,18 @@ class Tokens:
         self.tk = jieba.Tokenizer()
         self.tk.FREQ, self.tk.total = jieba.Tokenizer.gen_pfdict(io.BytesIO(dictionary.encode("utf-8")))
         self.tk.initialized = True
+        self._memo: dict[str, tuple[str, ...]] = {}
 
     def zh(self, norm_text: str) -> list[str]:
+        """The words of a normalised text; memoised (a claim is segmented again for each clause it is weighed against)."""
+        got = self._memo.get(norm_text)
+        if got is None:
+            if len(self._memo) >= 1024:
+                self._memo.clear()
+            got = self._memo[norm_text] = tuple(self._zh(norm_text))
+        return list(got)
+
+    def _zh(self, norm_text: str) -> list[str]:
         out = []
         for chunk in _PUNCT_SPLIT.split(norm_text):
             if not chunk:
