@@ -211,21 +211,24 @@ class Table(list):
     def index(self) -> tuple:
         if self._index is None:
             rows_of: dict[str, list[int]] = {}  # a `when` pattern → the rows that use it
+            first_of: dict[str, list[int]] = {}  # a pattern → the rows it comes first in
             for i, row in enumerate(self):
                 for p in dict.fromkeys(row.when):
                     rows_of.setdefault(p, []).append(i)
+                if row.when:
+                    first_of.setdefault(row.when[0], []).append(i)
             always = [i for i, row in enumerate(self) if not row.when]  # (a statement with no pattern holds)
-            self._index = (rows_of, always, Gate(rows_of))
+            self._index = (rows_of, first_of, always, Gate(rows_of))
         return self._index
 
     def rows_for(self, texts: list[str], every: bool) -> list[int]:
         """The rows, in order, whose `when` patterns can match the texts: one of them (`every` False: an ask)
         or all of them (True: a statement)."""
-        rows_of, always, gate = self.index()
+        rows_of, first_of, always, gate = self.index()
         can = gate.possible(texts)
         rows = set(always) if every else set()
-        for p in can:
-            rows.update(rows_of.get(p, ()))
+        for p in can:  # (a row all of whose patterns must match is looked at only if its first one can)
+            rows.update((first_of if every else rows_of).get(p, ()))
         if every:
             return sorted(i for i in rows if all(p in can for p in self[i].when))
         return sorted(rows)
