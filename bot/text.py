@@ -261,6 +261,9 @@ def _level_num(m: re.Match) -> str:
     return str(EN_NUM.get(raw, raw))
 
 
+_LEVEL_WORDS = sorted(LEVEL_ZH, key=len, reverse=True)  # the longest first: 高级技师 before 技师
+
+
 def levels_in(norm_text: str, lang: str) -> list[int]:
     """Skill levels named in a normalised question, in order of mention."""
     found: list[tuple[int, int]] = []
@@ -268,7 +271,9 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
         found = [(m.start(), int(m.group(1))) for m in re.finditer(r"level([1-5])", norm_text)]
     else:
         taken: list[tuple[int, int]] = []
-        for word in sorted(LEVEL_ZH, key=len, reverse=True):
+        for word in _LEVEL_WORDS:
+            if word not in norm_text:
+                continue  # (plain words: none of them matches where it does not occur)
             for m in re.finditer(word, norm_text):
                 if any(a <= m.start() < b for a, b in taken):
                     continue

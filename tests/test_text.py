@@ -112,3 +112,14 @@ def test_traditional_characters_through_opencc():
 
     assert to_simplified("場地那欄不附權屬證明行不行") == "场地那栏不附权属证明行不行"
     assert to_simplified("level 2?") == "level 2?"
+
+
+def test_level_words_are_plain_words():
+    """`levels_in` skips a level word that does not occur in the text before searching for it: right only
+    while each is a plain word (no expression syntax)."""
+    import re
+
+    from bot.text import LEVEL_ZH, levels_in
+
+    assert all(re.escape(w) == w for w in LEVEL_ZH)
+    assert levels_in("高级技师和预备技师班，还有三级", "zh") == [1, 3]
