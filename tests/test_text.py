@@ -123,3 +123,18 @@ def test_level_words_are_plain_words():
 
     assert all(re.escape(w) == w for w in LEVEL_ZH)
     assert levels_in("高级技师和预备技师班，还有三级", "zh") == [1, 3]
+
+
+def test_segmenting_again_gives_the_same_words(kb):
+    """`Tokens.zh` keeps each chunk's words: a chunk met again (in another question, or the same claim weighed
+    against another clause) gives the same words as a fresh segmenter, and a caller changing its list changes
+    nothing kept."""
+    from bot.text import Tokens, normalize_zh
+
+    fresh = Tokens(kb.dictionary, kb.lexicon)
+    texts = [normalize_zh(q, kb.lexicon) for q in ("我们能给老师认定二级吗？可以吗", "可以吗", "附件3的级别，可以吗")]
+    first = [kb.tokens.zh(t) for t in texts]
+    expected = [list(x) for x in first]
+    first[0].append("改动")
+    assert [kb.tokens.zh(t) for t in texts] == [fresh.zh(t) for t in texts] == expected
+    assert "二级" in expected[0]
