@@ -322,7 +322,8 @@ def build(root: Path, db_path: Path) -> dict:
     glossary_facts = src["glossary"].get("fact", []) if isinstance(src["glossary"], dict) else []
     try:  # only ever saves time: a failure here leaves the new knowledge base as it is
         lazyre.save_codes(db_path, [(p, re.I) for p in sorted(knowledge_patterns(src["statements"], src["asks"], src["facts"]))]
-                          + [(f.get("pattern", ""), re.I) for f in glossary_facts] + lazyre.every_pattern())
+                          + [(f.get("pattern", ""), re.I) for f in glossary_facts] + lazyre.every_pattern()
+                          + [(x.pattern, 0) for x in (lex._zh_re, lex._fix_re, lex._en_re) if x is not None])  # the normaliser's
     except OSError:
         pass
     return {"clauses": len(src["clauses"]), "intents": len(intent_rows), "phrasings": len(phrasing_rows),

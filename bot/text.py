@@ -105,12 +105,13 @@ class Lexicon:
         return self._fact_gate
 
     def __post_init__(self):
+        # (compiled from `kb build`'s cache when it holds them: these long alternations took 40 ms per process)
         keys = sorted(self.replace, key=len, reverse=True)
-        self._zh_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self._zh_re = compile_cached("|".join(map(re.escape, keys))) if keys else None
         fix_keys = sorted(self.fixes, key=len, reverse=True)
-        self._fix_re = re.compile("|".join(map(re.escape, fix_keys))) if fix_keys else None
+        self._fix_re = compile_cached("|".join(map(re.escape, fix_keys))) if fix_keys else None
         en_keys = sorted(self.english, key=len, reverse=True)
-        self._en_re = re.compile(r"\b(?:" + "|".join(map(re.escape, en_keys)) + r")\b") if en_keys else None
+        self._en_re = compile_cached(r"\b(?:" + "|".join(map(re.escape, en_keys)) + r")\b") if en_keys else None
 
     @classmethod
     def from_glossary(cls, glossary: dict) -> "Lexicon":
