@@ -266,12 +266,12 @@ class Ask:
 
 def compile_statements(data: dict) -> Table:
     return Table(Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
-                      s.get("say_en", "")) for s in data.get("statement", []))
+                           s.get("say_en", "")) for s in data.get("statement", []))
 
 
 def compile_asks(data: dict) -> Table:
     return Table(Ask(a["kind"], list(a["when"]), [(x["if"], x["clause"]) for x in a.get("supplied", [])],
-                a.get("context", ""), a.get("zh", ""), a.get("en", ""), anywhere=bool(a.get("anywhere", False)))
+                     a.get("context", ""), a.get("zh", ""), a.get("en", ""), anywhere=bool(a.get("anywhere", False)))
                  for a in data.get("ask", []))
 
 
