@@ -656,9 +656,21 @@ _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
 _CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不(?!能|可以|行|用|需要|必|是)|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
 _CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
+# try28: "只有中级工班跟高级工班", "仅有高级工班与中级工班", "就中级工班和高级工班": a list after 只/仅/就 names every
+# class the school runs; a class it names is run, a class it leaves out is not (not: "只有高级工班的学生能…")
+_CLASS_ITEM = r"[^，,。；;？?！!、和跟与及/\s]{0,5}(?:级|工|技师|技工)班"
+_CLASS_ONLY_LIST = lazy(r"(?:只|仅仅|仅|就)(?:办|开|有|开办|开设|招)?(?:了)?(?P<list>" + _CLASS_ITEM
+                        + r"(?:(?:[、/和跟与及]|以及|还有)" + _CLASS_ITEM + r")*)(?!\s*(?:的)?(?:学生|学员|毕业生|教师|老师|同学|孩子))")
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
 _BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
+# try28: "we only run intermediate and senior worker classes", "run only senior worker classes": the classes
+# listed are run, the others not
+_CLASS_ONLY_EN = lazy(r"\b(?:only (?:run|runs|have|has|offer|offers|hold|holds|operate|operates)|(?:run|runs|have|has|offer|offers|"
+                      r"operate|operates) only)\b(?P<list>(?:\s+|\s*,\s*|\s+(?:and|or)\s+)?(?:(?:junior|primary|intermediate|"
+                      r"senior|advanced|preparatory|technician|worker|workers|technical|level\s*\d|and|or|the|\d\+\d|,)\s*)+"
+                      r"class(?:es)?)\b", re.I)
+_CLASS_KEY_EN = {"preparatory": "runs_prep_technician_class", "senior": "runs_senior_class"}
 
 
 def class_facts(norm: str) -> dict:
@@ -680,6 +692,14 @@ def class_facts(norm: str) -> dict:
     if _BOTH_CLASSES_BEFORE.search(norm):  # fix30: "开了两种班": both run
         for key in _CLASS_KEY.values():
             out.setdefault(key, True)
+    m = _CLASS_ONLY_LIST.search(norm)  # try28: 只有中级工班跟高级工班: the classes listed are run, the others not
+    if m:
+        for name, key in _CLASS_KEY.items():
+            out.setdefault(key, name in m.group("list"))
+    m = _CLASS_ONLY_EN.search(norm)  # try28
+    if m:
+        for name, key in _CLASS_KEY_EN.items():
+            out.setdefault(key, name in m.group("list").lower())
     if _CLASS_ONLY.search(norm):  # 只办了中级工班: no other class
         for key in _CLASS_KEY.values():
             out.setdefault(key, False)
