@@ -451,10 +451,22 @@ ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
                    r"certif(y|ied) .{0,16}\b(at|as|to) (the )?(?P<w>junior|intermediate|senior|preparatory)\b", re.I)
 
 
+# try28: "只有中级工班跟高级工班，学生能认定三级吗": a class named in a list of the classes the school runs is the
+# school's, not the level a student is registered at ("高级工班的学生" is)
+_CLASS_LIST_BEFORE = lazy(r"(只有|仅有|就|有|开了|办了|开办了?|开设了?|开着|办着|[和跟与及、/]|以及|还有)$")
+_CLASS_LIST_AFTER = lazy(rf"^\s*([和跟与及、/]|以及|还有)\s*[^，,。；;？?]{{0,4}}({_T})")
+
+
+def _school_class(norm: str, m: re.Match) -> bool:
+    if m.group("b") is None or not m.group(0).endswith("班"):
+        return False
+    return bool(_CLASS_LIST_BEFORE.search(norm[:m.start()]) or _CLASS_LIST_AFTER.search(norm[m.end():]))
+
+
 def registered_level(norm: str) -> tuple[int | None, int | None]:
     """(the level the student is registered at, the level asked about), or None for either."""
     reg = asked = None
-    m = REGISTERED.search(norm)
+    m = next((x for x in REGISTERED.finditer(norm) if not _school_class(norm, x)), None)
     if m:
         reg = TRAINING.get((m.group("a") or m.group("b") or m.group("c") or "").lower())
     for a in ASKED.finditer(norm):
