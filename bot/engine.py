@@ -122,6 +122,17 @@ REALITY = lazy(r"现在|目前|眼下|实际(上)?|其实|真实情况|as (it|th
 HYPOTHETICAL = lazy(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
                           r"(以后|之后|后)(呢|能|可以|行)|到时(候)?|将来|下(个)?学期|明年|打算|准备|计划|"
                           r"\b(if|suppose|supposing|assuming|what if|once|after we|when we (get|have|obtain|hold)|will|plan to|next (year|term|semester))\b", re.I)
+# try28: "为啥", "为什么呢", "why?", "why not?": the reason of the answer before
+WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
+                r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
+# try28: "我们现在有啥资质你记的是啥", "what do you have on us?": the facts kept for the conversation
+FACTS_SHOW = lazy(r"(你|您)(现在|目前)?(记|记录|存|保存|记住)(的|了|下|下来|住)?(的)?(是)?(我们|我校)?(的)?(啥|什么|哪些)|"
+                  r"(你|您)(那边|这边)?(知道|了解)(我们|我校)(的)?(啥|什么|哪些)(情况)?|"
+                  r"(记下|记录|保存)(了)?(我们|我校)?(的)?(哪些|什么|啥)(情况|信息|资质|事实)|"
+                  r"\bwhat (do|did) you (have|know|remember|store|keep|hold) (on|about) (us|our school)\b|"
+                  r"\bwhat (facts|information|details) (do|did) you (have|keep|store|hold)\b", re.I)
+# try28: "更正：…", "纠正一下…", "Correction: …": a statement that corrects the facts said before
+CORRECTION = lazy(r"^\s*(更正|纠正|修正|订正|改正|说错了|我说错了|刚才说错了|刚才说的不对|前面说错了|correction\b|to correct\b|i was wrong\b)", re.I)
 # fix28: details of one kind an elliptic follow-up may swap ("级别用顿号隔开吗" → "逗号呢")
 ELLIPTIC_KINDS = lazy(r"顿号|逗号|分号|句号|空格|斜杠|横杠|冒号")
 STATIVE_NE = lazy(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
@@ -219,6 +230,19 @@ class Engine:
 
     def answer(self, question, state: dict | None = None, profile: dict | None = None,
                qid: str | None = None, lang_hint: str | None = None) -> Answer:
+        ans = self._answer(question, state, profile, qid, lang_hint)
+        # try28: the reason of a covered answer (its first lines and clauses), for a "为啥"/"why?" after it
+        if ans.clauses and ans.covered and ans.intent != "start_check":
+            paras = [p for p in ans.text.split("\n\n") if p.strip()]
+            head = [p for p in paras[:3] if not p.startswith(("依据〔", "Source [", "另见", "See also", "（问题较长", "(The question"))][:2]
+            ans.state = {**ans.state, "last": {"clauses": list(ans.clauses[:2]), "head": "\n\n".join(head[:1])[:1200],
+                                               "intent": ans.intent}}
+        elif not ans.covered and isinstance(ans.state, dict):
+            ans.state = {k: v for k, v in ans.state.items() if k != "last"}
+        return ans
+
+    def _answer(self, question, state: dict | None = None, profile: dict | None = None,
+                qid: str | None = None, lang_hint: str | None = None) -> Answer:
         state = dict(state or {})
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
@@ -244,6 +268,32 @@ class Engine:
                                 state={k: v for k, v in state.items() if k != "asked_raw"}, profile=profile, qid=qid)
             again.question = raw
             return again
+        # try28: "为啥" after an answer: that answer's reason (its clause and quote), not a question of its own
+        last = state.get("last")
+        if WHY_ONLY.search(text) and isinstance(last, dict) and last.get("clauses"):
+            cl = [c for c in last["clauses"] if c in self.kb.clauses]
+            parts = notes + [self.reply(lang, "why_intro") + "\n" + str(last.get("head") or "")] + [self.quote(c, lang) for c in cl]
+            return Answer(qid, raw, lang, last.get("intent"), 1.0, cl, None, "\n\n".join(p for p in parts if p),
+                          state={**state, "lang": lang})
+        # try28: "我们现在有啥资质你记的是啥", "what do you have on us?": the facts kept for this conversation
+        if FACTS_SHOW.search(text):
+            shown = {**profile, **{k: v for k, v in (state.get("facts") or {}).items() if k in PROFILE_KEYS}}
+            known = self._profile_text(shown, lang)
+            body = self.reply(lang, "facts_shown", profile_text=known) if known else self.reply(lang, "facts_none")
+            return Answer(qid, raw, lang, None, 1.0, [], None, "\n\n".join(notes + [body]), state={**state, "lang": lang})
+        # try28: "更正：我们没有社评资质" states a correction: acknowledged ("已更正：…") and kept, not the answer before again
+        if CORRECTION.search(text) and not self._is_question(text) \
+                and not frame.question_part(text, lang, self._is_question):
+            stated = {k: v for k, v in facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon) if lang == "zh" else text.lower()).items()
+                      if k in PROFILE_KEYS + QUESTION_FACTS}
+            if stated:
+                noted = self._facts_noted(qid, raw, lang, stated, profile, state, notes)
+                words = self.kb.replies[lang]["profile_words"]
+                fixed = ("，" if lang == "zh" else ", ").join(words[k][0 if v else 1] for k, v in stated.items() if k in PROFILE_KEYS)
+                if fixed:
+                    noted.text = self.reply(lang, "corrected", what=fixed) + "\n" + noted.text
+                noted.state = {k: v for k, v in noted.state.items() if k not in ("asked_raw", "said")}
+                return noted
         if BARE_REPLY.search(text):
             # try27: "是", "2", "好的" typed after an answer ask nothing of the notice; after an answer that depends on
             # one fact ("取决于：学校是否已取得学生认定资格"), "是"/"没有" gives that fact and the question is answered again
@@ -296,6 +346,11 @@ class Engine:
             "facts": facts_in(text, self.kb.lexicon, m.norm),
             "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }
+        # try28: a supposition ("等有了社评资质能给老师评二级吗", "once we get 社评资质") is answered as supposed: its facts
+        # hold for this question only, are not kept for the conversation, and are not shown as the school's; the facts
+        # stated outside it ("我们又没有预备技师班，…") count and are kept
+        supposed = self._supposed_keys(text, slots["facts"]) if HYPOTHETICAL.search(text) else set()
+        own_facts = {k: v for k, v in slots["facts"].items() if k not in supposed and not k.startswith("_")}
         if not slots["facts"] and (sup := SUPPOSE_ELLIPTIC.search(text)):
             # fix26: "如果有的话能给社会人员认定吗" after "我们没有社评资质": the fact of the turn before, supposed the
             # other way round for this question only (a supposition is not kept: HYPOTHETICAL)
@@ -501,7 +556,9 @@ class Engine:
             prev = asked_before  # fix26: "Same question, can we?" is the last yes/no question on a rule, not the last topic
         if prev is not None and not prev.smalltalk:
             prev_slots = state.get("slots") or {}
-            if state.get("supposed") and (REALITY.search(text) or not explicit_followup):
+            if state.get("supposed") and (REALITY.search(text) or not explicit_followup
+                                          or (slots["groups"] and slots["groups"] != prev_slots.get("groups"))):
+                # try28: "那能给学生评几级" after "等有了社评资质能给老师评二级吗": another subject is asked of the school as it is
                 # fix26: "那现在能给社会人员认定吗" after "如果有的话…": back to the facts as stated, not as supposed
                 # (an elliptic follow-up, "那三级呢", goes on with the supposition)
                 prev_slots = {**prev_slots, "facts": dict(state.get("facts") or {})}
@@ -661,8 +718,9 @@ class Engine:
         #资质…" then "Can we certify teachers from other technical schools too?"); a later statement corrects it
         # ("不对，我们还没有社评资质"); a supposition ("要是我们没社评资质呢") holds for its own question only
         said = dict(state.get("facts") or {})
-        if not HYPOTHETICAL.search(text):
-            said.update({k: v for k, v in slots["facts"].items() if not k.startswith("_")})
+        # try28: only what this turn states outside a supposition (not the facts a follow-up carries over from a
+        # supposed turn before: "那能给学生评几级" after "等有了社评资质…")
+        said.update(own_facts)
         new_state = {"intent": intent.name, "slots": slots, "yes_no": yes_no, "lang": lang, "facts": said,
                      # the words of this turn (fix26: with the turn before, for a follow-up that names no subject: "签字呢";
                      # a yes/no follow-up read with the turn before keeps both)
@@ -684,6 +742,8 @@ class Engine:
                           state={**state, "lang": lang})
         # what the question (and, fix26, the earlier turns) says about the school counts too
         facts = {**profile, **(state.get("facts") or {}), **slots["facts"]}
+        if supposed & set(slots["facts"]):
+            facts["_supposed"] = sorted(supposed & set(slots["facts"]))  # try28: shown as supposed, not as the school's
         ans = None
         if not yes_no and explicit_followup and intent.clauses:
             # "那教学计划没完成的呢" after "学生按什么层次认定": a statement of the same clause answers it
@@ -1291,6 +1351,7 @@ class Engine:
         verdict, head = None, []
         level = slots["levels"][0] if slots["levels"] else None
         known = self._profile_text(facts, lang)
+        supposed_head = self._supposed_text(facts, lang)  # try28
         if yes_no and intent.rule in rules.RULES:
             outcome = rules.evaluate(intent.rule, facts, level)
             verdict = rules.verdict(outcome)
@@ -1301,6 +1362,8 @@ class Engine:
                 verdict, headline = "no", self.reply(lang, "no_need")
             if known and verdict != "conditional":
                 headline = self.reply(lang, "for_profile", profile_text=known) + (" " if lang == "en" else "") + headline
+            if supposed_head:  # try28: "假设已有社会培训评价组织资质，…", never as the school's
+                headline = supposed_head + (" " if lang == "en" else "") + headline
             head.append(headline + (" " if lang == "en" and headline and reason else "") + reason)
             if verdict == "no" and extra:  # the clause that says why not leads ("尚未取得资格…" 3.1)
                 clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
@@ -1310,13 +1373,14 @@ class Engine:
                 sep = "；" if lang == "zh" else "; "
                 head.append(self.reply(lang, "depends", needs=sep.join(words[n][lang] for n in outcome.needs)))
             clauses += [c for c in extra if c not in clauses]
-        elif intent.rule in rules.RULES and known:
+        elif intent.rule in rules.RULES and (known or supposed_head):
             # not a yes/no question, but the school is known: say what applies to it
             outcome = rules.evaluate(intent.rule, facts, level)
             if outcome.status != "conditional":
                 reason, extra = self.reason(outcome, facts, lang)
                 if reason:
-                    head.append(self.reply(lang, "for_profile", profile_text=known)
+                    head.append(supposed_head + (" " if lang == "en" and supposed_head else "")
+                                + (self.reply(lang, "for_profile", profile_text=known) if known else "")
                                 + (" " if lang == "en" else "") + reason)
                     if rules.verdict(outcome) == "no" and extra:
                         clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
@@ -1363,7 +1427,22 @@ class Engine:
         words = self.kb.replies[lang]["profile_words"]
         sep = "，" if lang == "zh" else ", "
         return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool)
-                        and k not in facts.get("_assumed", ()))
+                        and k not in facts.get("_assumed", ()) and k not in facts.get("_supposed", ()))
+
+    def _supposed_text(self, facts: dict, lang: str) -> str:
+        """try28: the facts a question supposes ("等有了社评资质…"): "假设已有社会培训评价组织资质："."""
+        words = self.kb.replies[lang]["profile_words"]
+        said = [words[k][0 if facts[k] else 1] for k in facts.get("_supposed", ()) if k in words and isinstance(facts.get(k), bool)]
+        if not said:
+            return ""
+        return ("假设" + "，".join(said) + "，") if lang == "zh" else ("Supposing " + ", ".join(said) + ",")
+
+    def _supposed_keys(self, text: str, facts: dict) -> set:
+        """try28: the facts stated only inside a supposition: those the question's other segments do not state."""
+        segs = re.split(r"[，,。；;？?！!]|(?<=[a-z0-9])\.(?=\s|$)", text)
+        real = "，".join(x for x in segs if x.strip() and not HYPOTHETICAL.search(x))
+        real_facts = facts_in(real, self.kb.lexicon, normalize_zh(real, self.kb.lexicon)) if real else {}
+        return {k for k, v in facts.items() if not k.startswith("_") and real_facts.get(k) != v}
 
     def _related(self, m: Match, cid: str, lang: str) -> bool:
         """Whether the question shares a distinctive word with clause `cid` (one that fewer than a third of the
