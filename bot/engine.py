@@ -1379,9 +1379,8 @@ class Engine:
             if outcome.status != "conditional":
                 reason, extra = self.reason(outcome, facts, lang)
                 if reason:
-                    head.append(supposed_head + (" " if lang == "en" and supposed_head else "")
-                                + (self.reply(lang, "for_profile", profile_text=known) if known else "")
-                                + (" " if lang == "en" else "") + reason)
+                    head.append((" " if lang == "en" else "").join(
+                        x for x in (supposed_head, self.reply(lang, "for_profile", profile_text=known) if known else "", reason) if x))
                     if rules.verdict(outcome) == "no" and extra:
                         clauses = [c for c in extra if c in self.kb.clauses] + [c for c in clauses if c not in extra]
                     else:
@@ -1435,13 +1434,16 @@ class Engine:
         said = [words[k][0 if facts[k] else 1] for k in facts.get("_supposed", ()) if k in words and isinstance(facts.get(k), bool)]
         if not said:
             return ""
-        return ("假设" + "，".join(said) + "，") if lang == "zh" else ("Supposing " + ", ".join(said) + ",")
+        known = self._profile_text(facts, lang)
+        if lang == "zh":
+            return "假设" + "，".join(said) + ("，" if known else "：")
+        return "Supposing " + ", ".join(said) + (" —" if known else ":")
 
     def _supposed_keys(self, text: str, facts: dict) -> set:
         """try28: the facts stated only inside a supposition: those the question's other segments do not state."""
         segs = re.split(r"[，,。；;？?！!]|(?<=[a-z0-9])\.(?=\s|$)", text)
         real = "，".join(x for x in segs if x.strip() and not HYPOTHETICAL.search(x))
-        real_facts = facts_in(real, self.kb.lexicon, normalize_zh(real, self.kb.lexicon)) if real else {}
+        real_facts = facts_in(real, self.kb.lexicon, self._norm(real, detect_lang(text))) if real else {}
         return {k for k, v in facts.items() if not k.startswith("_") and real_facts.get(k) != v}
 
     def _related(self, m: Match, cid: str, lang: str) -> bool:
