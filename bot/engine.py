@@ -122,6 +122,14 @@ REALITY = lazy(r"现在|目前|眼下|实际(上)?|其实|真实情况|as (it|th
 HYPOTHETICAL = lazy(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
                           r"(以后|之后|后)(呢|能|可以|行)|到时(候)?|将来|下(个)?学期|明年|打算|准备|计划|"
                           r"\b(if|suppose|supposing|assuming|what if|once|after we|when we (get|have|obtain|hold)|will|plan to|next (year|term|semester))\b", re.I)
+# try28: a form or office asked after a scope change or entrusting, named for its own purpose ("申报社评要交啥表")
+SCOPE_TOPICS = ("adjust_scope", "att3_form", "att3_changes")
+FORM_PURPOSE = lazy(r"社会培训评价组织|申报|申请|资质|附件[123一二三]|工作方案|基本情况表|清单|调整|范围|工种|职业|social_org|\bappl(y|ication)|scope", re.I)
+ENTRUST_FORM_ASK = frame.Ask("entrust_form", [], [], "3.1",
+                             "通知只说尚未取得资格的学校可委托具备社会培训评价组织资质的其他技工院校、机构认定（3.1），没有规定委托或申请学生认定资格要填报的表格或报送单位。",
+                             "The notice only says a school without the qualification may entrust a school or body holding the social "
+                             "training evaluation organisation qualification (3.1); it names no form or office for entrusting or for "
+                             "applying for the student certification qualification.")
 # try28: "为啥", "为什么呢", "why?", "why not?": the reason of the answer before
 WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
                 r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
@@ -621,6 +629,17 @@ class Engine:
                 slots["groups"] = list(prev_slots.get("groups", []))
                 slots["levels"] = list(prev_slots.get("levels", []))
                 yes_no = yes_no or bool(state.get("yes_no"))
+            elif intent_name in ("application_materials", "submit_where") and (short or explicit_followup) \
+                    and not has_slots and not FORM_PURPOSE.search(m.norm) \
+                    and (prev.name in SCOPE_TOPICS or prev.name == "entrust_certification"):
+                # try28: "要交啥表", "发到哪", "报哪里" after a scope change are its 附件3 (3.2); after entrusting (or the
+                # student qualification, 3.1) the notice names no form and no office: not covered, not 2.2's 附件1/附件2
+                if prev.name == "entrust_certification":
+                    return self._not_covered(qid, raw, lang, m, notes, state, ENTRUST_FORM_ASK)
+                if intent_name == "application_materials":
+                    intent_name, score = "adjust_scope", max(score, self.settings["followup_below"])
+                else:
+                    context, score = "adjust_scope", max(score, self.settings["abstain_below"])
             elif intent_name == "submit_where" and score >= self.settings["suggest_above"] and (short or explicit_followup):
                 context, score = prev.name, max(score, self.settings["abstain_below"])
             elif slots["facts"] and not (slots["levels"] or slots["groups"]) and prev.rule not in rules.RULES \
