@@ -791,6 +791,9 @@ class Engine:
                     ans = self._compose(qid, raw, lang, intent, score, [st.clause], st.verdict, head, facts, slots,
                                         notes, new_state)
         if ans is None:
+            if intent.name == "responsibility" and context is None \
+                    and (any(frame.ENTRUST.search(t) for t in texts) or state.get("intent") == "entrust_certification"):
+                context = "entrust"  # try28: "委托了以后证书谁发的": who evaluates issues: the body entrusted (our reading of 3.4)
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
         if yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
                 and len(frame.contacts_named(self.kb.facts.get("contact", []), text)) > 1:
