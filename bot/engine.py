@@ -130,6 +130,9 @@ ENTRUST_FORM_ASK = frame.Ask("entrust_form", [], [], "3.1",
                              "The notice only says a school without the qualification may entrust a school or body holding the social "
                              "training evaluation organisation qualification (3.1); it names no form or office for entrusting or for "
                              "applying for the student certification qualification.")
+# try28: teachers of another school ("老师是外校的", "别的学校的老师")
+OTHER_TEACHERS = lazy(r"(外校|别的|其他|其它|兄弟|隔壁|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(教师)|(教师)(是|为|属于)?(外校|别的技工院校|其他技工院校)|"
+                      r"\b(teachers?|staff) (from|of|at) (another|other|a different) (school|college)|\bother (schools?'|colleges?') teachers\b", re.I)
 # try28: "为啥", "为什么呢", "why?", "why not?": the reason of the answer before
 WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
                 r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
@@ -794,6 +797,8 @@ class Engine:
             if intent.name == "responsibility" and context is None \
                     and (any(frame.ENTRUST.search(t) for t in texts) or state.get("intent") == "entrust_certification"):
                 context = "entrust"  # try28: "委托了以后证书谁发的": who evaluates issues: the body entrusted (our reading of 3.4)
+            if intent.name == "priority_groups" and context is None and any(OTHER_TEACHERS.search(t) for t in texts):
+                context = "other_teachers"  # try28: "老师是外校的也能评吗": social certification in the filed scope, not 2.3
             ans = self._topic_answer(qid, raw, lang, intent, score, slots, yes_no, facts, context, notes, new_state, m)
         if yes_no and ans.verdict is None and ans.clauses[:1] == ["contacts"] \
                 and len(frame.contacts_named(self.kb.facts.get("contact", []), text)) > 1:
@@ -1230,7 +1235,10 @@ class Engine:
                 verdict, key, clauses = "no", "serve_no_registered", ["1.1", "3.3", "3.1"]
             target = (self.kb.intents.get("student_levels") if clauses[0] == "1.1" else None) \
                 or self._intent_for_clause(clauses[0]) or intent
-            return self._compose(qid, raw, lang, target, score, clauses, verdict, self.reply(lang, key),
+            head = self.reply(lang, key)
+            if w.about == "other_teachers":  # try28: "老师是外校的也能评吗": within the filed social scope, not 2.3
+                head += ("\n\n" if head else "") + self.reply(lang, "other_teachers_scope")
+            return self._compose(qid, raw, lang, target, score, clauses, verdict, head,
                                  facts, slots, notes, new_state)
         if w.action == "elsewhere" and w.about == "own_students":
             # another school certifying our students is entrusting (3.1): it depends on our qualification
