@@ -444,7 +444,9 @@ TRAINING = {"初级": 5, "中级": 4, "高级": 3, "预备技师": 2, "五级": 
             "junior": 5, "intermediate": 4, "senior": 3, "preparatory": 2}
 _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
 REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
-                        r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)", re.I)
+                        r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)|"
+                        # try28: "Can our senior class students get level 3?"
+                        r"(?P<e>junior|intermediate|senior|preparatory)( technician| worker)? (class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)
 ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
              rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"
              rf"certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
@@ -468,7 +470,7 @@ def registered_level(norm: str) -> tuple[int | None, int | None]:
     reg = asked = None
     m = next((x for x in REGISTERED.finditer(norm) if not _school_class(norm, x)), None)
     if m:
-        reg = TRAINING.get((m.group("a") or m.group("b") or m.group("c") or "").lower())
+        reg = TRAINING.get((m.group("a") or m.group("b") or m.group("c") or m.group("e") or "").lower())
     for a in ASKED.finditer(norm):
         if m is None or a.start() >= m.end() or a.end() <= m.start():
             asked = int(a.group("n")) if a.group("n") else TRAINING.get((a.group("a") or a.group("d") or a.group("w") or "").lower())  # fix34: d
