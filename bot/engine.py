@@ -558,6 +558,7 @@ class Engine:
 
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
         party_lacks_social = False  # fix26: the party to be entrusted, named in an earlier turn, lacks 社评资质
+        entrust_level = None  # try28: a level asked after entrusting
         party_unnamed = False  # fix26: a party to be entrusted named in a follow-up, its 社评资质 not said
         prev_name = state.get("intent")
         prev = self.kb.intents.get(prev_name) if isinstance(prev_name, str) else None
@@ -674,6 +675,8 @@ class Engine:
                     intent_name, score = prev.name, max(score, self.settings["followup_below"])
                     if not slots["groups"]:
                         slots["groups"] = list(prev_slots.get("groups", []))
+                    if prev.rule == "entrust_students" and slots["levels"] and yes_no:
+                        entrust_level = slots["levels"][0]  # try28: "what about level 2?" after entrusting: the level rule (1.1)
             if prev.clauses[:1] and prev.clauses[0].startswith("att1.") and (explicit_followup or short) and not yes_no:
                 # holdout21: "What proof do we attach for part 4 of 附件1?" then "and for part 5?": the same
                 # question about another item of 附件1 is that item's note
@@ -771,7 +774,20 @@ class Engine:
             # "那教学计划没完成的呢" after "学生按什么层次认定": a statement of the same clause answers it
             st = self._statement(texts)
             yes_no = st is not None and st.clause == intent.clauses[0]
-        if party_lacks_social and self._intent_for_clause("3.1") is not None:
+        if entrust_level is not None and "student_levels" in self.kb.intents:
+            # try28: "what about level 2?" after "can other schools with 社评资质 certify our students at level 3?": not 3.1's
+            # yes again: students are certified at their registered training level (1.1), whoever certifies them
+            training = {5: "初级", 4: "中级", 3: "高级", 2: "预备技师"}.get(entrust_level)
+            runs = {2: facts.get("runs_prep_technician_class"), 3: facts.get("runs_senior_class")}.get(entrust_level)
+            if training is None:
+                verdict, head = "no", self.reply(lang, "entrust_level_none")
+            elif runs is False:
+                verdict, head = "no", self.reply(lang, "entrust_level_no_class", training=training, level=entrust_level)
+            else:
+                verdict, head = "conditional", self.reply(lang, "entrust_level_depends", training=training, level=entrust_level)
+            ans = self._compose(qid, raw, lang, self.kb.intents["student_levels"], score, ["1.1", "3.1"], verdict, head,
+                                facts, slots, notes, new_state)
+        elif party_lacks_social and self._intent_for_clause("3.1") is not None:
             ans = self._compose(qid, raw, lang, self._intent_for_clause("3.1"), score, ["3.1"], "no",
                                 self.reply(lang, "entrust_no_social"), facts, slots, notes, new_state)
         elif party_unnamed and facts.get("student_cert_qualified") is not True and self._intent_for_clause("3.1") is not None:
