@@ -133,6 +133,11 @@ ENTRUST_FORM_ASK = frame.Ask("entrust_form", [], [], "3.1",
 # try28: teachers of another school ("老师是外校的", "别的学校的老师")
 OTHER_TEACHERS = lazy(r"(外校|别的|其他|其它|兄弟|隔壁|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(教师)|(教师)(是|为|属于)?(外校|别的技工院校|其他技工院校)|"
                       r"\b(teachers?|staff) (from|of|at) (another|other|a different) (school|college)|\bother (schools?'|colleges?') teachers\b", re.I)
+# try28: a question part offering the choices for the wh-question before it ("…填啥，我们填技工院校还是社会培训评价组织")
+CHOICE_PART = lazy(r"^\s*(我们|咱们|我校|学校)?(应该|是)?(填|选|写|报|交|勾|选择)(成|为)?[^，,。？?]{1,12}还是[^，,。？?]{1,12}[?？吗呢]*\s*$|"
+                   r"^\s*[^，,。？?\s]{1,4}还是[^，,。？?\s]{1,4}[?？吗呢]*\s*$|"
+                   r"^\s*(the )?\w+( \w+)? or (the )?\w+( \w+)?\s*\?*\s*$", re.I)
+WH_PART = lazy(r"啥|什么|哪|谁|怎么|如何|咋|\b(what|which|who|whom|where|how)\b", re.I)
 # try28: "为啥", "为什么呢", "why?", "why not?": the reason of the answer before
 WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
                 r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
@@ -937,6 +942,12 @@ class Engine:
         parts = frame.split_questions(core, lang, self._is_part_question)
         if len(parts) < 2 or len(parts) > 4:
             return None
+        if len(parts) == 2 and CHOICE_PART.search(parts[1]) and WH_PART.search(parts[0]):
+            # try28: "机构类型填啥，我们填技工院校还是社会培训评价组织", "交给谁？省里还是市里": one question and its choices,
+            # answered once (the wh-question's answer says which choice, or that the notice does not)
+            a = self.answer(parts[0], state=state, profile=profile, qid=qid)
+            a.question = raw
+            return a if a.clauses else None
         answers, st = [], state
         for i, p in enumerate(parts):
             # "…？第五项呢" continues the part before; "…？还有，没资格的学校学生咋办" is a question of its own
