@@ -138,6 +138,12 @@ CHOICE_PART = lazy(r"^\s*(我们|咱们|我校|学校)?(应该|是)?(填|选|写
                    r"^\s*[^，,。？?\s]{1,4}还是[^，,。？?\s]{1,4}[?？吗呢]*\s*$|"
                    r"^\s*(the )?\w+( \w+)? or (the )?\w+( \w+)?\s*\?*\s*$", re.I)
 WH_PART = lazy(r"啥|什么|哪|谁|怎么|如何|咋|\b(what|which|who|whom|where|how)\b", re.I)
+# try28: "能认定到几级", "能拿几级证", "what level can they get": the level asked for
+WHICH_LEVEL = lazy(r"(到|拿|考|认定|评|认|获得|取得)(到)?(几|哪个|哪一|什么|啥)(级|等级|级别)|(几|哪个|哪一)级(的)?(证|证书)|\b(what|which) level\b", re.I)
+TRAINING_WORDS = {5: "初级", 4: "中级", 3: "高级", 2: "预备技师"}
+TRAINING_WORDS_EN = {5: "junior (初级)", 4: "intermediate (中级)", 3: "senior (高级)", 2: "preparatory technician (预备技师)"}
+LEVEL_WORDS = {"zh": {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师"},
+               "en": {5: "level 5 (junior worker)", 4: "level 4 (intermediate worker)", 3: "level 3 (senior worker)", 2: "level 2 (technician)"}}
 # try28: "为啥", "为什么呢", "why?", "why not?": the reason of the answer before
 WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
                 r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
@@ -1449,6 +1455,12 @@ class Engine:
                     say = v.get("say_" + lang) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}.get(verdict, verdict))
                     head.append(say)
                     break
+        if intent.name == "student_levels" and not yes_no and WHICH_LEVEL.search(m.norm):
+            # try28: "预备技师班学生毕业能认定到几级": the level asked for first (二级), then the table
+            reg, _ = frame.registered_level(m.norm)
+            if reg in TRAINING_WORDS:
+                head.insert(0, self.reply(lang, "level_for_training", training=(TRAINING_WORDS if lang == "zh" else TRAINING_WORDS_EN)[reg],
+                                          level=LEVEL_WORDS[lang][reg]))
         ctx = {"profile": facts, "slots": slots, "context": context, "lang": lang,
                "agency_zh": self.agency(facts, "zh"), "agency_en": self.agency(facts, "en")}
         body = self.render(intent.answer_zh if lang == "zh" else intent.answer_en, **ctx)
