@@ -15,7 +15,7 @@ import jinja2
 
 from . import validate as v
 from .config import project_root
-from .eligibility import CAPABILITY_WORDS, check, status_word
+from .eligibility import CAPABILITY_WORDS, READING_NOTE, check, status_word
 from .kb import KnowledgeBase
 
 YELLOW = "FFFF00"
@@ -339,7 +339,8 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict, att2: bytes
     org = answers.get("org", {})
     caps = []
     for name, c in result["capabilities"].items():
-        caps.append({"title": CAPABILITY_WORDS["zh"][name], "status": status_word(name, c["status"], "zh"),
+        caps.append({"title": CAPABILITY_WORDS["zh"][name],
+                     "status": status_word(name, c["status"], "zh") + (READING_NOTE["zh"] if c.get("our_reading") else ""),  # try28
                      "levels": "、".join(f"{n}级" for n in c.get("levels", [])), "clauses": "、".join(c["clauses"]),
                      "reason": c["reason"]})
     actions = []

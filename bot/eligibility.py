@@ -125,6 +125,8 @@ def check(answers: dict, kb: KnowledgeBase, lang: str = "zh") -> dict:
             entry["levels"] = o.levels if o.status == "allowed" else []
         entry["clauses"] = clauses
         entry["reason"] = reason
+        if o.extra.get("one_class"):  # try28: one of 预备技师班/高级技工班 run: enough only on our reading of 2.3
+            entry["our_reading"] = True
         caps[name] = entry
     goals = answers.get("goals") or []
     actions = []
@@ -171,6 +173,10 @@ CAPABILITY_WORDS = {
 }
 
 
+# try28: the status of 2.3 for a school running one of the two classes is our reading, said beside the status too
+READING_NOTE = {"zh": "（本工具理解：开办其中一种班即可，请与联系人确认）", "en": " (our reading: one of the two classes is enough; please confirm)"}
+
+
 def status_word(capability: str, status: str, lang: str) -> str:
     if capability == "apply_social_org" and status == "allowed":
         return "可以申报" if lang == "zh" else "may apply"
@@ -181,7 +187,7 @@ def check_text(result: dict, kb: KnowledgeBase, lang: str = "zh") -> str:
     """The verdict as a message: one line per capability, then the actions."""
     lines = ["评估结果：" if lang == "zh" else "What your school may do:"]
     for name, cap in result["capabilities"].items():
-        status = status_word(name, cap["status"], lang)
+        status = status_word(name, cap["status"], lang) + (READING_NOTE[lang] if cap.get("our_reading") else "")
         levels = ""
         if cap.get("levels"):
             levels = ("（" + "、".join(f"{n}级" for n in cap["levels"]) + "）") if lang == "zh" else \
