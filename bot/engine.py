@@ -144,6 +144,8 @@ TRAINING_WORDS = {5: "初级", 4: "中级", 3: "高级", 2: "预备技师"}
 TRAINING_WORDS_EN = {5: "junior (初级)", 4: "intermediate (中级)", 3: "senior (高级)", 2: "preparatory technician (预备技师)"}
 LEVEL_WORDS = {"zh": {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师"},
                "en": {5: "level 5 (junior worker)", 4: "level 4 (intermediate worker)", 3: "level 3 (senior worker)", 2: "level 2 (technician)"}}
+AGENCY_NAMED = lazy(r"(报|交|提交|递交|报送)[^，,。？?]{0,8}(市|省)(人社局|人社厅|人力资源社会保障(局|厅|部门))|(报|交|提交|递交|报送)(给|到|去)?(市局|市里|省里|省厅|市级|省级)")
+FORM_PURPOSE_2_2 = lazy(r"社会培训评价组织|附件[12一二]|基本情况表|工作方案|申报|social_org", re.I)
 # try28: "为啥", "为什么呢", "why?", "why not?": the reason of the answer before
 WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
                 r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
@@ -577,6 +579,10 @@ class Engine:
         if prev is not None and not prev.smalltalk and asked_before is not None and asked_before is not prev \
                 and slots["facts"] and yes_no and REASK.search(asked or core):
             prev = asked_before  # fix26: "Same question, can we?" is the last yes/no question on a rule, not the last topic
+        if prev is not None and not prev.smalltalk and prev.name in SCOPE_TOPICS and yes_no and lang == "zh" \
+                and isinstance(state.get("norm"), str) and state.get("norm") and (frame.WHERE_TO_FILE.search(texts[0]) or AGENCY_NAMED.search(texts[0])) \
+                and not FORM_PURPOSE_2_2.search(texts[0]):
+            texts = [state["norm"] + "，" + texts[0]] + texts[1:]  # try28: "那报青岛市人社局就行吧" after a scope change: 3.2's
         if prev is not None and not prev.smalltalk:
             prev_slots = state.get("slots") or {}
             if state.get("supposed") and (REALITY.search(text) or not explicit_followup
