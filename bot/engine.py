@@ -1461,6 +1461,12 @@ class Engine:
                     say = v.get("say_" + lang) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}.get(verdict, verdict))
                     head.append(say)
                     break
+        if intent.name == "application_materials" and facts.get("student_cert_qualified") is False \
+                and facts.get("social_org_qualified") is not True and "2.1" in self.kb.clauses:
+            # try28: "要交啥表" from a school that cannot apply yet (no student qualification: 2.1, 3.1): said first, not
+            # the forms as if it could
+            head.insert(0, self.reply(lang, "materials_cannot_apply_yet"))
+            clauses += [c for c in ("2.1", "3.1") if c not in clauses]
         if intent.name == "student_levels" and not yes_no and WHICH_LEVEL.search(m.norm):
             # try28: "预备技师班学生毕业能认定到几级": the level asked for first (二级), then the table
             reg, _ = frame.registered_level(m.norm)
