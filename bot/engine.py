@@ -1461,7 +1461,8 @@ class Engine:
                     say = v.get("say_" + lang) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}.get(verdict, verdict))
                     head.append(say)
                     break
-        if intent.name == "application_materials" and facts.get("student_cert_qualified") is False \
+        if (intent.name == "application_materials" or (intent.name == "submit_where" and clauses == ["2.2"])) \
+                and facts.get("student_cert_qualified") is False \
                 and facts.get("social_org_qualified") is not True and "2.1" in self.kb.clauses:
             # try28: "要交啥表" from a school that cannot apply yet (no student qualification: 2.1, 3.1): said first, not
             # the forms as if it could

@@ -178,3 +178,21 @@ def test_check_and_checklist_say_one_class_is_our_reading(kb):
     assert "本工具理解" in row
     both = validate_answers({**ONE_CLASS, "runs_prep_technician_class": True})
     assert "our_reading" not in check(both, kb)["capabilities"]["certify_teachers"]
+
+
+def test_where_to_file_after_a_scope_change_is_3_2(engine):
+    a = engine.answer("我们想在认定范围里加俩职业，再删一个，咋弄")
+    b = engine.answer("我们是市属的，那报青岛市人社局就行吧", state=a.state)
+    assert b.clauses[0] == "3.2" and b.verdict == "yes" and "附件1" not in b.text.split("依据")[0]
+
+
+def test_the_forms_for_a_school_that_cannot_apply_yet(engine):
+    a = engine.answer("要交啥表", profile={"student_cert_qualified": False, "social_org_qualified": False})
+    assert a.text.startswith("按贵校情况（未取得学生认定资格），现在还不能申报") and "2.1" in a.clauses
+
+
+def test_an_english_correction_and_what_is_kept(app):
+    _, corrected, shown = chat(app, "en2", "We hold the social org qualification and run both classes.",
+                               "Correction: we have no social org qualification.", "What do you have on us?")
+    assert corrected.startswith("Corrected: no social training evaluation organisation qualification")
+    assert "no social training evaluation organisation qualification" in shown and "preparatory technician classes" in shown
