@@ -314,7 +314,7 @@ class Engine:
                 noted = self._facts_noted(qid, raw, lang, stated, profile, state, notes)
                 words = self.kb.replies[lang]["profile_words"]
                 fixed = ("，" if lang == "zh" else ", ").join(words[k][0 if v else 1] for k, v in stated.items() if k in PROFILE_KEYS)
-                if fixed:
+                if fixed and (state.get("facts") or profile):  # something was kept before: that is what is corrected
                     noted.text = self.reply(lang, "corrected", what=fixed) + "\n" + noted.text
                 noted.state = {k: v for k, v in noted.state.items() if k not in ("asked_raw", "said")}
                 return noted
