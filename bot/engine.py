@@ -76,6 +76,7 @@ EXPLAIN_WORDS = lazy(r"例子|举例|解释|说明|讲讲|讲解|试")
 MODAL_ZH = lazy(r"可以|能否|能不能|可不可以|能|允许|允不允许|是否可以")
 FUNCTION_CHARS = frozenset("能不可以会要吗呢吧么前后中行好个的了是有在办做去来得没给让把被就都也还再")
 CERTIFY_WORDS = lazy(r"认|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
+PARTY_TOKEN = lazy(r"外校|别校|兄弟|隔壁|外市|外地|本市|外单位")  # try28: words naming another party
 # fix33: "…，这一说法是否属实", "…真的假的": the asking segment checks what the statement before it says
 CLAIM_CHECK = lazy(r"说法|属实|真的|假的|真假|是真|对吗|对不对|准确|正确|靠谱|没错|是这样")
 # words too common to show that a question is about the notice
@@ -1123,6 +1124,7 @@ class Engine:
         known = [t for t in tokens if t in domain or any(d in t for d in DOMAIN_EXTRA)]
         other = [t for t in tokens if t not in known and len(t) >= 2 and t not in GENERIC_WORDS
                  and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)
+                 and not PARTY_TOKEN.search(t)  # try28: "老师是外校的也能评吗": 外校 names whom too
                  and sum(ch not in FUNCTION_CHARS for ch in t) >= 2]  # "前能", "中不中", "能办": the segmenter's scraps
         return bool(known) and bool(other) and all(t in SUBJECT_WORDS for t in known)
 
