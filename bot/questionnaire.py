@@ -575,7 +575,13 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
         if t == "choice":
             return pick(text)
         parts = [p for p in re.split(r"[,，、;；\s]+", text) if p]
-        return [pick(p) for p in parts]
+        out = []
+        for p in parts:
+            # "联系人和电话换了" names two options (try28 ticked only 联系人): every one named counts
+            named = [o["value"] for o in opts if not p.isdigit() and p not in (o["value"], o["zh"], o["en"])
+                     and any(w and w in p for w in [o["zh"], *o.get("aliases", ())])]
+            out += named if len(named) > 1 else [pick(p)]
+        return out
     validator = TYPE_VALIDATORS[t]
     try:
         value = validator(text)

@@ -353,3 +353,14 @@ def test_terminal_chat_fits_the_window(env, cols):
     assert all(width(x) <= cols for x in printed), [x for x in printed if width(x) > cols]
     assert not any(x.strip() and x.lstrip()[0] in "，。；：、”）" for x in printed)
     assert any("/check" in x.split() or "/check" in x for x in printed)
+
+
+def test_one_typed_phrase_can_tick_several_options(app):
+    d = Dialogue(app)
+    replies = run(d, "b16m", SCOPE)
+    for value in ORG[:-1]:
+        replies = press(d, "b16m", replies, "跳过") if value == "跳过" else d.handle_text("b16m", value)
+    assert q_of(d, "b16m")["pending"] == "org.changed"
+    replies = d.handle_text("b16m", "联系人和电话换了")
+    assert q_of(d, "b16m")["multi"] == ["contact", "phone"]
+    assert "已选：联系人；联系电话" in replies[-1].text
