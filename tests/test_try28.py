@@ -364,3 +364,38 @@ def test_one_typed_phrase_can_tick_several_options(app):
     replies = d.handle_text("b16m", "联系人和电话换了")
     assert q_of(d, "b16m")["multi"] == ["contact", "phone"]
     assert "已选：联系人；联系电话" in replies[-1].text
+
+
+# ---------------------------------------------------------------- documents, rendered by LibreOffice
+
+@pytest.mark.slow
+def test_att1_fits_one_page_and_att3_is_labelled(kb, tmp_path):
+    """try28: 附件1's notes 3–4 spilled onto an otherwise empty second page; 附件3 had no "附件3" label."""
+    import shutil
+
+    from bot.answers import validate_answers
+    from bot.documents import write_documents
+
+    if not (shutil.which("soffice") and shutil.which("pdftotext")):
+        pytest.skip("LibreOffice (soffice) or pdftotext not installed")
+    answers = validate_answers({
+        "institution_type": "technical_school", "student_cert_qualified": True, "social_org_qualified": False,
+        "runs_prep_technician_class": True, "runs_senior_class": True, "has_segmented_students": False,
+        "goals": ["apply_social_org"], "affiliation": "provincial",
+        "org": {"name": "山东省泉城技师学院", "address": "济南市历城区工业北路100号", "credit_code": "123701004950034562",
+                "registrar": "山东省事业单位登记管理局", "legal_rep": "张明", "capital": "5000万元", "contact": "李华",
+                "title": "处长", "phone": "0531-88881234", "email": "jwc@qc.edu.cn",
+                "strengths": "1. 承担省级技能大赛电工赛项3次；\n2. 参与编写省级电工实训教材2部；\n3. 近三年培训考核评价8000余人次。",
+                "premises": "实训楼2栋，设备800台套。", "staff": "专职人员12人，考评员45人。"},
+        "occupations": [{"name": "电工", "code": "6-31-01-03", "levels": [5, 4, 3], "has_standard": True},
+                        {"name": "车工", "code": "6-18-01-01", "work_type": "数控车工", "levels": [5, 4, 3, 2]}]})
+    write_documents(answers, kb, tmp_path)
+    profile = tmp_path / "lo-profile"
+    names = ["附件1-社会培训评价组织基本情况表.docx", "附件3-评价机构信息与认定范围清单.xlsx"]
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *[str(tmp_path / n) for n in names]], check=True,
+                   capture_output=True, timeout=300)
+    att1, att3 = (subprocess.run(["pdftotext", "-layout", str(tmp_path / (n.rsplit(".", 1)[0] + ".pdf")), "-"],
+                                 capture_output=True, text=True, check=True).stdout for n in names)
+    assert att1.rstrip("\f").count("\f") == 0 and "4.第五项中应提供社保材料" in att1  # one page, notes on it
+    assert att3.lstrip().startswith("附件3")

@@ -3,6 +3,8 @@ item and per 工种 (a multi-line answer's lines get none), an occupation change
 kept whole in the desktop check list, questionnaire taps not rate-limited, a refused message marked."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from browser import Browser, missing
@@ -21,7 +23,9 @@ def start(kb_path, tmp, web=None):
 
     env = dict(os.environ, SKILLCERT_KB=str(kb_path), SKILLCERT_DB=str(tmp / "state.sqlite"),
                SKILLCERT_HOME=str(ROOT), PYTHONIOENCODING="utf-8", SKILLCERT_FILES=str(tmp / "files"))
-    return WebServer(env, tmp, web).start()
+    s = WebServer(env, tmp, web).start()
+    s.state_db = tmp / "state.sqlite"
+    return s
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +133,14 @@ def test_summary_edit_buttons_one_per_item_and_occupation(server):
         assert lines and all(n == 1 for n in lines), lines
         d.execute_script("arguments[0].scrollIntoView({block: 'center'})", table)
         d.save_screenshot(str(DOCS / "web-desktop-zh-checklist-table.png"))
+        # "清除我的数据" counts the four downloads it deletes (try28: "0 generated files")
+        d.find_element(By.ID, "btn-menu").click()
+        d.find_element(By.ID, "btn-clear").click()
+        d.find_element(By.ID, "clear-yes").click()  # the page empties its log, then shows the reply
+        wait(d, lambda d: idle(d) and any("已删除" in m.text for m in bot_messages(d)), what="the /forget reply")
+        assert "4 个生成的文件" in bot_messages(d)[-1].text
+        with sqlite3.connect(server.state_db) as db:
+            assert db.execute("select count(*) from web_files").fetchone()[0] == 0
     finally:
         b.quit()
 
