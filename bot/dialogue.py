@@ -30,7 +30,13 @@ QUESTION_FORM = re.compile(r"[?？]|是啥|啥是|什么|怎么|咋|为啥|为�
                            r"有没有|多少|几个|(?:吗|呢|么|嘛)[\s。.!！~～]*$")
 WORDS = re.compile(r"[A-Za-z]{2,}")
 HAN_CHARS = re.compile(r"[\u4e00-\u9fff]")
-MARKUP = re.compile(r"<[^<>]{0,200}>")
+MARKUP = re.compile(r"<[^<>]{0,200}>|[A-Za-z_$][\w$.]*\([^()]{0,200}\)")  # tags and code calls: alert(1)
+
+
+def wordless(text: str) -> bool:
+    """No Chinese and no word outside markup and code ("<script>alert(1)</script>"): no language of its own."""
+    bare = MARKUP.sub(" ", text)
+    return not HAN_CHARS.search(bare) and not WORDS.search(bare)
 CONFIRM_WORDS = {"确认", "确定", "没问题", "对", "生成", "confirm", "ok", "yes", "是"}
 BACK_WORDS = {"返回", "上一题", "上一步", "back", "/back"}
 CANCEL_WORDS = {"取消", "退出问卷", "cancel", "/cancel"}
@@ -342,8 +348,7 @@ class Dialogue:
     def _answer(self, user: str, text: str, lang: str, state: dict | None = None) -> Reply:
         # try28: "<script>alert(1)</script>" on the Chinese page was answered in English: a message with no
         # Chinese and hardly a word outside markup is answered in the page's (or conversation's) language
-        bare = MARKUP.sub(" ", text)
-        hint = lang if not HAN_CHARS.search(bare) and len(WORDS.findall(bare)) < 2 else None
+        hint = lang if wordless(text) else None
         ans = self.app.ask(user, text, state=state, lang_hint=hint)
         buttons = []
         if ans.suggestions:
@@ -603,8 +608,7 @@ class Dialogue:
             return q.get("lang", "zh")
         body = clean(raw) if raw else ""
         if body and not body.startswith("/"):
-            bare = MARKUP.sub(" ", body)
-            if not HAN_CHARS.search(bare) and len(WORDS.findall(bare)) < 2:  # "<script>…": no language of its own
+            if wordless(body):  # "<script>…": no language of its own
                 return hint or (state.get("topic") or {}).get("lang") or "zh"
             return detect_lang(body)
         return (state.get("topic") or {}).get("lang") or hint or "zh"

@@ -357,6 +357,8 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
 
 def _field_label(f: dict, lang: str) -> str:
     label = f[lang].split("？")[0].split("?")[0]
+    if lang == "en":  # "Occupation code (classification format, e.g. 6-31-01-03)" → "Occupation code"
+        label = re.sub(r"\s*\([^()]*\)", "", label).strip()
     return label.replace("这一行是增加、修改还是删除", "增加/修改/删除").replace("Is this row added, modified or deleted",
                                                                      "added / modified / deleted")
 

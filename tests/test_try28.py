@@ -336,7 +336,7 @@ def chat_in_a_terminal(env, cols: int, lines: list[str]) -> str:
     for line in lines:
         n = out.count(b"> ")
         os.write(master, (line + "\n").encode())
-        read_until(lambda o: o.count(b"> ") > n + 1 or p.poll() is not None)
+        read_until(lambda o: o.count(b"> ") > n or p.poll() is not None)
     os.write(master, b"/quit\n")
     p.wait(60)
     read_until(lambda o: b"Bye" in o, 5)
