@@ -90,7 +90,7 @@ class App:
             prune_dir(userfiles.files_root(), float(self.config.privacy.get("keep_days", 180) or 0))
 
     def ask(self, user: str, question: str, profile: dict | None = None, remember: bool = True,
-            state: dict | None = None) -> Answer:
+            state: dict | None = None, lang_hint: str | None = None) -> Answer:
         """Answer and log; with `remember`, the conversation state (read here unless the caller
         already has it) is kept for follow-ups."""
         from .store import warn
@@ -104,7 +104,7 @@ class App:
             except STORE_ERRORS as e:  # the answer does not depend on the log: answer without a profile
                 warn(self.config.state_db, "answered without the school profile, question not logged", e)
                 profile, store_ok = {}, False
-        ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile)
+        ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile, lang_hint=lang_hint)
         if remember:
             full["topic"] = ans.state
             self.store.set_state(user, full)

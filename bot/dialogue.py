@@ -24,6 +24,19 @@ from .text import clean, detect_lang, is_yes_no, scrub
 
 MAX_INPUT_CHARS = 4000
 EDIT_RE = re.compile(r"^\s*(?:改|修改|edit|change)\s*第?\s*(\d{1,3})\s*项?\s*$", re.I)
+EDIT_OCC_RE = re.compile(r"^\s*(?:改|修改|edit|change)\s*第?\s*(?:工种|occupation|occ\.?)\s*(\d{1,3})\s*$", re.I)
+# a message at a free-text prompt that asks something (try28: "备案号是啥？我们不知道" was saved as 注册登记机构)
+QUESTION_FORM = re.compile(r"[?？]|是啥|啥是|什么|怎么|咋|为啥|为什么|哪里|哪儿|哪个|哪些|是不是|能不能|可不可以|要不要|"
+                           r"有没有|多少|几个|(?:吗|呢|么|嘛)[\s。.!！~～]*$")
+WORDS = re.compile(r"[A-Za-z]{2,}")
+HAN_CHARS = re.compile(r"[\u4e00-\u9fff]")
+MARKUP = re.compile(r"<[^<>]{0,200}>|[A-Za-z_$][\w$.]*\([^()]{0,200}\)")  # tags and code calls: alert(1)
+
+
+def wordless(text: str) -> bool:
+    """No Chinese and no word outside markup and code ("<script>alert(1)</script>"): no language of its own."""
+    bare = MARKUP.sub(" ", text)
+    return not HAN_CHARS.search(bare) and not WORDS.search(bare)
 CONFIRM_WORDS = {"确认", "确定", "没问题", "对", "生成", "confirm", "ok", "yes", "是"}
 BACK_WORDS = {"返回", "上一题", "上一步", "back", "/back"}
 CANCEL_WORDS = {"取消", "退出问卷", "cancel", "/cancel"}
@@ -75,6 +88,8 @@ TEXTS = {
         "thanks_feedback": "谢谢您的评价！",
         "back_none": "已经是第一题了。",
         "question_in_form": "（问卷还在进行中，回答上面的问题即可继续。）",
+        "looks_like_question": "这句话看起来是一个问题，没有当作答案保存。",
+        "ask_after_form": "问卷进行中只能回答当前的问题：要提问，请先完成问卷，或输入 /cancel 退出问卷（已填的答案会保留）后再问。",
         "not_docs_ready": "问卷还没完成，继续回答：",
     },
     "en": {
@@ -107,14 +122,34 @@ TEXTS = {
         "thanks_feedback": "Thanks for your feedback!",
         "back_none": "This is the first question.",
         "question_in_form": "(The questionnaire is still open: answer the question above to go on.)",
+        "looks_like_question": "That looks like a question, so I did not save it as the answer.",
+        "ask_after_form": "While the questionnaire is open I can only take the answer to its question: finish it, or "
+                          "/cancel (your answers so far are kept), then ask.",
         "not_docs_ready": "The questionnaire is not finished yet:",
     },
 }
 
 
+def count_files(store, users) -> int:
+    """The generated files kept for these users (recorded in the store or in their folders), each once:
+    /forget says how many it deletes (try28: it said 0 after deleting a checklist.md)."""
+    from pathlib import Path
+
+    paths = set()
+    for user in users:
+        paths.update(str(Path(p).resolve()) for p in store.files_of(user) if Path(p).is_file())
+        folder = userfiles.user_dir(user)
+        if folder.is_dir():
+            paths.update(str(p.resolve()) for p in folder.rglob("*") if p.is_file())
+    return len(paths)
+
+
 class Dialogue:
     def __init__(self, app: App):
         self.app = app
+        # channels that keep generated files elsewhere (the web's download store) add an object with
+        # count(user) and forget(user), so /forget counts and deletes them (try28: "0 generated files" after four)
+        self.forget_hooks: list = []
 
     @property
     def kb(self):
@@ -149,6 +184,8 @@ class Dialogue:
             return self.command(user, body, state, lang)
         q = state.get("q")
         if q and q.get("pending"):
+            self._follow_lang(q, body)
+            lang = q.get("lang", lang)
             # the answer is stored as typed (（），１２３ stay so); the cleaned text is only for matching words
             return self._questionnaire_text(user, state, body, lang, typed=raw.strip())
         return [self._answer(user, body, lang, state=state)]
@@ -161,7 +198,7 @@ class Dialogue:
             return self._handle_file(user, name, data, lang_hint)
 
     def _handle_file(self, user: str, name: str, data: bytes, lang_hint: str | None = None) -> list[Reply]:
-        from .occupation_sheet import SheetError, read_occupations
+        from .occupation_sheet import SheetError, read_sheet
 
         state = self.app.store.get_state(user)
         q = state.get("q")
@@ -170,7 +207,7 @@ class Dialogue:
         if not name.lower().endswith((".xlsx", ".xlsm")):
             return [Reply(self.t(lang, "upload_how"))]
         try:
-            occupations = read_occupations(data if isinstance(data, bytes) else b"", lang)
+            occupations, org = read_sheet(data if isinstance(data, bytes) else b"", lang)
         except SheetError as e:
             replies = [Reply(self.t(lang, "upload_bad", error=str(e)))]
             return replies + ([self._prompt_reply(q)] if q and q.get("pending") else [])
@@ -179,9 +216,14 @@ class Dialogue:
                                                "、".join(map(str, o.get("levels", []))), self._change_word(o, lang))
                                    if x)
             for i, o in enumerate(occupations, 1))
-        read = Reply(self.t(lang, "upload_read", n=len(occupations), name=name[:80], rows=rows))
+        read = Reply(self.t(lang, "upload_read", n=len(occupations), name=name[:80], rows=rows)
+                     + self._org_read(org, lang))
         if q and q.get("pending"):
             q["answers"]["occupations"] = occupations
+            if org:  # the organisation block of the sheet fills what is not answered yet
+                have = q["answers"].setdefault("org", {})
+                for k, value in org.items():
+                    have.setdefault(k, value)
             q["draft"], q["occ_done"] = {}, True
             q["history"] = [k for k in q.get("history", []) if not k.startswith("occ.")]
             if q["pending"].startswith(("occ.", qn.ROW_CHANGED)) or q["pending"] in ("more_occ", "summary"):
@@ -191,12 +233,24 @@ class Dialogue:
             return [read, self._prompt_reply(q)]
         profile = dict(self.app.store.get_profile(user) or {})
         profile["occupations"] = occupations
+        if org:
+            profile["org"] = {**org, **(profile.get("org") or {})}
         self.app.store.set_profile(user, profile)
         unmarked = qn.unmarked_rows(profile)
         if unmarked:  # note 7: which cells of a 修改 row changed? /check and /checklist ask
             names = "、".join(occupations[i]["name"] for i in unmarked)
             return [read, Reply(self.t(lang, "upload_saved")), Reply(self.t(lang, "upload_unmarked", names=names))]
         return [read, Reply(self.t(lang, "upload_saved"))]
+
+    @staticmethod
+    def _org_read(org: dict, lang: str) -> str:
+        from .documents import ATT3_FIELDS
+
+        labels = dict(ATT3_FIELDS)
+        shown = [f"{labels[k].replace('（非必填）', '')}：{org[k]}" for k, _ in ATT3_FIELDS if org.get(k)]
+        if not shown:
+            return ""
+        return ("\n机构信息：" if lang == "zh" else "\nOrganisation: ") + ("；" if lang == "zh" else "; ").join(shown)
 
     @staticmethod
     def _change_word(o: dict, lang: str) -> str:
@@ -252,8 +306,9 @@ class Dialogue:
             return [Reply(self.app.engine.contacts_text(lang) + "\n\n" + self.app.engine.quote("contacts", lang))]
         if name == "/check":
             profile = self.app.store.get_profile(user)
-            q = qn.new_state(lang, profile or None)
-            if not profile:
+            said = qn.chat_facts((state.get("topic") or {}).get("facts"), self.kb) if not profile else {}
+            q = qn.new_state(lang, profile or None, said or None)
+            if not profile and not said:
                 qn.advance(q, self.kb)
             q["step"] = 1
             state["q"] = q
@@ -277,8 +332,12 @@ class Dialogue:
                 return [Reply(self.t(lang, "back_none")), self._prompt_reply(q)]
             return self._advance(user, state, lambda s: qn.back(s, self.kb), lang)
         if name == "/forget":
+            f = count_files(self.app.store, [user])  # before the rows that record them go
             n = self.app.store.forget(user)
-            f = userfiles.forget(user)  # the files a channel kept for this user
+            userfiles.forget(user)  # the files a channel kept for this user
+            f += sum(keeper.count(user) for keeper in self.forget_hooks)
+            for keeper in self.forget_hooks:  # its own connection: after this transaction has let go
+                self.app.store.after_commit(lambda k=keeper: k.forget(user))
             return [Reply(self.t(lang, "forgot", n=n, f=f))]
         if name == "/upload":
             return [Reply(self.t(lang, "upload_how"))]
@@ -287,7 +346,10 @@ class Dialogue:
     # ------------------------------------------------------------ questions and answers
 
     def _answer(self, user: str, text: str, lang: str, state: dict | None = None) -> Reply:
-        ans = self.app.ask(user, text, state=state)
+        # try28: "<script>alert(1)</script>" on the Chinese page was answered in English: a message with no
+        # Chinese and hardly a word outside markup is answered in the page's (or conversation's) language
+        hint = lang if wordless(text) else None
+        ans = self.app.ask(user, text, state=state, lang_hint=hint)
         buttons = []
         if ans.suggestions:
             buttons = [[Button(self.app.engine.topic(n, ans.lang)[:64], f"t:{n}")] for n in ans.suggestions]  # topics are ≤ 56 characters: whole
@@ -306,15 +368,23 @@ class Dialogue:
             m = EDIT_RE.match(body)
             if m:
                 return self._advance(user, state, lambda s: qn.edit(s, int(m.group(1)), self.kb), lang)
+            m = EDIT_OCC_RE.match(body)
+            if m:
+                return self._advance(user, state, lambda s: qn.edit_occupation(s, int(m.group(1)), self.kb), lang)
             if low in CONFIRM_WORDS:
                 return self._confirm(user, state, lang)
         prompt = qn.prompt(q, self.kb)
         if prompt.kind == "multi" and low in qn.DONE_WORDS:
             return self._advance(user, state, lambda s: qn.finish_multi(s, self.kb), lang)
-        if prompt.kind == "text" and self._looks_like_question(body, prompt):
-            # "能给老师认定二级吗？" typed at 地址: answer it rather than store it as the address
-            return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
-                    self._prompt_reply(q)]
+        if prompt.kind == "text" and self._asks(body, q):
+            # "能给老师认定二级吗？" typed at 地址, "备案号是啥？" at 注册登记机构 (try28): not saved; answered
+            # when the notice covers it, else the user is told how to ask; then the prompt again
+            replies = [Reply(self.t(q["lang"], "looks_like_question"))]
+            if self._looks_like_question(body, prompt):
+                replies += [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form"))]
+            else:
+                replies.append(Reply(self.t(q["lang"], "ask_after_form")))
+            return replies + [self._prompt_reply(q)]
         if prompt.kind == "multi" and low not in qn.SKIP_WORDS:
             # typed options tick them like the buttons do; "完成" closes the question (try27)
             try:
@@ -336,6 +406,37 @@ class Dialogue:
                 return [self._answer(user, body, lang), Reply(self.t(q["lang"], "question_in_form")),
                         self._prompt_reply(q)]
             return [Reply(self.t(q["lang"], "retry", error=str(e))), self._prompt_reply(q)]
+
+    def _asks(self, body: str, q: dict) -> bool:
+        """A free-text answer that is a question. Long texts (附件1 三 to 五) only when they end as one."""
+        try:
+            long = qn._question(self.kb, q["pending"]).get("type") == "longtext"
+        except KeyError:
+            long = False
+        if long and len(body) > 40:
+            return bool(re.search(r"[?？]\s*$", body))
+        return bool(QUESTION_FORM.search(body))
+
+    def _follow_lang(self, q: dict, body: str) -> None:
+        """The questionnaire speaks the language the user writes in (try28: Chinese answers to an English
+        questionnaire got English prompts). Only where the answer is a choice or yes/no: a Chinese name
+        typed at an English form field is the form's content, not a change of language."""
+        pending = q.get("pending") or ""
+        if body.startswith("/"):
+            return
+        if pending not in ("more_occ", "reuse", "block", "summary") and not pending.startswith(qn.OCC_PICK):
+            try:
+                kind = qn._question(self.kb, pending).get("type")
+            except KeyError:
+                return
+            if kind not in ("yesno", "choice", "multi"):
+                return
+        han = len(HAN_CHARS.findall(body))
+        words = len(WORDS.findall(body))
+        if q.get("lang") == "en" and han >= 1 and words == 0:
+            q["lang"] = "zh"
+        elif q.get("lang") == "zh" and han == 0 and words >= 2:
+            q["lang"] = "en"
 
     def _looks_like_question(self, body: str, prompt: qn.Prompt) -> bool:
         lang = detect_lang(body)
@@ -371,7 +472,8 @@ class Dialogue:
         except qn.Invalid as e:
             return [Reply(self.t(q["lang"], "retry", error=str(e))), self._prompt_reply(q)]
         new["step"] = q.get("step", 0) + 1
-        replies: list[Reply] = []
+        note = new.pop("note", None)  # e.g. /back past the occupations: they are kept
+        replies: list[Reply] = [Reply(note)] if note else []
         verdict_now = self._facts_complete(new) and not new.get("verdict_shown")
         if verdict_now:
             new["verdict_shown"] = True
@@ -506,5 +608,7 @@ class Dialogue:
             return q.get("lang", "zh")
         body = clean(raw) if raw else ""
         if body and not body.startswith("/"):
+            if wordless(body):  # "<script>…": no language of its own
+                return hint or (state.get("topic") or {}).get("lang") or "zh"
             return detect_lang(body)
         return (state.get("topic") or {}).get("lang") or hint or "zh"

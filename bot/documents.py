@@ -270,8 +270,12 @@ def render_att3(answers: dict, kb: KnowledgeBase | None = None) -> bytes:
         last = occ_row + max(len(rows), 1) - 1
     if notes_row is not None and kb is not None:
         last = _write_notes(ws, notes_row, kb, Font, Alignment)
-    _fit_rows(ws, 2, last)
-    ws.row_dimensions[1].height = 36  # the title (16 pt) whole
+    label = ws["A1"]
+    if isinstance(label.value, str):  # "附件3": its digit in LATIN_FONT like every other
+        _text_cell(label, label.value)
+    _fit_rows(ws, 3, last)
+    ws.row_dimensions[1].height = 20  # "附件3", as the notice's attachment opens (try28)
+    ws.row_dimensions[2].height = 36  # the title (16 pt) whole
     ws.page_margins.left = ws.page_margins.right = 0.5  # inches: the table and its notes on one page
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     out = io.BytesIO()

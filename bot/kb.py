@@ -205,7 +205,7 @@ QUESTION_TYPES = {"longtext", "choice", "multi", "yesno", "text", "credit_code",
                   "count"}
 ANSWER_KEYS = {"institution_type", "affiliation", "goals", "student_cert_qualified", "social_org_qualified",
                "runs_prep_technician_class", "runs_senior_class", "has_segmented_students"}
-_CONDITION = re.compile(r"^(filing|documents|goals has [a-z_|]+|not [a-z_]+|[a-z_]+ == [a-z_]+|[a-z_]+)$")
+_CONDITION = re.compile(r"^(filing|documents|att1|goals has [a-z_|]+|not [a-z_]+|[a-z_]+ == [a-z_]+|[a-z_]+)$")
 
 
 def _check_questionnaire(data: dict, path: Path) -> None:

@@ -28,7 +28,50 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+ORG_LABELS = {"机构名称": "name", "机构简称": "short_name", "备案号": "filing_no", "联系人": "contact",
+              "联系电话": "phone", "邮箱": "email", "电子邮箱": "email", "网址": "website", "地址": "address"}
+
+
 def read_occupations(data: bytes, lang: str = "zh") -> list[dict]:
+    return read_sheet(data, lang)[0]
+
+
+def _org(rows, yellow, header_at: int) -> dict:
+    """The organisation block above the occupation table (机构名称, 联系人, 电话 …; try28: it was
+    ignored and had to be typed again). A value that does not pass its check is left out; a yellow
+    value cell is a changed one (note 7)."""
+    from . import validate as v
+
+    checks = {"phone": v.phone, "email": v.email}
+    org: dict = {}
+    changed = []
+    for i in range(header_at):
+        row = rows[i]
+        for j, cell in enumerate(row):
+            key = ORG_LABELS.get(_cell_text(cell).replace(" ", "").rstrip("：:（非必填）").replace("（非必填", ""))
+            if not key or key in org:
+                continue
+            for k in range(j + 1, len(row)):
+                text = _cell_text(row[k])
+                if not text:
+                    continue
+                if text.replace(" ", "") in ORG_LABELS:
+                    break
+                try:
+                    value = checks.get(key, v.text)(text)
+                except ValueError:
+                    break
+                org[key] = value
+                if yellow and yellow[i][k]:
+                    changed.append(key)
+                break
+    if changed:
+        org["changed"] = changed
+    return org
+
+
+def read_sheet(data: bytes, lang: str = "zh") -> tuple[list[dict], dict]:
+    """(the occupations, the organisation block) of a filled 附件3."""
     zh = lang == "zh"
     if not data:
         raise SheetError("文件是空的。" if zh else "The file is empty.")
@@ -56,7 +99,7 @@ def read_occupations(data: bytes, lang: str = "zh") -> list[dict]:
             if header_at is None:
                 continue
             yellow = [tuple(_is_yellow(c) for c in row) for row in cells]
-            return _rows(rows, header_at, columns, zh, yellow)
+            return _rows(rows, header_at, columns, zh, yellow), _org(rows, yellow, header_at)
     finally:
         wb.close()
     raise SheetError("表中没有找到“职业名称”表头：请上传附件3《评价机构信息与认定范围清单》。" if zh else

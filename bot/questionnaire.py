@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import validate as v
 from .answers import validate_answers
-from .eligibility import needs_documents, needs_filing
+from .eligibility import needs_documents, needs_filing, planned_actions
 from .kb import KnowledgeBase
 from .text import normalize_zh
 
@@ -26,6 +26,9 @@ SKIP_WORDS = {"跳过", "略过", "无", "没有", "不填", "空", "-", "—", 
 DONE_WORDS = {"完成", "好了", "好", "确定", "ok", "done", "finish", "完毕", "就这些"}
 MAX_OCCUPATIONS = 50
 ROW_CHANGED = "row_changed."  # pending "row_changed.<i>": which cells of occupation row i (marked 修改) changed
+OCC_PICK = "occ_pick."  # pending "occ_pick.<i>": which part of occupation row i to change (from the summary)
+OCC_REMOVE = "_remove"  # the occ_pick option that takes the row off the list
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 TYPE_VALIDATORS = {
     "text": v.text, "longtext": v.long_text, "credit_code": v.credit_code, "phone": v.phone, "email": v.email,
@@ -64,15 +67,38 @@ def localize(message: str, lang: str) -> str:
 # ------------------------------------------------------------------ state helpers
 
 
-def new_state(lang: str = "zh", profile: dict | None = None) -> dict:
+def new_state(lang: str = "zh", profile: dict | None = None, said: dict | None = None) -> dict:
+    """`said`: facts the user stated in the chat (no profile yet): offered to confirm, not asked again."""
     state = {"answers": {}, "pending": None, "history": [], "draft": {}, "editing": None, "lang": lang,
              "multi": []}
     if profile:
         state["saved"] = profile
         state["pending"] = "reuse"
+    elif said:
+        state["saved"] = said
+        state["from_chat"] = True
+        state["pending"] = "reuse"
     else:
         advance(state, None)
     return state
+
+
+def chat_facts(facts: dict | None, kb: KnowledgeBase) -> dict:
+    """The questionnaire's answers among the facts said in the chat (engine state "facts"); a school's
+    facts mean a 技工院校 (the questions about them are asked only of one)."""
+    out = {}
+    for q in questions(kb):
+        key = q["key"]
+        if key.startswith("org.") or key == "goals" or key not in (facts or {}):
+            continue
+        value = facts[key]
+        if q["type"] == "yesno" and isinstance(value, bool):
+            out[key] = value
+        elif q["type"] == "choice" and value in [o["value"] for o in q["options"]]:
+            out[key] = value
+    if out and "institution_type" not in out:
+        out = {"institution_type": "technical_school"} | out
+    return out
 
 
 def get(answers: dict, key: str):
@@ -113,15 +139,31 @@ def holds(condition: str, answers: dict, kb: KnowledgeBase) -> bool:
         return needs_filing(answers, kb)
     if c == "documents":
         return needs_documents(answers, kb)
+    if c == "att1":
+        return needs_att1(answers, kb)
     if c.startswith("goals has "):
         wanted = set(c[len("goals has "):].split("|"))
         return bool(wanted & set(answers.get("goals") or []))
     if c.startswith("not "):
         return answers.get(c[4:].strip()) is False
+    if "!=" in c:
+        key, value = (x.strip() for x in c.split("!=", 1))
+        return str(answers.get(key)) != value
     if "==" in c:
         key, value = (x.strip() for x in c.split("==", 1))
         return str(answers.get(key)) == value
     return answers.get(c) is True
+
+
+def needs_att1(answers: dict, kb: KnowledgeBase) -> bool:
+    """附件1 is among the documents (applying as 社会培训评价组织): only then are its own fields asked
+    (注册登记机构, 法定代表人, 信用代码, 每个工种的评价经历 …; try28 saw them asked for a scope change)."""
+    return any("att1" in a.get("documents", []) for a in planned_actions(answers, kb))
+
+
+def real_fields(draft: dict | None) -> bool:
+    """The draft holds an answer (not only "skipped" marks)."""
+    return any(not k.startswith("_") for k in (draft or {}))
 
 
 def questions(kb: KnowledgeBase) -> list[dict]:
@@ -186,8 +228,18 @@ def advance(state: dict, kb: KnowledgeBase | None) -> None:
 
 def commit_draft(state: dict) -> None:
     draft = state.get("draft") or {}
+    index = state.pop("occ_index", None)
+    state.pop("edit_current", None)
+    occs = state["answers"].setdefault("occupations", [])
+    if index is not None and 0 <= index < len(occs):  # a row changed from the summary: in its place
+        if draft.get("change") != "修改":
+            draft.pop("changed", None)
+            draft.pop("_skip_changed", None)
+        occs[index] = draft
+        state["draft"] = {}
+        return
     if draft:
-        state["answers"].setdefault("occupations", []).append(draft)
+        occs.append(draft)
     state["draft"] = {}
     state["occ_done"] = False
 
@@ -227,6 +279,13 @@ def _question(kb: KnowledgeBase, key: str) -> dict:
 def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
     lang = state["lang"]
     key = state["pending"]
+    if key == "reuse" and state.get("from_chat"):
+        # try28: /check asked again what the user had just said in the chat
+        return Prompt("reuse", ("您在对话中已经说过：\n" if lang == "zh" else "You told me in this chat:\n")
+                      + summary_text(state["saved"], kb, lang)
+                      + ("\n\n这些都对吗？选“是”沿用，只问其余的问题；选“否”逐题重新回答。" if lang == "zh" else
+                         "\n\nIs that right? \"yes\" keeps it and asks only the rest; \"no\" asks every question."),
+                      yes_no_options(lang), "yesno")
     if key == "reuse":
         return Prompt("reuse", ("找到贵校上次的答案：\n" if lang == "zh" else "I have your previous answers:\n")
                       + summary_text(state["saved"], kb, lang)
@@ -240,15 +299,23 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
                       yes_no_options(lang), "yesno")
     if key == "summary":
         return Prompt(key, summary_text(state["answers"], kb, lang) +
-                      ("\n\n确认无误请点“确认”（或回复“确认”）；要修改第几项，回复“改 3”；/back 返回上一题。" if lang == "zh" else
-                       "\n\nReply \"confirm\" if all is right; \"edit 3\" changes item 3; /back goes back."),
+                      ("\n\n确认无误请点“确认”（或回复“确认”）；要修改第几项，回复“改 3”" +
+                       ("；改工种回复“改 工种2”" if state["answers"].get("occupations") else "") + "；/back 返回上一题。"
+                       if lang == "zh" else
+                       "\n\nReply \"confirm\" if all is right; \"edit 3\" changes item 3" +
+                       ("; \"edit occupation 2\" changes an occupation" if state["answers"].get("occupations") else "")
+                       + "; /back goes back."),
                       [("确认" if lang == "zh" else "confirm", "confirm")], "summary")
     if key == "block":
         return Prompt(key, block_text(state, kb), yes_no_options(lang), "yesno")
+    if key.startswith(OCC_PICK):
+        return _pick_prompt(state, kb, int(key[len(OCC_PICK):]))
     q = _question(kb, key)
     text = q[lang]
     if key.startswith("occ."):
         n = len(state["answers"].get("occupations", [])) + 1
+        if state.get("occ_index") is not None:
+            n = state["occ_index"] + 1
         text = (f"【工种 {n}】" if lang == "zh" else f"[Occupation {n}] ") + text
     elif key.startswith(ROW_CHANGED):
         n = int(key[len(ROW_CHANGED):])
@@ -260,6 +327,8 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
     text = step_text(state, kb) + "\n" + text
     current = (None if key.startswith(ROW_CHANGED) else state["draft"].get(key[4:]) if key.startswith("occ.")
                else get(state["answers"], key))
+    if state.get("occ_index") is not None and key.startswith("occ."):
+        current = state.get("edit_current")
     if state.get("editing") and current not in (None, "", []):
         text += (f"\n（当前：{display(current, q, lang)}）" if lang == "zh" else f"\n(now: {display(current, q, lang)})")
     t = q["type"]
@@ -274,7 +343,7 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
                                  "（可“跳过”）" if lang == "zh" else "(optional: \"skip\")")
             chosen = [label for label, value in opts if value in state.get("multi", [])]
             if chosen:
-                text += "\n" + (f"已选：{'、'.join(chosen)}。可继续选（再选一次取消），选好后回复“完成”。" if lang == "zh" else
+                text += "\n" + (f"已选：{'；'.join(chosen)}。可继续选（再选一次取消），选好后回复“完成”。" if lang == "zh" else
                                  f"Chosen: {', '.join(chosen)}. Choose more (again to untick), then \"done\".")
             elif "1,4" not in q[lang]:
                 text += "\n" + ("也可输入编号（如 1,2），再回复“完成”。" if lang == "zh" else
@@ -284,6 +353,76 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
     if q.get("optional"):
         return Prompt(key, text, [("跳过" if lang == "zh" else "skip", "skip")], "text", optional=True)
     return Prompt(key, text, [], "text")
+
+
+def _field_label(f: dict, lang: str) -> str:
+    label = f[lang].split("？")[0].split("?")[0]
+    if lang == "en":  # "Occupation code (classification format, e.g. 6-31-01-03)" → "Occupation code"
+        label = re.sub(r"\s*\([^()]*\)", "", label).strip()
+    return label.replace("这一行是增加、修改还是删除", "增加/修改/删除").replace("Is this row added, modified or deleted",
+                                                                     "added / modified / deleted")
+
+
+def pick_options(state: dict, kb: KnowledgeBase, index: int) -> list[tuple[str, str, str]]:
+    """(label, field key, current value shown) for each part of occupation row `index` the school may change."""
+    occ = state["answers"]["occupations"][index]
+    out = []
+    for f in occupation_fields(kb):
+        if not applies(f, state["answers"], kb) or not holds_draft(f, occ, kb):
+            continue
+        value = occ.get(f["key"])
+        out.append((_field_label(f, state["lang"]), f["key"],
+                    "" if value in (None, "", []) else display(value, f, state["lang"])))
+    return out
+
+
+def _pick_prompt(state: dict, kb: KnowledgeBase, index: int) -> Prompt:
+    lang = state["lang"]
+    occ = state["answers"]["occupations"][index]
+    opts = pick_options(state, kb, index)
+    name = occ.get("name", "")
+    head = (f"修改工种 {index + 1}（{name}）的哪一项？" if lang == "zh" else
+            f"Which part of occupation {index + 1} ({name}) do you want to change?")
+    lines = [f"{i}. {label}" + (f"（当前：{cur}）" if lang == "zh" else f" (now: {cur})") * bool(cur)
+             for i, (label, _, cur) in enumerate(opts, 1)]
+    remove = "从清单中去掉这个工种" if lang == "zh" else "take this occupation off the list"
+    lines.append(f"{len(opts) + 1}. {remove}")
+    options = [(label, key) for label, key, _ in opts] + [(remove, OCC_REMOVE)]
+    tail = "（/back 返回汇总）" if lang == "zh" else "(/back returns to the summary)"
+    return Prompt(OCC_PICK + str(index), head + "\n" + "\n".join(lines) + "\n" + tail, options, "choice")
+
+
+def edit_occupation(state: dict, number: int, kb: KnowledgeBase) -> dict:
+    """"改 工种2" at the summary (try28: occupations could only be reached by /back, 17 steps, which
+    threw the later ones away): ask which part of that row to change."""
+    occs = state["answers"].get("occupations") or []
+    if not 1 <= number <= len(occs):
+        raise Invalid(f"没有工种 {number}。" if state["lang"] == "zh" else f"There is no occupation {number}.")
+    new = copy.deepcopy(state)
+    new["pending"] = OCC_PICK + str(number - 1)
+    return new
+
+
+def _answer_pick(new: dict, raw: str, kb: KnowledgeBase) -> dict:
+    index = int(new["pending"][len(OCC_PICK):])
+    prompt_ = _pick_prompt(new, kb, index)
+    q = {"type": "choice", "options": [{"value": value, "zh": label, "en": label} for label, value in prompt_.options]}
+    value = parse(q, raw, new["lang"])
+    occs = new["answers"]["occupations"]
+    if value == OCC_REMOVE:
+        occs.pop(index)
+        new["pending"] = "summary"
+        return new
+    draft = copy.deepcopy(occs[index])
+    new["edit_current"] = draft.pop(value, None)
+    draft.pop("_skip_" + value, None)
+    if value == "changed":  # a multi-choice: the cells ticked so far stay ticked
+        new["multi"] = list(new["edit_current"] or [])
+    new["draft"] = draft
+    new["occ_index"] = index
+    new["editing"] = "occ." + value
+    new["pending"] = "occ." + value
+    return new
 
 
 ALL_GOALS = ["certify_students", "certify_teachers", "certify_social_persons", "apply_social_org", "adjust_scope"]
@@ -386,10 +525,13 @@ def summary_text(answers: dict, kb: KnowledgeBase, lang: str) -> str:
         else:
             shown = display(value, q, lang)
         lines.append(f"{i}. {label}：{shown}" if lang == "zh" else f"{i}. {label}: {shown}")
+    cells = {o["value"]: o[lang] for f in occupation_fields(kb) if f["key"] == "changed" for o in f["options"]}
     for j, occ in enumerate(answers.get("occupations", []), 1):
+        # try28: "修改（levels）": the cells' names, not the internal keys
+        changed = ("、" if lang == "zh" else ", ").join(cells.get(x, x) for x in occ.get("changed") or [])
         parts = [occ.get("name", ""), occ.get("code", ""), occ.get("work_type", ""),
                  v.levels_text(occ.get("levels", [])),
-                 occ.get("change", "") + ("（" + "、".join(occ["changed"]) + "）" if occ.get("changed") else "")]
+                 occ.get("change", "") + (("（" + changed + "）" if lang == "zh" else f" ({changed})") if changed else "")]
         lines.append(("工种" if lang == "zh" else "occupation") + f" {j}: " + " / ".join(p for p in parts if p))
     return "\n".join(lines) if lines else ("（还没有答案）" if lang == "zh" else "(no answers yet)")
 
@@ -422,6 +564,9 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
             for o in opts:
                 if token in (o["value"], o["zh"], o["en"]) or token.lower() == o["en"].lower():
                     return o["value"]
+            for o in opts:  # other words for it (新加的 → 增加)
+                if token in o.get("aliases", ()):
+                    return o["value"]
             loose = normalize_zh(token, lexicon) if lexicon else token  # 技校 → 技工院校
             for o in opts:  # a label written loosely ("技校", "省属的")
                 if o["zh"] and (o["zh"] in loose or (len(loose) >= 2 and loose in o["zh"])):
@@ -432,12 +577,33 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
         if t == "choice":
             return pick(text)
         parts = [p for p in re.split(r"[,，、;；\s]+", text) if p]
-        return [pick(p) for p in parts]
+        out = []
+        for p in parts:
+            # "联系人和电话换了" names two options (try28 ticked only 联系人): every one named counts
+            named = [o["value"] for o in opts if not p.isdigit() and p not in (o["value"], o["zh"], o["en"])
+                     and any(w and w in p for w in [o["zh"], *o.get("aliases", ())])]
+            out += named if len(named) > 1 else [pick(p)]
+        return out
     validator = TYPE_VALIDATORS[t]
     try:
-        return validator(text)
+        value = validator(text)
     except ValueError as e:
         raise Invalid(localize(str(e), lang)) from None
+    if t in ("text", "longtext"):
+        plausible(q, value, lang)
+    return value
+
+
+def plausible(q: dict, value: str, lang: str) -> None:
+    """A name or text must hold words: emoji or punctuation alone is refused (try28: "😀😀" as 机构简称),
+    and a name on a Chinese form (`han = true`) needs Chinese characters (try28: "1" as 工种 名称)."""
+    if not re.search(r"[^\W_]", value):
+        raise Invalid("这里要填文字，只有符号或表情不行。" if lang == "zh" else
+                      "Please type words here: symbols or emoji alone will not do.")
+    if q.get("han") and not HAN.search(value):
+        raise Invalid(f"“{value[:20]}”不像名称：名称应含汉字（如 电工、山东省技师学院）。" if lang == "zh" else
+                      f"\"{value[:20]}\" does not look like a name: it should contain Chinese characters "
+                      "(e.g. 电工).")
 
 
 def block_labels(kb: KnowledgeBase) -> dict[str, str]:
@@ -519,6 +685,16 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
     new = copy.deepcopy(state)
     lang = new["lang"]
     key = new["pending"]
+    if key == "reuse" and new.pop("from_chat", None):
+        if not _is_yes_no(raw):
+            new["from_chat"] = True
+            _bad_yes_no(lang)
+        said = new.pop("saved", {})
+        if v.yes_no(raw):
+            new["answers"] = dict(said)
+            new["history"] = [k for k in said]
+        advance(new, kb)
+        return new
     if key == "reuse":
         if not _is_yes_no(raw):
             _bad_yes_no(lang)
@@ -550,6 +726,8 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
         new["occ_done"] = True
         advance(new, kb)
         return new
+    if key.startswith(OCC_PICK):
+        return _answer_pick(new, raw, kb)
     if key == "summary":
         raise Invalid("请回复“确认”，或“改 N”修改第 N 项。" if lang == "zh" else "Reply \"confirm\", or \"edit N\".")
     if key == "block":
@@ -644,7 +822,8 @@ def _store(new: dict, key: str, value, kb: KnowledgeBase) -> dict:
             new["draft"]["_skip_" + field_name] = True
         else:
             new["draft"][field_name] = value
-        new["history"].append(key)
+        if new.get("occ_index") is None:  # a row changed from the summary goes back there, not into history
+            new["history"].append(key)
         advance(new, kb)
         return new
     if value is None:
@@ -668,12 +847,33 @@ def back(state: dict, kb: KnowledgeBase) -> dict:
         new.pop("block", None)
         new["pending"] = new.pop("block_return", None)
         return new
+    if new["pending"].startswith(OCC_PICK) or new.get("occ_index") is not None:  # leave the row as it was
+        new["draft"] = {}
+        new.pop("occ_index", None)
+        new.pop("edit_current", None)
+        new["pending"] = "summary"
+        return new
     if new["pending"] == "summary" and new["answers"].get("occupations") and not new.get("draft"):
         new["occ_done"] = False
         new["pending"] = "more_occ"
         return new
     if not new["history"]:
         return new
+    occs = new["answers"].get("occupations") or []
+    if new["history"][-1].startswith("occ.") and occs and not real_fields(new.get("draft")):
+        # try28: /back walked into the occupations already entered, undoing them one answer at a time,
+        # and the later ones were lost. They stay: back goes to the question before them, and says so.
+        while new["history"] and new["history"][-1].startswith(("occ.", ROW_CHANGED)):
+            new["history"].pop()
+        new["draft"] = {}
+        n = len(occs)
+        new["note"] = (f"已录入的 {n} 个工种都保留着；要改某个工种，请在最后的汇总中回复“改 工种N”。" if new["lang"] == "zh"
+                       else f"The {n} occupation(s) entered are kept; to change one, reply \"edit occupation N\" "
+                       "at the summary.")
+        if not new["history"]:
+            new["pending"] = "more_occ"
+            new["occ_done"] = False
+            return new
     key = new["history"].pop()
     if key.startswith(ROW_CHANGED):
         occs = new["answers"].get("occupations") or []

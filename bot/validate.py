@@ -9,6 +9,10 @@ USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, 
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 LEVEL_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 ZH_LEVELS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+# level names (国家职业资格 words), longest first so 高级技师 is read before 技师 and 高级工 (try28:
+# "中级工、高级工" was read character by character: "级别 '中' 不是1到5的数字")
+LEVEL_NAMES = [("高级技师", 1), ("预备技师", 2), ("技师", 2), ("高级工", 3), ("中级工", 4), ("初级工", 5),
+               ("高级", 3), ("中级", 4), ("初级", 5)]
 
 
 def _fold(value: str) -> str:
@@ -79,7 +83,10 @@ def levels(value) -> list[int]:
     if isinstance(value, int):
         items = [value]
     elif isinstance(value, str):
-        text = _fold(value).replace("级", " ")
+        text = _fold(value)
+        for name, n in LEVEL_NAMES:
+            text = text.replace(name, f" {n} ")
+        text = text.replace("级", " ")
         for zh, n in ZH_LEVELS.items():
             text = text.replace(zh, str(n))
         items = [p for p in LEVEL_SEPARATORS.split(text) if p]
@@ -90,6 +97,7 @@ def levels(value) -> list[int]:
     else:
         raise ValueError("级别应为1到5的数字，如 5、4、3 (levels are numbers 1 to 5, e.g. 5、4、3)")
     out = []
+    twice = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise ValueError(f"级别 {item!r} 不是1到5的数字 (level {item!r} is not a number from 1 to 5)")
@@ -101,6 +109,12 @@ def levels(value) -> list[int]:
             raise ValueError(f"级别 {n} 不存在：职业技能等级只有1到5级 (level {n} does not exist: levels are 1 to 5)")
         if n not in out:
             out.append(n)
+        elif isinstance(value, str) and n not in twice:
+            twice.append(n)
+    if twice:  # try28: "5、4、3、3" was silently read as 5、4、3
+        dup = "、".join(map(str, twice))
+        raise ValueError(f"级别 {dup} 写了不止一次，请每个级别只写一次，如 5、4、3 "
+                         f"(level {dup} given more than once; give each level once, e.g. 5、4、3)")
     if not out:
         raise ValueError("至少填一个级别，如 5、4、3 (give at least one level, e.g. 5、4、3)")
     return sorted(out, reverse=True)
@@ -176,12 +190,21 @@ def long_text(value) -> str:
     return text(value, 4000, multiline=True)
 
 
+# try28: colloquial replies at a yes/no prompt (办了, 都办了, 要, 不要, 没办)
+YES_WORDS = {"是", "有", "对", "y", "yes", "true", "1", "是的", "有的", "已", "已经", "开办", "对的", "嗯", "yep", "ok",
+             "办了", "都办了", "已办", "已办了", "开了", "都开了", "有了", "都有", "都有了", "要", "需要", "要的", "好",
+             "好的", "取得了", "已取得", "具备", "已具备", "开办了", "当然", "yeah", "sure"}
+NO_WORDS = {"否", "没有", "无", "不", "不是", "n", "no", "false", "0", "没", "未", "还没有", "nope", "没开",
+            "没办", "没办过", "没开办", "都没有", "都没", "不要", "不需要", "不用", "没取得", "未取得", "不具备",
+            "还没", "还没办", "没有的", "没开过", "不开", "没呢", "还没呢"}
+
+
 def yes_no(value) -> bool:
     if isinstance(value, bool):
         return value
     v = _fold(str(value)).lower().rstrip("。.!！")
-    if v in ("是", "有", "对", "y", "yes", "true", "1", "是的", "有的", "已", "已经", "开办", "对的", "嗯", "yep", "ok"):
+    if v in YES_WORDS:
         return True
-    if v in ("否", "没有", "无", "不", "不是", "n", "no", "false", "0", "没", "未", "还没有", "nope", "没开"):
+    if v in NO_WORDS:
         return False
     raise ValueError("请回答“是”或“否” (answer yes or no)")

@@ -136,12 +136,15 @@ def make_att1(path: Path) -> None:
         q = pledge.add_paragraph()
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _font(q.add_run(line), 11)
-    _para(doc, "注：", 10.5)
-    for note in ("1.本表可根据情况增页和附加证明材料；",
+    # the notes set solid, evenly (try28: 10 pt after each and 1.15 lines pushed notes 3 and 4 onto an
+    # otherwise empty second page)
+    for note in ("注：", "1.本表可根据情况增页和附加证明材料；",
                  "2.第三项中可包括培训考核评价经验,曾经参与国家职业技能标准、行业评价规范、教材、职业技能竞赛标准的编制情况等；",
                  "3.第四项应另附权属证明材料；",
                  "4.第五项中应提供社保材料或劳务合同或合作协议或颁发的聘书等材料复印件。"):
-        _para(doc, note, 10.5)
+        fmt = _para(doc, note, 10.5).paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing = 1.0
     doc.save(path)
 
 
@@ -178,41 +181,46 @@ def make_att3(path: Path) -> None:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.merge_cells("A1:E1")
-    ws["A1"] = "评价机构信息与认定范围清单"
-    ws["A1"].font = Font(name="宋体", size=16, bold=True)
-    ws["A1"].alignment = center
+    # the notice's attachment opens with "附件3" at the top left, above the title (try28), as 附件1 and 附件2 do
+    ws["A1"] = "附件3"
+    ws["A1"].font = Font(name="宋体", size=12, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="left", vertical="center")
+    ws.merge_cells("A2:E2")
+    ws["A2"] = "评价机构信息与认定范围清单"
+    ws["A2"].font = Font(name="宋体", size=16, bold=True)
+    ws["A2"].alignment = center
     layout = [
-        (2, [("A", "机构名称"), ("B", "{{name}}")], "B2:D2", ("E", "备注")),
-        (3, [("A", "机构简称"), ("B", "{{short_name}}"), ("C", "备案号"), ("D", "{{filing_no}}")], None, ("E", "")),
-        (4, [("A", "机构类型"), ("B", "{{type}}")], "B4:D4", ("E", "")),
-        (5, [("A", "联系人"), ("B", "{{contact}}"), ("C", "联系电话"), ("D", "{{phone}}")], None, ("E", "")),
-        (6, [("A", "邮箱"), ("B", "{{email}}"), ("C", "网址"), ("D", "{{website}}")], None, ("E", "")),
-        (7, [("A", "地址"), ("B", "{{address}}")], "B7:D7", ("E", "")),
+        (3, [("A", "机构名称"), ("B", "{{name}}")], "B3:D3", ("E", "备注")),
+        (4, [("A", "机构简称"), ("B", "{{short_name}}"), ("C", "备案号"), ("D", "{{filing_no}}")], None, ("E", "")),
+        (5, [("A", "机构类型"), ("B", "{{type}}")], "B5:D5", ("E", "")),
+        (6, [("A", "联系人"), ("B", "{{contact}}"), ("C", "联系电话"), ("D", "{{phone}}")], None, ("E", "")),
+        (7, [("A", "邮箱"), ("B", "{{email}}"), ("C", "网址"), ("D", "{{website}}")], None, ("E", "")),
+        (8, [("A", "地址"), ("B", "{{address}}")], "B8:D8", ("E", "")),
     ]
     for row, cells, merge, remark in layout:
         for col, value in cells + [remark]:
             ws[f"{col}{row}"] = value
         if merge:
             ws.merge_cells(merge)
-    ws.merge_cells("A8:E8")
-    ws["A8"] = "开展职业技能等级认定范围"
+    ws.merge_cells("A9:E9")
+    ws["A9"] = "开展职业技能等级认定范围"
     for col, head in zip("ABCDE", ("职业名称", "职业编号", "工种/职业方向", "级别", "备注")):
-        ws[f"{col}9"] = head
+        ws[f"{col}10"] = head
     for col, tag in zip("ABCDE", ("{{occ.name}}", "{{occ.code}}", "{{occ.work_type}}", "{{occ.levels}}",
                                    "{{occ.change}}")):
-        ws[f"{col}10"] = tag
-    for row in ws.iter_rows(min_row=2, max_row=10, max_col=5):
+        ws[f"{col}11"] = tag
+    for row in ws.iter_rows(min_row=3, max_row=11, max_col=5):
         for cell in row:
             cell.border = border
             cell.alignment = center
-            cell.font = Font(name="宋体", size=11, bold=cell.row in (8, 9) or cell.column == 1 and cell.row < 8)
+            cell.font = Font(name="宋体", size=11, bold=cell.row in (9, 10) or cell.column == 1 and cell.row < 9)
     for col, width in zip("ABCDE", (18, 18, 22, 24, 12)):
         ws.column_dimensions[col].width = width
     # bot/documents.py writes "注：" and the seven notes here, verbatim from knowledge/notice.toml
-    ws["A12"] = "{{notes}}"
-    ws.merge_cells("A12:E12")
-    ws.row_dimensions[1].height = 36
+    ws["A13"] = "{{notes}}"
+    ws.merge_cells("A13:E13")
+    ws.row_dimensions[1].height = 20
+    ws.row_dimensions[2].height = 36
     # print on one page width, landscape, like the notice's table
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -74,17 +74,18 @@ def test_att3_body_type_of_a_school_still_applying_is_technical_school(tmp_path,
     """try26: a school without 社评资质 that applies for it was filled in as a 社会培训评价组织 already."""
     answers = validate_answers({**ANSWERS, "social_org_qualified": False, "goals": ["apply_social_org"]})
     write_documents(answers, kb, tmp_path)
-    assert load_workbook(tmp_path / ATT3).active["B4"].value == "技工院校"
+    assert load_workbook(tmp_path / ATT3).active["B5"].value == "技工院校"
 
 
 def test_att3_rows_levels_and_yellow_changes(tmp_path, kb):
     answers = validate_answers(ANSWERS)
     write_documents(answers, kb, tmp_path)
     ws = load_workbook(tmp_path / ATT3).active
-    assert ws["B2"].value == "烟台蓝海技师学院" and ws["B3"].value == "蓝海技院" and ws["D3"].value == "S370600001"
-    assert ws["B4"].value == "社会培训评价组织"
-    assert ws["D5"].value == "0535-6651234" and ws["B6"].value == "kz@lanhai.edu.cn" and ws["D6"].value is None
-    rows = {ws.cell(r, 1).value: r for r in range(10, 14)}
+    assert ws["A1"].value == "附件3"  # try28: labelled as the notice's attachment
+    assert ws["B3"].value == "烟台蓝海技师学院" and ws["B4"].value == "蓝海技院" and ws["D4"].value == "S370600001"
+    assert ws["B5"].value == "社会培训评价组织"
+    assert ws["D6"].value == "0535-6651234" and ws["B7"].value == "kz@lanhai.edu.cn" and ws["D7"].value is None
+    rows = {ws.cell(r, 1).value: r for r in range(11, 15)}
     assert [ws.cell(rows["电工"], c).value for c in range(1, 6)] == ["电工", "6-31-01-03", None, "5、4、3", None]
     assert ws.cell(rows["车工"], 4).value == "5、4、3、2"
     yellow = lambda r, c: ws.cell(r, c).fill.fill_type == "solid" and ws.cell(r, c).fill.fgColor.rgb.endswith("FFFF00")
@@ -96,8 +97,8 @@ def test_att3_rows_levels_and_yellow_changes(tmp_path, kb):
     for name in ("车工", "钳工"):
         assert [yellow(rows[name], c) for c in range(1, 6)] == [True, True, True, True, False]
     assert all(ws.cell(rows["电工"], c).fill.fill_type is None for c in range(1, 6))  # unchanged: not yellow
-    assert ws.cell(14, 1).value is None  # nothing after the last occupation row
-    assert any("注：" == ws.cell(r, 1).value for r in range(14, 18))  # the notes moved down, intact
+    assert ws.cell(15, 1).value is None  # nothing after the last occupation row
+    assert any("注：" == ws.cell(r, 1).value for r in range(15, 19))  # the notes moved down, intact
 
 
 def test_adjusting_scope_writes_only_the_list_and_the_checklist(tmp_path, kb):

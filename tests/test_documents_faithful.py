@@ -111,7 +111,7 @@ def test_att3_layout_title_long_values_and_wrapping(tmp_path, kb):
     ws = sheet(tmp_path, kb, {**ADJUST, "org": {"name": "学校", "website": website, "address": address[:200],
                                                 "phone": "0531-88881234"},
                               "occupations": [{"name": "电工" * 40, "levels": [5], "change": "增加"}]})
-    assert ws.row_dimensions[1].height >= 30  # the 16 pt title fits its row
+    assert ws["A1"].value == "附件3" and ws.row_dimensions[2].height >= 30  # the label, then the 16 pt title fits its row
     web, addr, occ = find(ws, website), find(ws, address[:200]), find(ws, "电工" * 40)
     for cell in (web, addr, occ):
         assert cell.alignment.wrap_text

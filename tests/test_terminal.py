@@ -33,7 +33,7 @@ def test_scripted_check_session_writes_the_documents(env, tmp_path):
     att1 = next(f for f in files if f.name.startswith("附件1"))
     assert "123701004950034562" in "\n".join(c.text for t in Document(att1).tables for r in t.rows for c in r.cells)
     att3 = next(f for f in files if f.name.startswith("附件3"))
-    assert load_workbook(att3).active["D10"].value == "5、4、3"
+    assert load_workbook(att3).active["D11"].value == "5、4、3"
     assert "Traceback" not in p.stderr
 
 

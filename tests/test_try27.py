@@ -165,7 +165,7 @@ def test_typed_numbers_at_a_multi_choice_tick_and_done_closes(app):
     replies = d.handle_text("u7", "4,5")
     q = app.store.get_state("u7")["q"]
     assert q["pending"] == "goals" and q["multi"] == ["apply_social_org", "adjust_scope"]
-    assert "已选：申报社会培训评价组织资质、调整认定职业（工种）、等级" in replies[-1].text
+    assert "已选：申报社会培训评价组织资质；调整认定职业（工种）、等级" in replies[-1].text
     assert "✅ 申报社会培训评价组织资质" in [b.label for row in replies[-1].buttons for b in row]
     d.handle_text("u7", "5")  # again: unticked
     assert app.store.get_state("u7")["q"]["multi"] == ["apply_social_org"]

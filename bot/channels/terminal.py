@@ -18,7 +18,8 @@ import uuid
 from pathlib import Path
 
 from .. import userfiles
-from ..dialogue import Dialogue, Reply
+from ..wrap import wrap, width
+from ..dialogue import Dialogue, Reply, count_files
 
 USER = "terminal"  # the prefix of every chat's user key
 LAST_CHAT = "terminal.last_chat"
@@ -43,18 +44,42 @@ def upload(dialogue: Dialogue, arg: str, user: str = USER) -> list[Reply]:
     return dialogue.handle_file(user, path.name, data)
 
 
-def show(replies: list[Reply], out, store=None, user: str | None = None) -> list[str]:
-    """Print replies; return the button data in the order of their numbers."""
+def term_cols(out) -> int:
+    """The terminal's width when printing to one (0: not a terminal, no wrapping)."""
+    try:
+        if out.isatty():
+            return shutil.get_terminal_size((80, 24)).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return 0
+
+
+def button_lines(labels: list[str], cols: int) -> list[str]:
+    """"  [1] 是  [2] 否", wrapped between buttons, never inside one (try28: "[3] 尚未取得资格：完善条件或|委托认定")."""
+    lines, cur = [], "  "
+    for label in labels:
+        if cur.strip() and cols and width(cur + "  " + label) > cols:
+            lines.append(cur)
+            cur = "  "
+        cur += ("  " if cur.strip() else "") + label
+    lines.append(cur)
+    return [wrap(line, cols) if cols else line for line in lines]
+
+
+def show(replies: list[Reply], out, store=None, user: str | None = None, cols: int | None = None) -> list[str]:
+    """Print replies, wrapped to the terminal's width; return the button data in the order of their numbers."""
+    cols = term_cols(out) if cols is None else cols
     buttons: list[str] = []
     for r in replies:
-        out.write(r.text.rstrip() + "\n")
+        text = r.text.rstrip()
+        out.write((wrap(text, cols) if cols else text) + "\n")
         labels = []
         for row in r.buttons:
             for b in row:
                 buttons.append(b.data)
                 labels.append(f"[{len(buttons)}] {b.label}")
         if labels:
-            out.write("  " + "  ".join(labels) + "\n")
+            out.write("\n".join(button_lines(labels, cols)) + "\n")
         if r.files:
             folder = files_dir(user or USER) / time.strftime("%Y%m%d-%H%M%S")
             folder.mkdir(parents=True, exist_ok=True)
@@ -62,7 +87,7 @@ def show(replies: list[Reply], out, store=None, user: str | None = None) -> list
                 (folder / name).write_bytes(data)
                 if store is not None and user:
                     store.add_file(user, folder / name)
-                out.write(f"  → {folder / name}\n")
+                out.write(f"  → {folder / name}\n")  # a path is never wrapped (it is copied whole)
         out.write("\n")
     out.flush()
     return buttons
@@ -84,12 +109,16 @@ def forget_all(app, dialogue: Dialogue, user: str) -> list[Reply]:
     store = app.store
     lang = store.get_state(user).get("lang") or "zh"
     keys = set(store.users_like(USER)) | {USER, user}
+    root = userfiles.files_root()
+    folders = [p for p in root.glob(USER + "_*") if p.is_dir()] if root.is_dir() else []
+    # counted before anything goes: the store's rows delete their files (try28: "0 个生成的文件")
+    f = count_files(store, keys) + sum(1 for folder in folders if folder not in {userfiles.user_dir(k) for k in keys}
+                                       for p in folder.rglob("*") if p.is_file())
     with store.transaction():
         n = sum(store.forget(k) for k in keys)
-    root = userfiles.files_root()
-    f = sum(userfiles.forget(k) for k in keys)
-    for folder in root.glob(USER + "_*") if root.is_dir() else ():  # chats whose rows are already gone
-        f += sum(1 for p in folder.rglob("*") if p.is_file())
+    for k in keys:
+        userfiles.forget(k)
+    for folder in folders:  # chats whose rows are already gone
         shutil.rmtree(folder, ignore_errors=True)
     return [Reply(dialogue.t(lang, "forgot", n=n, f=f))]
 

@@ -56,6 +56,9 @@ DEFAULTS = {
     "max_body_bytes": 16384,
     "max_upload_bytes": 2_100_000,
     "rate_per_session_per_minute": 30,
+    # questionnaire buttons (是/否, 跳过, options, 完成) count on their own, higher budget: try28 clicked
+    # through at a normal pace and hit the 30 a minute meant for typed messages
+    "rate_buttons_per_session_per_minute": 120,
     "rate_per_address_per_minute": 300,
     "log_texts": False,
     "access_log": False,
@@ -119,6 +122,7 @@ def settings_with_defaults(settings: dict | None) -> dict:
                 raise SettingsError(f"{key}: {origin!r} is not an origin such as \"https://www.example.edu.cn\"")
         s[key] = [o.rstrip("/") for o in s[key]]
     for key in ("port", "workers", "max_body_bytes", "rate_per_session_per_minute", "rate_per_address_per_minute",
+                "rate_buttons_per_session_per_minute",
                 "file_expiry_minutes", "cookie_max_age_days", "max_upload_bytes"):
         if isinstance(s[key], bool) or not isinstance(s[key], (int, float)) or s[key] < 0:
             raise SettingsError(f"{key}: {s[key]!r} is not a number ≥ 0")
@@ -213,7 +217,9 @@ class WebChannel:
         self.settings = settings_with_defaults(settings)
         self.dialogue = Dialogue(app)
         self.files = FileStore(app.config.state_db, self.settings["file_expiry_minutes"])
+        self.dialogue.forget_hooks.append(self.files)  # "clear my data": the downloads go, counted
         self.session_rate = RateLimit(self.settings["rate_per_session_per_minute"])
+        self.button_rate = RateLimit(self.settings["rate_buttons_per_session_per_minute"])
         self.address_rate = RateLimit(self.settings["rate_per_address_per_minute"])
         self.locks: dict[str, asyncio.Lock] = {}
         self.max_body = int(self.settings["max_body_bytes"])
@@ -356,7 +362,9 @@ class WebChannel:
             return self.error(400, "json", lang)
         sid, new = self.session(request)
         user = user_key(sid)
-        wait = self.session_rate.check(user) or self.address_rate.check(self.client_address(request))
+        form_tap = button is not None and button[:2] in ("a:", "m:", "d:", "c:")
+        per_session = self.button_rate if form_tap else self.session_rate
+        wait = per_session.check(user) or self.address_rate.check(self.client_address(request))
         if wait:
             response = self.error(429, "slow", lang, s=wait)
             if new:
@@ -428,8 +436,6 @@ class WebChannel:
             replies = self.dialogue.handle_button(user, button, lang_hint=lang)
         else:
             replies = self.dialogue.handle_text(user, text, lang_hint=lang)
-            if text.strip().lower() == "/forget":
-                self.files.forget(user)  # "clear my data": the generated files go too
         out = [self.reply_json(user, r, base) for r in replies]
         q = self.app.store.get_state(user).get("q") or {}
         return out, {"active": bool(q.get("pending"))}

@@ -15,7 +15,7 @@
       try: "直接提问，或点下面的按钮：",
       ex1: "我们能给老师认定二级吗？", ex2: "申报社会培训评价组织要交什么材料？", ex3: "“3+2”学生怎么认定？",
       yes: "可以", no: "不可以", conditional: "有条件", step: "第 {n} / 约 {t} 步", did_you_mean: "您是不是想问：",
-      edit: "修改", edit_cmd: "改 {n}", files: "下载文件（仅本会话可下载，过期失效）：", rate: "有用吗？",
+      edit: "修改", edit_cmd: "改 {n}", edit_occ: "改 工种{n}", not_sent: "未发送", retry: "重试", files: "下载文件（仅本会话可下载，过期失效）：", rate: "有用吗？",
       thinking: "正在回答…", offline: "连接不上服务器，请稍后再试。", cleared: "已清除。",
       toggle_on: "已选", lang_other: "EN", useful: "有用", not_useful: "没用"
     },
@@ -30,7 +30,7 @@
       ex1: "Can we certify teachers at level 2?", ex2: "What do we file to become a social training evaluation organisation?",
       ex3: "How are 3+2 students certified?",
       yes: "Yes", no: "No", conditional: "Conditional", step: "Step {n} of about {t}", did_you_mean: "Did you mean:",
-      edit: "Edit", edit_cmd: "edit {n}", files: "Downloads (this session only, they expire):", rate: "Helpful?",
+      edit: "Edit", edit_cmd: "edit {n}", edit_occ: "edit occupation {n}", not_sent: "Not sent", retry: "Retry", files: "Downloads (this session only, they expire):", rate: "Helpful?",
       thinking: "Answering…", offline: "Cannot reach the server; please try again later.", cleared: "Erased.",
       toggle_on: "selected", lang_other: "中文", useful: "Useful", not_useful: "Not useful"
     }
@@ -101,12 +101,44 @@
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  function editButton(command) {
+    var b = el("button", "edit", t("edit"));
+    b.type = "button";
+    b.setAttribute("data-text", command);
+    b.addEventListener("click", function () { send({ text: b.getAttribute("data-text") }); });
+    return b;
+  }
+
+  var OCC_LINE = /^(?:工种|occupation) (\d{1,3})[:：]\s*/;
+
   function paragraph(container, para, opts) {
     var lines = para.split("\n");
     var p = null, list = null, listKind = null;
+    var summary = !!(opts && opts.summary);
     lines.forEach(function (line) {
       var m = LIST.exec(line);
       if (m && opts && opts.labels && opts.labels[line.slice(m[0].length).trim()]) return;  /* shown as a button */
+      var occ = summary ? OCC_LINE.exec(line) : null;
+      if (occ) {
+        /* "工种 2: 电工 / …": one 修改 per occupation, editing that occupation (try28) */
+        if (!list || listKind !== "occ") { list = el("ul", "occupations"); listKind = "occ"; container.appendChild(list); p = null; }
+        var oli = el("li");
+        inline(oli, line);
+        oli.appendChild(document.createTextNode(" "));
+        oli.appendChild(editButton(t("edit_occ", { n: occ[1] })));
+        list.appendChild(oli);
+        return;
+      }
+      if (summary && /^\s+\S/.test(line) && !/^\s+[-•·*]\s+/.test(line) && list && listKind === "ol" && list.lastElementChild) {
+        /* a further line of a multi-line answer ("   2. 参与编写…"): part of its item, no 修改 of its own
+           (try28: it got one, which edited question 2) */
+        var item = list.lastElementChild, button = item.querySelector(":scope > .edit");
+        var more = el("span", "more");
+        more.appendChild(el("br"));
+        inline(more, line.replace(/^\s+/, ""));
+        item.insertBefore(more, button ? button.previousSibling : null);
+        return;
+      }
       var sub = /^\s+[-•·*]\s+/.exec(line);
       if (sub && list && listKind === "ol" && list.lastElementChild) {
         /* "7. 想做的事：" then "   - …" lines: a list inside item 7, the numbered list goes on (try27) */
@@ -124,13 +156,9 @@
         if (m[1] && kind === "ol") li.value = parseInt(m[1], 10);
         var rest = line.slice(m[0].length);
         inline(li, rest);
-        if (opts && opts.summary && m[1]) {
-          var b = el("button", "edit", t("edit"));
-          b.type = "button";
-          b.setAttribute("data-text", t("edit_cmd", { n: m[1] }));
-          b.addEventListener("click", function () { send({ text: b.getAttribute("data-text") }); });
+        if (summary && m[1] && !/^\s/.test(line)) {
           li.appendChild(document.createTextNode(" "));
-          li.appendChild(b);
+          li.appendChild(editButton(t("edit_cmd", { n: m[1] })));
         }
         list.appendChild(li);
       } else {
@@ -195,6 +223,8 @@
           var cell = el(first ? "th" : "td");
           /* on a phone each row is a card of "label: value" lines (try27: the table was cut off) */
           if (!first) cell.setAttribute("data-label", (table.labels && table.labels[i]) || "");
+          /* a code or a level list is one token: 6-31-01-03 and 5、4、3 are not broken (try28) */
+          if (!first && c.trim().length <= 14) cell.className = "nobr";
           mdInline(cell, c.trim());
           tr.appendChild(cell);
         });
@@ -287,6 +317,26 @@
     m.appendChild(b);
     log.appendChild(m);
     scrollDown();
+    return m;
+  }
+
+  /* a message the server refused (too fast, offline): it must not look sent (try28). It is marked
+     "not sent" with a retry button, and dropped from the kept conversation. */
+  function markFailed(m, payload, echo, file) {
+    if (!m) return;
+    m.classList.add("failed");
+    if (saved.items.length && saved.items[saved.items.length - 1].u === echo) { saved.items.pop(); persist(); }
+    var bar = el("div", "failed-bar");
+    bar.appendChild(el("span", null, t("not_sent")));
+    var retry = el("button", "retry", t("retry"));
+    retry.type = "button";
+    retry.addEventListener("click", function () {
+      if (busy) return;
+      m.remove();
+      send(payload, echo, null, false, file);
+    });
+    bar.appendChild(retry);
+    m.appendChild(bar);
   }
 
   function addNote(text, cls) {
@@ -450,7 +500,7 @@
     if (busy) return;
     busy = true;
     sendBtn.disabled = true;
-    if (echo) addUser(echo);
+    var mine = echo ? addUser(echo) : null;
     var waiting = quiet || replaceMsg ? null : addNote(t("thinking"), "thinking");
     payload.lang = lang;
     var request = file ?
@@ -469,7 +519,11 @@
         function () { return { status: res.status, data: {} }; });
     }).then(function (r) {
       if (waiting) waiting.remove();
-      if (r.status !== 200) { addNote(r.data.error || t("offline"), "error"); return; }
+      if (r.status !== 200) {
+        addNote(r.data.error || t("offline"), "error");
+        if (r.status === 429 || r.status >= 500) markFailed(mine, payload, echo, file);
+        return;
+      }
       var replies = r.data.replies || [];
       var prompts = replies.some(function (x) {
         return (x.buttons || []).some(function (b) { return b.kind !== "topic"; }) || x.progress;
@@ -484,6 +538,7 @@
     }).catch(function () {
       if (waiting) waiting.remove();
       addNote(t("offline"), "error");
+      markFailed(mine, payload, echo, file);
     }).then(function () {
       busy = false;
       sendBtn.disabled = false;
