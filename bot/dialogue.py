@@ -27,7 +27,9 @@ EDIT_RE = re.compile(r"^\s*(?:改|修改|edit|change)\s*第?\s*(\d{1,3})\s*项?\
 EDIT_OCC_RE = re.compile(r"^\s*(?:改|修改|edit|change)\s*第?\s*(?:工种|occupation|occ\.?)\s*(\d{1,3})\s*$", re.I)
 # a message at a free-text prompt that asks something (try28: "备案号是啥？我们不知道" was saved as 注册登记机构)
 QUESTION_FORM = re.compile(r"[?？]|是啥|啥是|什么|怎么|咋|为啥|为什么|哪里|哪儿|哪个|哪些|是不是|能不能|可不可以|要不要|"
-                           r"有没有|多少|几个|(?:吗|呢|么|嘛)[\s。.!！~～]*$")
+                           r"有没有|(?:多少|几个)[\s。.!！~～]*$|(?:吗|呢|么|嘛)[\s。.!！~～]*$")
+# review16: a web address's query ("…index.php?id=3") or an e-mail is an answer, not a question mark
+ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 WORDS = re.compile(r"[A-Za-z]{2,}")
 HAN_CHARS = re.compile(r"[\u4e00-\u9fff]")
 MARKUP = re.compile(r"<[^<>]{0,200}>|[A-Za-z_$][\w$.]*\([^()]{0,200}\)")  # tags and code calls: alert(1)
@@ -415,7 +417,7 @@ class Dialogue:
             long = False
         if long and len(body) > 40:
             return bool(re.search(r"[?？]\s*$", body))
-        return bool(QUESTION_FORM.search(body))
+        return bool(QUESTION_FORM.search(ADDRESS.sub(" ", body)))
 
     def _follow_lang(self, q: dict, body: str) -> None:
         """The questionnaire speaks the language the user writes in (try28: Chinese answers to an English
@@ -451,7 +453,9 @@ class Dialogue:
         if value == "skip":
             return qn.answer(q, "skip", self.kb)
         if prompt.kind == "choice":
-            idx = int(value)
+            idx = int(value) if value.isdigit() else -1  # review16: a forged "a:3:-1" picked the last option
+            if not 0 <= idx < len(prompt.options):
+                raise IndexError(value)  # the caller says the button is stale
             return qn.answer(q, prompt.options[idx][1], self.kb)
         return qn.answer(q, value, self.kb)
 

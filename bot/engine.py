@@ -120,7 +120,7 @@ OWN_WH_EN = lazy(r"^\s*(and |so |then )?(what|which|who|whom|whose|how|when|wher
 # fix26: back from a supposition to the facts as they are
 REALITY = lazy(r"现在|目前|眼下|实际(上)?|其实|真实情况|as (it|things) (is|are)|actually|right now|currently", re.I)
 # fix26: a supposition states no fact for the rest of the conversation
-HYPOTHETICAL = lazy(r"如果|要是|假如|假设|万一|若是|倘若|的话|(^|[，,。\s])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批)|"
+HYPOTHETICAL = lazy(r"如果|要是|假如|假设|假使|倘使|万一|若是|倘若|若(?!干)|一旦|即使|即便|的话|(^|[，,。\s那])等(到)?(?!级)|等(到)?(我们|学校|社评|社会培训评价组织|资质|资格|拿到|取得|批|有)|"
                           r"(以后|之后|后)(呢|能|可以|行)|到时(候)?|将来|下(个)?学期|明年|打算|准备|计划|"
                           r"\b(if|suppose|supposing|assuming|what if|once|after we|when we (get|have|obtain|hold)|will|plan to|next (year|term|semester))\b", re.I)
 # try28: a form or office asked after a scope change or entrusting, named for its own purpose ("申报社评要交啥表")
@@ -151,9 +151,10 @@ FORM_PURPOSE_2_2 = lazy(r"社会培训评价组织|附件[12一二]|基本情况
 WHY_ONLY = lazy(r"^\s*(那|可是|但是?)?(这是)?(为啥|为什么|为何|凭啥|凭什么|咋回事|怎么回事|什么原因|啥原因|理由呢|依据呢|根据呢|原因呢)"
                 r"(呀|啊|呢|嘞|哩|不行|不可以|可以|不能|能)?(呀|啊|呢)?[?？。!！\s]*$|^\s*(but |and |so )?why( not| is that| so| is it)?\s*[?!.]*\s*$", re.I)
 # try28: "我们现在有啥资质你记的是啥", "what do you have on us?": the facts kept for the conversation
-FACTS_SHOW = lazy(r"(你|您)(现在|目前)?(记|记录|存|保存|记住)(的|了|下|下来|住)?(的)?(是)?(我们|我校)?(的)?(啥|什么|哪些)|"
+# (the whole message ends there: "你知道我们什么时候可以申报…" and "认定过程要记录哪些信息" are questions of their own, review16)
+FACTS_SHOW = lazy(r"((你|您)(现在|目前)?(记|记录|存|保存|记住)(的|了|下|下来|住)?(的)?(是)?(我们|我校)?(的)?(啥|什么|哪些)(情况|信息|资质|事实)?|"
                   r"(你|您)(那边|这边)?(知道|了解)(我们|我校)(的)?(啥|什么|哪些)(情况)?|"
-                  r"(记下|记录|保存)(了)?(我们|我校)?(的)?(哪些|什么|啥)(情况|信息|资质|事实)|"
+                  r"(你|您)(都|已经|现在)?(记下|记录|保存)(了)?(我们|我校)?(的)?(哪些|什么|啥)(情况|信息|资质|事实))[了的呀啊呢吗嘛\s?？。!！]*$|"
                   r"\bwhat (do|did) you (have|know|remember|store|keep|hold) (on|about) (us|our school)\b|"
                   r"\bwhat (facts|information|details) (do|did) you (have|keep|store|hold)\b", re.I)
 # try28: "更正：…", "纠正一下…", "Correction: …": a statement that corrects the facts said before
@@ -307,7 +308,7 @@ class Engine:
             body = self.reply(lang, "facts_shown", profile_text=known) if known else self.reply(lang, "facts_none")
             return Answer(qid, raw, lang, None, 1.0, [], None, "\n\n".join(notes + [body]), state={**state, "lang": lang})
         # try28: "更正：我们没有社评资质" states a correction: acknowledged ("已更正：…") and kept, not the answer before again
-        if CORRECTION.search(text) and not self._is_question(text) \
+        if CORRECTION.search(text) and not self._is_question(text) and not HYPOTHETICAL.search(text) \
                 and not frame.question_part(text, lang, self._is_question):
             stated = {k: v for k, v in facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon) if lang == "zh" else text.lower()).items()
                       if k in PROFILE_KEYS + QUESTION_FACTS}
@@ -1126,6 +1127,8 @@ class Engine:
                  and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)
                  and not PARTY_TOKEN.search(t)  # try28: "老师是外校的也能评吗": 外校 names whom too
                  and sum(ch not in FUNCTION_CHARS for ch in t) >= 2]  # "前能", "中不中", "能办": the segmenter's scraps
+        if any(CERTIFY_WORDS.search(t) for t in tokens if t not in known):
+            return False  # review16: "青年教师能评二级吗": 能评 asks the notice's own question of them
         return bool(known) and bool(other) and all(t in SUBJECT_WORDS for t in known)
 
     def _clause_norm(self, cid: str) -> str:

@@ -1,4 +1,4 @@
-"""try28 (a new user's report): the questionnaire through bot/dialogue.py over a real SQLite store,
+"""try28, the dialogue side (a new user's report): the questionnaire through bot/dialogue.py over a real SQLite store,
 the terminal as a real process in a pseudo-terminal, documents read back."""
 from __future__ import annotations
 
