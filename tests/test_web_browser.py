@@ -116,6 +116,19 @@ def last_prompt(d):
     return bot_messages(d)[-1]
 
 
+def take_step(d, msg, kind, value):
+    """One questionnaire step as webflow.step_for says: tap a button, type an answer, or tick options then 完成."""
+    if kind == "tap":
+        click_and_wait(d, enabled_button(msg, value))
+    elif kind == "type":
+        type_message(d, value)
+    else:
+        for option in value:
+            click_and_wait(d, enabled_button(msg, option), more=False)
+            msg = last_prompt(d)
+        click_and_wait(d, enabled_button(msg, "完成"))
+
+
 def enabled_button(msg, label):
     from selenium.webdriver.common.by import By
 
@@ -430,15 +443,7 @@ def test_phone_summary_keeps_its_numbering_and_the_checklist_table_fits(server, 
         if "确认无误" in text:
             break
         kind, value = step_for(text, [x.text.strip() for x in msg.find_elements(By.CSS_SELECTOR, ".answer-buttons .label")])
-        if kind == "tap":
-            click_and_wait(d, enabled_button(msg, value))
-        elif kind == "type":
-            type_message(d, value)
-        else:
-            for option in value:
-                click_and_wait(d, enabled_button(msg, option), more=False)
-                msg = last_prompt(d)
-            click_and_wait(d, enabled_button(msg, "完成"))
+        take_step(d, msg, kind, value)
     bubble = last_prompt(d).find_element(By.CSS_SELECTOR, ".bubble")
     lists = bubble.find_elements(By.CSS_SELECTOR, ":scope > ol")
     assert len(lists) == 1, [o.text for o in lists]  # one numbered list, the goals inside their item

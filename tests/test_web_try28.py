@@ -10,7 +10,7 @@ import pytest
 from browser import Browser, missing
 from conftest import ROOT
 from test_web_browser import (DOCS, bot_messages, click_and_wait, enabled_button, idle, last_prompt, open_page,
-                              type_message, wait)
+                              take_step, type_message, wait)
 from webflow import step_for
 from webserver import WebServer
 
@@ -72,15 +72,7 @@ def to_summary(d):
             click_and_wait(d, enabled_button(msg, "是" if occupations else "否"))
             continue
         kind, value = step_for(text, labels)
-        if kind == "tap":
-            click_and_wait(d, enabled_button(msg, value))
-        elif kind == "type":
-            type_message(d, value)
-        else:
-            for option in value:
-                click_and_wait(d, enabled_button(msg, option), more=False)
-                msg = last_prompt(d)
-            click_and_wait(d, enabled_button(msg, "完成"))
+        take_step(d, msg, kind, value)
     raise AssertionError("no summary")
 
 
