@@ -16,7 +16,7 @@ from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word
 from .kb import Intent, KnowledgeBase
 from .lazyre import lazy, warm_all, warm_inline
 from .matcher import Match, Matcher
-from .text import (MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
+from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
                    strip_followup, to_simplified, unless_en)
 
@@ -75,8 +75,7 @@ PREDICATE_VERBS = frozenset("申请 办理 参加 开设 开展 购买 获得 �
 EXPLAIN_WORDS = lazy(r"例子|举例|解释|说明|讲讲|讲解|试")
 MODAL_ZH = lazy(r"可以|能否|能不能|可不可以|能|允许|允不允许|是否可以")
 FUNCTION_CHARS = frozenset("能不可以会要吗呢吧么前后中行好个的了是有在办做去来得没给让把被就都也还再")
-# review16: a level named with a certifying verb ("能评二级", "能考技师"): the question asks the notice's rule of them
-LEVEL_SUBJECTS = frozenset("一级 二级 三级 四级 五级 技师 高级技师 高级工 中级工 初级工".split())
+# review16: a level (text.LEVEL_ZH) named with a certifying verb ("能评二级", "能考技师"): the notice's rule of them
 CERTIFY_VERB = lazy(r"认定|能评|可评|评上|能考|可考|考取|认证|鉴定|^(考|评|认)$")
 CERTIFY_WORDS = lazy(r"认|评|考|级|证|鉴定|资格|资质|委托|申报|备案|认证|技能|职业|工种|培养|学籍|教学|层次|班")
 PARTY_TOKEN = lazy(r"外校|别校|兄弟|隔壁|外市|外地|本市|外单位")  # try28: words naming another party
@@ -1130,7 +1129,7 @@ class Engine:
                  and not QUESTION_WORDS.search(t) and not CERTIFY_WORDS.search(t)
                  and not PARTY_TOKEN.search(t)  # try28: "老师是外校的也能评吗": 外校 names whom too
                  and sum(ch not in FUNCTION_CHARS for ch in t) >= 2]  # "前能", "中不中", "能办": the segmenter's scraps
-        if any(t in LEVEL_SUBJECTS for t in known) and any(CERTIFY_VERB.search(t) for t in tokens if t not in known):
+        if any(t in LEVEL_ZH for t in known) and any(CERTIFY_VERB.search(t) for t in tokens if t not in known):
             return False  # review16: "青年教师能评二级吗": certifying them at a level is the notice's own question
         return bool(known) and bool(other) and all(t in SUBJECT_WORDS for t in known)
 
