@@ -21,6 +21,11 @@ from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, W
                    strip_followup, to_simplified, unless_en)
 
 # fix30: a question for a title or a name ("附件3的全称叫什么", "what is attachment 2 called")
+_DOC_NUMBER = lazy(r"\d+号")
+_OPENS_LATIN = lazy(r"\s*[A-Za-z]")
+_NOT_JI = lazy(r"好几|几乎")
+_ANY_NONE = lazy(r"(什么|啥|任何)[\u4e00-\u9fff]{0,4}?(都|也)(?=没|不|无)")  # fix30: "我们啥资质都没有" states
+_QUOTED = lazy(r"[“\"「『][^”\"」』]*[”\"」』]")
 FORM_TITLE = lazy(r"全称|标题|题目|名称|文件名|叫什么|叫啥|名字|\b(full name|title|called)\b", re.I)
 
 DEFAULT_SETTINGS = {
@@ -532,7 +537,7 @@ class Engine:
         if form is None and first and first[0].startswith("att") and "." in first[0]:
             form = first[0].split(".")[0]  # a note's topic ("机构类型怎么填" att3.n1): its form's fields
         if form is None:  # "level separator in att 3?": the one form the question names
-            named = [k for k, p in frame.FORM_NAMED.items() if any(re.search(p, t, re.I) for t in ask_texts)]
+            named = [k for k, p in frame.FORM_NAMED_I.items() if any(p.search(t) for t in ask_texts)]
             if len(named) == 1:
                 fc = frame.field_clause(self.kb.facts.get("form_field", []), named[0], ask_texts)
                 target = self._intent_for_clause(fc) if fc else None
@@ -941,11 +946,11 @@ class Engine:
         lang = detect_lang(seg)
         if lang == "en":
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
-        if re.match(r"\s*[A-Za-z]", seg) and WH_EN.search(seg):
+        if _OPENS_LATIN.match(seg) and WH_EN.search(seg):
             return True  # fix27: "What's the 发文日期": an English question naming a Chinese term
-        seg = re.sub(r"好几|几乎", "", seg)  # "开展认定好几年了" states, it does not ask
-        seg = re.sub(r"(什么|啥|任何)[\u4e00-\u9fff]{0,4}?(都|也)(?=没|不|无)", "", seg)  # fix30: "我们啥资质都没有" states
-        seg = re.sub(r"[“\"「『][^”\"」』]*[”\"」』]", "", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
+        seg = _NOT_JI.sub("", seg)  # "开展认定好几年了" states, it does not ask
+        seg = _ANY_NONE.sub("", seg)  # fix30: "我们啥资质都没有" states
+        seg = _QUOTED.sub("", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
         return bool(STRONG_WH_ZH.search(seg) or WH_ZH.search(seg) or is_yes_no(seg, lang) or re.search(r"[?？]\s*$", seg))
 
@@ -1075,7 +1080,7 @@ class Engine:
         """"鲁人社字〔2020〕50号是什么文件": a document the notice cites points to the clause citing it."""
         out, nums = [], []
         for d in self.kb.facts.get("document", []):
-            num = re.search(r"\d+号", d["code"])
+            num = _DOC_NUMBER.search(d["code"])
             if num and num.group(0) in norm:
                 nums.append(num.group(0))
                 if d["clause"] not in out:
@@ -1210,7 +1215,7 @@ class Engine:
             head = self.reply(lang, "field_in_form", form=self.reply(lang, "form_" + form), field=field)
             return self._compose(qid, raw, lang, target, score, [form], "yes", head, facts, slots, notes, new_state)
         if lang == "zh":  # "附件1一共六部分？", "附件3注释有五条吧": count the form's parts or notes
-            named = [k for k in ("att1", "att2", "att3") if re.search(frame.FORM_NAMED[k], texts[0])]
+            named = [k for k in ("att1", "att2", "att3") if frame.FORM_NAMED_CASED[k].search(texts[0])]
             form = named[0] if len(named) == 1 else None
             notes_n = len([c for c in self.kb.clauses if form and re.fullmatch(re.escape(form) + r"\.n\d+", c)])
             counted = frame.count_claim(texts[0], form, self._clause_norm(form), notes_n) if form else None
@@ -1220,7 +1225,7 @@ class Engine:
                 target = self._intent_for_clause(form) or intent
                 return self._compose(qid, raw, lang, target, score, [form], verdict, head, facts, slots, notes, new_state)
         if lang == "zh":  # "附件1第三项是写场地设备的吧": the form's numbered items say which holds it
-            named = [k for k in ("att1", "att2") if re.search(frame.FORM_NAMED[k], texts[0])]
+            named = [k for k in ("att1", "att2") if frame.FORM_NAMED_CASED[k].search(texts[0])]
             form = named[0] if len(named) == 1 else (intent.clauses[0] if intent.clauses[:1] in (["att1"], ["att2"]) else None)
             item = frame.item_claim(texts[0], self._clause_norm(form), self.kb.tokens.zh) if form else None
             if item is not None:

@@ -85,6 +85,11 @@ def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
     return max(a, b, key=lambda x: (min(map(len, x)), -len(x)))
 
 
+# An alternation's strings are the union of its branches' (one Aho-Corasick scan looks for all of them, however many):
+# the asks' long lists of words ("考理论|理论考试|…|报名|…", 50–230 strings) are skipped when none occurs.
+_UNION_LIMIT = 1024
+
+
 def _required(seq, limit: int = 64) -> set[str] | None:
     """Strings one of which every match of a parsed sequence contains somewhere (None: cannot be told).
     Each element that every match goes through offers its own: the strings the rest of the sequence
@@ -102,7 +107,7 @@ def _required(seq, limit: int = 64) -> set[str] | None:
             inner = _required(av[3], limit)
         elif op is _C.BRANCH:
             alts = [_required(alt, limit) for alt in av[1]]
-            if all(a is not None for a in alts) and sum(map(len, alts)) <= limit:
+            if all(a is not None for a in alts) and sum(map(len, alts)) <= _UNION_LIMIT:
                 inner = set().union(*alts)
         elif op in _REPEATS and av[0] >= 1:
             inner = _required(av[2], limit)
@@ -946,6 +951,11 @@ def field_clause(fields: list[dict], form: str, texts: list[str], strict: bool =
 
 FORM_NAMED = {"att1": r"附件\s*(1|一)|基本情况表|attachment\s*1", "att2": r"附件\s*(2|二)|工作方案|attachment\s*2",
               "att3": r"附件\s*(3|三)|认定范围清单|评价机构信息|attachment\s*3"}
+FORM_NAMED_I = {k: lazy(p, re.I) for k, p in FORM_NAMED.items()}
+FORM_NAMED_CASED = {k: lazy(p) for k, p in FORM_NAMED.items()}
+
+
+_WORD_CHAR = lazy(r"\w")
 
 
 FIELD_ASK = lazy(r"(要|需要|得|必须|用不用|要不要|需不需要)(填|写|附|报)|填不填|有没有|(有|含|包括).{0,8}(栏|项|一栏|这一栏|吗)|(这一?|那一?)?栏|"
@@ -1085,7 +1095,7 @@ def _content_words(text: str, tokenize, keep=frozenset()) -> list[str]:
     words = []
     for w in tokenize(text):
         w = w if w in keep else _EDGE.sub("", w)
-        if w and re.search(r"\w", w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
+        if w and _WORD_CHAR.search(w) and w not in _FILLER and w not in _CLAIM_FILLER and not w.isdigit() \
                 and not (len(w) == 1 and w in _FUNCTION_CHARS):
             words.append(w)
     return words

@@ -21,6 +21,7 @@ from .text import normalize_en, normalize_zh
 W_COS, W_SET, W_RATIO = 0.6, 0.25, 0.15
 BIGRAM_WEIGHT = 0.5
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -30,6 +31,10 @@ class Match:
     ranking: list[tuple[str, float]]  # (intent, score), best first, one entry per intent
     norm: str
     tokens: list[str]
+
+
+def _query_weight(feature: str) -> float:
+    return 1.0 if feature.startswith("w:") else BIGRAM_WEIGHT
 
 
 def features(tokens: list[str], norm: str, lang: str) -> dict[str, float]:
@@ -65,11 +70,14 @@ class Matcher:
                 norms.append(math.sqrt(sum(v * v for v in vec.values())) or 1.0)
                 for k, v in vec.items():
                     postings[k].append((i, v))
+            # a question's weight for a feature is its kind's (a word 1, a bigram BIGRAM_WEIGHT) times its IDF, the
+            # same for every question: each posting's share of the dot product is computed once, here
+            contrib = {k: tuple((i, _query_weight(k) * idf[k] * pv) for i, pv in post) for k, post in postings.items()}
             self.by_lang[lang] = {
                 "rows": rows,
                 "intents": [p["intent"] for p in rows],
                 "idf": idf,
-                "postings": postings,
+                "contrib": contrib,
                 "norms": norms,
                 "sorted_tokens": [" ".join(sorted(p["tokens"])) for p in rows],
                 "strings": [re.sub(r"\s+", "", p["norm"]) if lang == "zh" else p["norm"] for p in rows],
@@ -117,17 +125,22 @@ class Matcher:
         qnorm = math.sqrt(sum(v * v for v in qvec.values()))
         if not qvec or qnorm == 0:
             return Match(None, 0.0, [], norm, toks)
-        dots: dict[int, float] = {}
-        get, postings = dots.get, idx["postings"]
-        for k, v in qvec.items():
-            for i, pv in postings.get(k, ()):
-                dots[i] = get(i, 0.0) + v * pv
-        if not dots:
+        dots = [0.0] * len(idx["rows"])  # (a list indexed by phrasing: faster than a dict; shares are > 0)
+        touched: list[int] = []  # the phrasings met, in the order met (ties keep it, as a dict's order did)
+        contrib = idx["contrib"]
+        for k in qvec:
+            for i, c in contrib.get(k, ()):
+                if dots[i]:
+                    dots[i] += c
+                else:
+                    dots[i] = c
+                    touched.append(i)
+        if not touched:
             return Match(None, 0.0, [], norm, toks)
         # fuzzy scores only for the candidates the index found, one call into rapidfuzz per scorer
-        cand = sorted(dots, key=get, reverse=True)[:30]
+        cand = sorted(touched, key=dots.__getitem__, reverse=True)[:30]
         qs_sorted = " ".join(sorted(toks))
-        qs = re.sub(r"\s+", "", norm) if lang == "zh" else norm
+        qs = _SPACES.sub("", norm) if lang == "zh" else norm
         tset = [0.0] * len(cand)
         ratio = [0.0] * len(cand)
         for _, sc, j in process.extract(qs_sorted, [idx["sorted_tokens"][i] for i in cand], scorer=fuzz.token_set_ratio,

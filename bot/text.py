@@ -36,6 +36,12 @@ def shorten(text: str, limit: int) -> str:
 
 _CONTROL = lazy(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _CJK = lazy(r"[\u4e00-\u9fff]")
+_SPACES = lazy(r"\s+")
+_OPENS_EN_WORD = lazy(r"\s*[A-Za-z]{2,}\b")
+_TRAILING_SYMBOLS = lazy(r"[^\w\s?？!！。.~，,]+\s*$")
+_NOT_JI = lazy(r"好几|几乎")
+_YESNO_SEGMENT = lazy(r"[，,；;。？?！!\s\U0001F300-\U0001FAFF\u2600-\u27BF]+")
+_MA_INSIDE = lazy(r"吗(?=[\u4e00-\u9fff])")
 _LATIN = lazy(r"[A-Za-z]")
 _MARKUP = lazy(r"<[^>]{0,200}>")
 _PUNCT_SPLIT = lazy(r"[^\w\u4e00-\u9fff+]+")
@@ -142,7 +148,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _CONTROL.sub(" ", text)
     text = _MARKUP.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 _SURROGATE = lazy(r"[\ud800-\udfff]")
@@ -170,7 +176,7 @@ def detect_lang(text: str) -> str:
         return "en"
     # fix29: "What does 社会培训评价组织 mean?": a question that opens (two words or more) and closes with English words
     # around a Chinese term is English
-    if cjk and re.match(r"\s*[A-Za-z]{2,}\b", text) and YESNO_TAIL_EN.search(text):
+    if cjk and _OPENS_EN_WORD.match(text) and YESNO_TAIL_EN.search(text):
         return "en"  # fix34: "Hi, 附件1的第四项场地设备 needs 权属证明材料, right?": opens with English, ends with an English tag
     return "en" if cjk and _EN_OPENING.match(text) else "zh"
 
@@ -337,8 +343,8 @@ def is_yes_no(text: str, lang: str) -> bool:
         # "We are not qualified, can someone else …?": look at each clause
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
-    text = re.sub(r"[^\w\s?？!！。.~，,]+\s*$", "", text)  # "…对吧😀": a trailing emoji is not the question's end
-    text = re.sub(r"好几|几乎", "", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
+    text = _TRAILING_SYMBOLS.sub("", text)  # "…对吧😀": a trailing emoji is not the question's end
+    text = _NOT_JI.sub("", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
     # fix30: "…是学校发证还是人社局发证啊，通知里有说法吗": whether the notice says it asks the question before it again
     text = NOTICE_SAYS_TAIL.sub("", text) or text
     # fix27: "条件咋整都达不到标准要求，那还能委托…不": a wh-word before 都/也 and a negation is "no matter how"
@@ -347,7 +353,7 @@ def is_yes_no(text: str, lang: str) -> bool:
         return True  # "同一职业的几个工种要合并吗": 几个 here is "several"; "责任还是我们的吗": 还是 is "still"
     if TAG_QUESTION_ZH.search(text):
         return True  # "一个工种占一行对吧", "认定初级没问题吧"
-    segs = [s for s in re.split(r"[，,；;。？?！!\s\U0001F300-\U0001FAFF\u2600-\u27BF]+", text) if s]  # fix29: an emoji ends a segment
+    segs = [s for s in _YESNO_SEGMENT.split(text) if s]  # fix29: an emoji ends a segment
     if len(segs) > 1 and any((ENDS_MA.search(s) or s.endswith("吧") or MODAL_BU.search(s)) and not STRONG_WH_ZH.search(s) for s in segs):
         return True  # "场地那一项要附权属证明吗？房产证那种"; fix27: "社会人员能来俺们这认定不，俺们有社评资质"
     if A_NOT_A_ASK.search(text) and not STRONG_WH_ZH.search(text):
@@ -355,7 +361,7 @@ def is_yes_no(text: str, lang: str) -> bool:
     if "还是" in text and A_NOT_A_ASK.search(text[:text.index("还是")]) \
             and not STRONG_WH_ZH.search(text.replace("还是", "")):
         return True  # "能不能先参加这个阶段的认定还是要等五年读完": whether the first option holds
-    if re.search(r"吗(?=[\u4e00-\u9fff])", text) and not STRONG_WH_ZH.search(text):
+    if _MA_INSIDE.search(text) and not STRONG_WH_ZH.search(text):
         return True  # "金兰领学员能在我们学校认定吗我们学校是有…的": voice input, no punctuation
     if MIXED_EN_ASK.search(text) and not WH_EN.search(text.split("—")[-1]):
         return True  # "我们学校 has 学生认定资格 but no 社评资质 — can we certify social persons?"
