@@ -1167,6 +1167,12 @@ SLOTS = {
 _DATED = lazy(r"落款|印发|发布|下发|发文|成文|日期|发的")
 
 
+@functools.lru_cache(maxsize=512)
+def _said_slots(kind: str, clause_text: str) -> frozenset:
+    """The details of a kind a clause states (a clause is weighed against many questions: read once)."""
+    return frozenset(m.group(1) for m in SLOTS[kind].finditer(clause_text))
+
+
 def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     """A yes/no claim that says what its clause says but for one detail of a kind the clause also
     states differently (an attachment, a document number, an edition, a colour, 省属/市属, a level, the
@@ -1178,7 +1184,7 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     rest = q
     for kind, pattern in SLOTS.items():
         asked = {m.group(1) for m in pattern.finditer(q)}
-        said = {m.group(1) for m in pattern.finditer(clause_text)}
+        said = _said_slots(kind, clause_text)
         if asked and said and asked - said and wrong is None:
             wrong = next(iter(asked - said))
             wrong = next(m.group(0) for m in pattern.finditer(q) if m.group(1) == wrong)

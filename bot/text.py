@@ -184,6 +184,7 @@ def detect_lang(text: str) -> str:
 _T2S = None
 
 
+@functools.lru_cache(maxsize=1024)  # (the question, then its normalised form, are converted again by the steps)
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters with OpenCC's t2s conversion (loaded on first use, ~10 ms)."""
     global _T2S
