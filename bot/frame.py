@@ -144,17 +144,35 @@ def anchors(pattern) -> frozenset | None:
     return _ANCHORS.get(pattern) if isinstance(pattern, str) else None
 
 
+_AUTOMATA: dict[frozenset, "ahocorasick.Automaton"] = {}
+
+
+def _contains_any(strings, text: str) -> bool:
+    """Whether one of the strings occurs in the text: `in` one by one for a few, one Aho-Corasick scan for many
+    (an ask's 300 words cost 16 µs one by one, 0.6 µs in one scan)."""
+    if len(strings) <= 16:
+        return any(s in text for s in strings)
+    automaton = _AUTOMATA.get(strings)
+    if automaton is None:
+        automaton = _AUTOMATA[strings] = ahocorasick.Automaton()
+        for s in strings:
+            automaton.add_word(s, s)
+        automaton.make_automaton()
+    return next(automaton.iter(text), None) is not None
+
+
 @functools.lru_cache(maxsize=32768)
 def _found(pattern, text: str) -> bool:
     """One pattern in one text; memoised, for a question's texts are searched again and again (its
     asking segment, its other segments, its parts, the statements and the asked elements)."""
     words = literals(pattern)
     if words is not None:
-        return any(w in text for w in words)
+        return _contains_any(words, text)
     starts = anchors(pattern)
     if starts is not None:
-        low = text.lower()  # (the strings are lower-case: an upper-case text must not hide a match)
-        if not any(a in low for a in starts):  # (a regular expression of the strings costs more to compile than it saves)
+        # (the strings are lower-case: an upper-case text must not hide a match; a regular expression of the
+        # strings costs more to compile than it saves)
+        if not _contains_any(starts, text.lower()):
             return False
     return rx(pattern).search(text) is not None
 
