@@ -24,7 +24,9 @@ SETS = ["tests/data/questions.jsonl", "tests/data/holdout.jsonl", "tests/data/ho
         "tests/data/holdout29.jsonl",  # fix29
         "tests/data/holdout30.jsonl",  # fix30
         "tests/data/publike5.jsonl",  # fix32: public-style questions
-        "tests/data/holdout23.jsonl"]  # fix23: the forms' near-domain questions
+        "tests/data/holdout23.jsonl",  # fix23: the forms' near-domain questions
+        "tests/data/published8.jsonl",  # fix36: real published questions near the notice
+        "tests/data/probe-fix36.jsonl"]  # fix36: own neighbours (in and out of scope) of published8's failures
 
 
 def main():
