@@ -1247,7 +1247,8 @@ class Engine:
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
-            return self._compose(qid, raw, lang, target, score, [st.clause], st.verdict, head, facts, slots, notes, new_state)
+            cited = [st.clause] + [c for c in st.also if c != st.clause]  # fix38: a statement may name more clauses
+            return self._compose(qid, raw, lang, target, score, cited, st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
         if ask_texts and w.action in ("entrust", "self", "elsewhere"):
             # "之前一直委托别的学院认定，现在能自己直接给学生认定了吧": what was done before is background;

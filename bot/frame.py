@@ -274,6 +274,7 @@ class Statement:
     unless: list[str] = field(default_factory=list)
     say_zh: str = ""
     say_en: str = ""
+    also: list[str] = field(default_factory=list)  # fix38: clauses cited after `clause` (its answer names them)
 
 
 @dataclass
@@ -289,7 +290,7 @@ class Ask:
 
 def compile_statements(data: dict) -> Table:
     return Table(Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
-                           s.get("say_en", "")) for s in data.get("statement", []))
+                           s.get("say_en", ""), list(s.get("also", []))) for s in data.get("statement", []))
 
 
 def compile_asks(data: dict) -> Table:

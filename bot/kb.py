@@ -162,13 +162,15 @@ def _pattern(path: Path, where: str, pattern) -> None:
 
 def _check_statements(data: dict, clauses: dict, path: Path) -> None:
     """Every statement cites a known clause, has a yes/no verdict and patterns that compile."""
-    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en"}
+    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en", "also"}
     for i, st in enumerate(data.get("statement", []), 1):
         where = f"statement {i}"
         if set(st) - known:
             raise KBError(f"{path}: {where}: unknown field(s) {sorted(set(st) - known)}")
         if st.get("clause") not in clauses:
             raise KBError(f"{path}: {where}: clause `{st.get('clause')}` is not in knowledge/notice.toml")
+        if any(c not in clauses for c in st.get("also", [])):  # fix38: clauses cited after its own
+            raise KBError(f"{path}: {where}: `also` names a clause not in knowledge/notice.toml: {st.get('also')}")
         if st.get("verdict") not in ("yes", "no", "conditional"):
             raise KBError(f"{path}: {where}: verdict must be yes, no or conditional, not {st.get('verdict')!r}")
         if st.get("verdict") == "conditional" and not (st.get("say_zh") and st.get("say_en")):
