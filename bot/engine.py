@@ -1246,6 +1246,7 @@ class Engine:
             st = frame.elliptic_statement(self.kb.statements, texts, intent.clauses[0], self._clause_norm(intent.clauses[0]))
         if st is not None:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
+            target = self.kb.intents.get(st.topic) or target  # fix38: a statement may name its topic
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
             cited = [st.clause] + [c for c in st.also if c != st.clause]  # fix38: a statement may name more clauses
             return self._compose(qid, raw, lang, target, score, cited, st.verdict, head, facts, slots, notes, new_state)

@@ -134,7 +134,7 @@ def read_sources(root: Path) -> dict:
             if cid not in clauses:
                 raise KBError(f"{k / 'actions.toml'}: {name} cites unknown clause `{cid}`")
     statements = _read_toml(k / "statements.toml")
-    _check_statements(statements, clauses, k / "statements.toml")
+    _check_statements(statements, clauses, k / "statements.toml", intents)
     asks = _read_toml(k / "asks.toml")
     _check_asks(asks, clauses, k / "asks.toml")
     return {
@@ -160,9 +160,9 @@ def _pattern(path: Path, where: str, pattern) -> None:
         raise KBError(f"{path}: {where}: bad pattern {pattern!r}: {e}") from None
 
 
-def _check_statements(data: dict, clauses: dict, path: Path) -> None:
+def _check_statements(data: dict, clauses: dict, path: Path, intents: dict | None = None) -> None:
     """Every statement cites a known clause, has a yes/no verdict and patterns that compile."""
-    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en", "also"}
+    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en", "also", "topic"}
     for i, st in enumerate(data.get("statement", []), 1):
         where = f"statement {i}"
         if set(st) - known:
@@ -171,6 +171,8 @@ def _check_statements(data: dict, clauses: dict, path: Path) -> None:
             raise KBError(f"{path}: {where}: clause `{st.get('clause')}` is not in knowledge/notice.toml")
         if any(c not in clauses for c in st.get("also", [])):  # fix38: clauses cited after its own
             raise KBError(f"{path}: {where}: `also` names a clause not in knowledge/notice.toml: {st.get('also')}")
+        if intents is not None and st.get("topic") and st["topic"] not in intents:  # fix38: the topic answered under
+            raise KBError(f"{path}: {where}: topic `{st['topic']}` is not one of intents/*.toml")
         if st.get("verdict") not in ("yes", "no", "conditional"):
             raise KBError(f"{path}: {where}: verdict must be yes, no or conditional, not {st.get('verdict')!r}")
         if st.get("verdict") == "conditional" and not (st.get("say_zh") and st.get("say_en")):

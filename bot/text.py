@@ -79,7 +79,7 @@ EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 LEVEL_ZH = {"一级": 1, "二级": 2, "三级": 3, "四级": 4, "五级": 5, "预备技师": 2,
             "高级技师": 1, "技师": 2, "高级工": 3, "中级工": 4, "初级工": 5}
 
-GROUPS_ZH = {"教师": "teacher", "学生": "student", "毕业": "student", "社会人员": "public", "新型学徒制": "apprentice",
+GROUPS_ZH = {"教师": "teacher", "学生": "student", "毕业": "student", "社会人员": "public", "离校人员": "public", "新型学徒制": "apprentice",
              "金蓝领": "golden_blue_collar"}
 GROUPS_EN = {"teacher": "teacher", "student": "student", "public": "public", "apprentice": "apprentice",
              "attachment1": "att1", "attachment2": "att2", "attachment3": "att3"}
