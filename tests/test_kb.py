@@ -108,6 +108,8 @@ def test_a_broken_questionnaire_is_refused(tmp_path, old, new, message):
     ("statements.toml", 'verdict = "no"', 'verdict = "maybe"', r"statements\.toml.*verdict must be yes, no or conditional"),
     ("statements.toml", 'when = ["合并', 'when = ["(合并', r"statements\.toml.*bad pattern"),
     ("statements.toml", 'say_zh = "不需要。附件3注6', 'sayzh = "不需要。附件3注6', r"statements\.toml.*unknown field"),
+    ("statements.toml", 'also = ["3.3"]', 'also = ["3.9"]', r"statements\.toml.*`also`.*3\.9"),  # fix38
+    ("statements.toml", 'topic = "certify_social_persons"', 'topic = "certify_socials"', r"statements\.toml.*certify_socials"),
     ("asks.toml", 'context = "1.1"', 'context = "4.4"', r"asks\.toml.*4\.4"),
     ("asks.toml", 'clause = "meta" }', 'clause = "9.1" }', r"asks\.toml.*known `clause`"),
     ("asks.toml", 'kind = "province"\nwhen = ["', 'kind = "province"\nwhen = ["[', r"asks\.toml.*bad pattern"),
@@ -127,6 +129,8 @@ def test_statements_and_asks_are_compiled_into_the_knowledge_base(kb):
     assert len(kb.statements) >= 25 and {s.verdict for s in kb.statements} == {"yes", "no", "conditional"}
     assert all(s.say_zh and s.say_en for s in kb.statements if s.verdict == "conditional")
     assert all(s.clause in kb.clauses for s in kb.statements)
+    assert all(c in kb.clauses for s in kb.statements for c in s.also)  # fix38: further clauses a statement cites
+    assert all(s.topic in kb.intents for s in kb.statements if s.topic)
     kinds = {a.kind for a in kb.asks}
     assert {"when", "duration", "amount", "minimum", "website", "province", "equivalence", "definition"} <= kinds
 
