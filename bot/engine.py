@@ -141,6 +141,8 @@ ENTRUST_FORM_ASK = frame.Ask("entrust_form", [], [], "3.1",
 # try28: teachers of another school ("老师是外校的", "别的学校的老师")
 OTHER_TEACHERS = lazy(r"(外校|别的|其他|其它|兄弟|隔壁|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(教师)|(教师)(是|为|属于)?(外校|别的技工院校|其他技工院校)|"
                       r"\b(teachers?|staff) (from|of|at) (another|other|a different) (school|college)|\bother (schools?'|colleges?') teachers\b", re.I)
+# fix38: people of a school named without 教师 ("行政干部", "后勤人员", "our teaching staff", "I teach welding")
+STAFF_WORDS = lazy(r"教的|教书|任教|授课|干部|后勤|行政|职工|员工|工作人员|专业|\b(teach|teaches|teaching|instructors?|staff|lecturers?|faculty)\b", re.I)
 # try28: a question part offering the choices for the wh-question before it ("…填啥，我们填技工院校还是社会培训评价组织")
 CHOICE_PART = lazy(r"^\s*(我们|咱们|我校|学校)?(应该|是)?(填|选|写|报|交|勾|选择)(成|为)?[^，,。？?]{1,12}还是[^，,。？?]{1,12}[?？吗呢]*\s*$|"
                    r"^\s*[^，,。？?\s]{1,4}还是[^，,。？?\s]{1,4}[?？吗呢]*\s*$|"
@@ -469,6 +471,11 @@ class Engine:
             sc = dict(ranking).get("apply_social_org", 0.0)
             if sc >= self.settings["abstain_below"]:
                 ranking = [("apply_social_org", max(sc, ranking[0][1]))] + [(n, x) for n, x in ranking if n != "apply_social_org"]
+        if yes_no and ranking and ranking[0][0] == "teacher_certification" and not slots["groups"] \
+                and not any(STAFF_WORDS.search(t) for t in texts) and not slots["facts"]:
+            # fix38: "学校可以自己认定吗" names no one: the teachers' rule (2.3) would answer for a group not asked about
+            # (its phrasings are alike); the next topic answers, or none
+            ranking = [(n, x) for n, x in ranking if n != "teacher_certification"]
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
         own_route = False  # fix26: the question's own words chose its topic; a follow-up's facts do not take it back
