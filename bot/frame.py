@@ -367,10 +367,13 @@ OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
                           r"other schools'? (students|teachers)|their (students|teachers)|asked us|for (an)?other schools?|"
+                          # fix37 (try29): "我们能不能帮隔壁没资格的技校认定学生": the asker certifies for that school
+                          r"(?<!委托)(?<!交)(帮|给|为|替)(隔壁|别的|其他|其它|兄弟|外地|附近|邻近|另一|另外|一些|那些)(的)?(所|家|些)?[^，,。；;？?我本咱]{0,10}?(技工院校|学校|技师学院|院校)(的)?(做|开展|进行)?(认定|评价|鉴定)?(的)?(学生|教师|老师)|"
                           # fix28: "Could a technical school entrust us with certifying its students?": we are entrusted
                           r"\bentrust(s|ed|ing)? us\b|\b(send|sends|refer|refers|hand|hands) (us|to us) (its|their) students|"
                           r"(学籍|registration|registered)\b.{0,12}\b(at|in|with) (a|an|another) (different |other )?(technical )?school|"
                           r"\bregistered (elsewhere|somewhere else)\b|"  # fix30
+                          r"\b(students|teachers) (of|from|at) (the|a) (neighbou?ring |nearby )?(technical )?(school|college)s? (next door|nearby|down the road)|\bneighbou?ring (technical )?(school|college)'?s? (students|teachers)|"  # fix37
                           # fix30: "在我们这借读的，学籍还在原来那所学校": a guest student is registered at the school it came from
                           r"借读|学籍(还|仍|仍然|依然|都)?(注册|挂|放|是|留|落)?在原(来|先|本)?(的|那)?(所|个|家)?(技工院校|学校|校)|原(来|先)(的|那)?(所|个|家)?(技工院校|学校|校)(的)?学籍")
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
