@@ -983,6 +983,15 @@ class Engine:
             # fix27: "What's the 发文日期 and who …": a part of an English question that begins in English stays English
             hint = "en" if lang == "en" and re.match(r"\s*[A-Za-z]", p) else None
             a = self.answer(p, state=state if own else st, profile=profile, lang_hint=hint)
+            if i > 0 and answers[-1].clauses and is_yes_no(p, lang) and not (a.verdict and set(a.clauses) & set(answers[-1].clauses)):
+                # fix37 (try29): "附件3级别怎么填，能写成5,4,3吗": a yes/no part that names no subject of its own is
+                # asked of the part before (as a follow-up turn would be), not declined
+                m = STRONG_WH_ZH.search(parts[i - 1]) if lang == "zh" else None
+                subject = parts[i - 1][:m.start()].strip() if m else ""
+                if len(subject) >= 2 and not is_yes_no(subject, lang):
+                    b = self.answer(subject + p, state=state, profile=profile, lang_hint=hint)  # "附件3级别" + "能写成…吗"
+                    if b.clauses and b.verdict and set(b.clauses) & set(answers[-1].clauses):
+                        a = b
             st = a.state
             answers.append(a)
         dependent = False
