@@ -43,6 +43,7 @@ DEFAULT_SETTINGS = {
     "question_part_margin": 0.15,  # the asking segment's topic may score this much under the whole text's
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
+IMPLIED_QUAL_NAMED = lazy(r"资格|qualification")  # fix37: the student qualification named, not implied by 达不到标准
 QUESTION_FACTS = ("student_cert_started", "below_standard")  # stated in questions only (truth_table.toml R8)
 
 
@@ -381,6 +382,13 @@ class Engine:
             "facts": facts_in(text, self.kb.lexicon, m.norm),
             "refs": clause_refs(m.norm) + self._document_refs(m.norm),
         }
+        if slots["facts"].get("student_cert_qualified") is False and (slots["facts"].get("below_standard") is True
+                                                                      or slots["facts"].get("student_cert_started") is False) \
+                and not IMPLIED_QUAL_NAMED.search(m.norm + " " + text.lower()) \
+                and "student_cert_qualified" in {**profile, **(state.get("facts") or {})}:
+            # fix37 (try29): "焊工专业达不到标准" read alone as "not qualified" (text.facts_in) gives way to what the school
+            # said or answered before: a qualified school that cannot meet one occupation's standard is 3.1's second case
+            slots["facts"] = {k: v for k, v in slots["facts"].items() if k != "student_cert_qualified"}
         # try28: a supposition ("等有了社评资质能给老师评二级吗", "once we get 社评资质") is answered as supposed: its facts
         # hold for this question only, are not kept for the conversation, and are not shown as the school's; the facts
         # stated outside it ("我们又没有预备技师班，…") count and are kept
