@@ -168,7 +168,7 @@ FACTS_SHOW = lazy(r"((你|您)(现在|目前)?(记|记录|存|保存|记住)(的
                   r"\bwhat (do|did) you (have|know|remember|store|keep|hold) (on|about) (us|our school)\b|"
                   r"\bwhat (facts|information|details) (do|did) you (have|keep|store|hold)\b", re.I)
 # try28: "更正：…", "纠正一下…", "Correction: …": a statement that corrects the facts said before
-CORRECTION = lazy(r"^\s*(更正|纠正|修正|订正|改正|说错了|我说错了|刚才说错了|刚才说的不对|前面说错了|correction\b|to correct\b|i was wrong\b)", re.I)
+CORRECTION = lazy(r"^\s*((sorry|oops|抱歉|不好意思|对不起|哦|噢)[,，!！.。\s]*)?(更正|纠正|修正|订正|改正|说错了|我说错了|刚才说错了|刚才说的不对|前面说错了|correction\b|to correct\b|i was wrong\b)", re.I)
 # fix28: details of one kind an elliptic follow-up may swap ("级别用顿号隔开吗" → "逗号呢")
 ELLIPTIC_KINDS = lazy(r"顿号|逗号|分号|句号|空格|斜杠|横杠|冒号")
 STATIVE_NE = lazy(r"(着|了|的)呢\s*$|还(没|在|不)|正在")
@@ -267,6 +267,8 @@ class Engine:
     def answer(self, question, state: dict | None = None, profile: dict | None = None,
                qid: str | None = None, lang_hint: str | None = None) -> Answer:
         ans = self._answer(question, state, profile, qid, lang_hint)
+        if isinstance(question, str) and CORRECTION.search(question):
+            self._acknowledge_correction(question, ans, state or {}, profile or {})
         # try28: the reason of a covered answer (its first lines and clauses), for a "为啥"/"why?" after it
         if ans.clauses and ans.covered and ans.intent != "start_check":
             paras = [p for p in ans.text.split("\n\n") if p.strip()]
@@ -276,6 +278,25 @@ class Engine:
         elif not ans.covered and isinstance(ans.state, dict):
             ans.state = {k: v for k, v in ans.state.items() if k != "last"}
         return ans
+
+    def _acknowledge_correction(self, question: str, ans: Answer, state: dict, profile: dict) -> None:
+        """fix37 (try29): "更正：我们其实也开了预备技师班，那老师能认定几级", "Sorry, correction: we are a municipal school,
+        not provincial. Where do we send 附件3 then?": a correction that comes with a question is acknowledged too."""
+        head = self.reply(ans.lang, "corrected", what="").split("{")[0].rstrip("：: 。.")
+        if not ans.text or ans.text.lstrip().startswith(head[:3]):
+            return
+        lang = ans.lang
+        norm = normalize_zh(question, self.kb.lexicon) if lang == "zh" else question.lower()
+        kept = {**profile, **(state.get("facts") or {})}
+        stated = {k: v for k, v in facts_in(question, self.kb.lexicon, norm).items() if k in PROFILE_KEYS + ("affiliation",)}
+        fixed = [k for k, v in stated.items() if k in kept and kept[k] != v]
+        if not fixed:
+            return
+        words = self.kb.replies[lang]["profile_words"]
+        aff = self.kb.replies[lang].get("affiliation_words", {})
+        what = ("，" if lang == "zh" else ", ").join(
+            aff.get(stated[k], "") if k == "affiliation" else words[k][0 if stated[k] else 1] for k in fixed)
+        ans.text = self.reply(lang, "corrected", what=what) + "\n" + ans.text
 
     def _answer(self, question, state: dict | None = None, profile: dict | None = None,
                 qid: str | None = None, lang_hint: str | None = None) -> Answer:
@@ -313,8 +334,11 @@ class Engine:
                           state={**state, "lang": lang})
         # try28: "我们现在有啥资质你记的是啥", "what do you have on us?": the facts kept for this conversation
         if FACTS_SHOW.search(text):
-            shown = {**profile, **{k: v for k, v in (state.get("facts") or {}).items() if k in PROFILE_KEYS}}
+            shown = {**profile, **{k: v for k, v in (state.get("facts") or {}).items() if k in PROFILE_KEYS + ("affiliation",)}}
             known = self._profile_text(shown, lang)
+            aff = self.kb.replies[lang].get("affiliation_words", {}).get(shown.get("affiliation") or "")
+            if aff:  # fix37 (try29): 省属/市属, said or answered, is shown too (it decides the agency inferred)
+                known = ("，" if lang == "zh" else ", ").join(x for x in (aff, known) if x)
             body = self.reply(lang, "facts_shown", profile_text=known) if known else self.reply(lang, "facts_none")
             return Answer(qid, raw, lang, None, 1.0, [], None, "\n\n".join(notes + [body]), state={**state, "lang": lang})
         # try28: "更正：我们没有社评资质" states a correction: acknowledged ("已更正：…") and kept, not the answer before again

@@ -478,6 +478,10 @@ THIRD_PARTY_LEAD = lazy(r"^\s*(人家|对方|他们|它们|那家|该校|那所|
 THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单位|学校|培训机构|组织|企业|培训公司|技师学院|行业协会|协会)")  # fix29: 培训公司 …
 
 
+# fix37 (try29): "we are a municipal school, not provincial", "我们是市属的，不是省属的": the affiliation denied is not the school's
+_NEGATED_BEFORE = lazy(r"(不是|并非|而非|而不是|(?<![a-z])not|n't|rather than|instead of)\s*(an? |the )?$", re.I)
+
+
 def _third_party(text: str, m: re.Match) -> bool:
     """"委托有社评资质的机构", "人家没社评资质": the fact is about another party, not the asker's school.
     A description at the start of the question ("没资格的技校能…") is the asker's own case."""
@@ -532,7 +536,8 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
         for t in texts:
             if pattern.search(t) is None:
                 continue
-            if any(not _third_party(t, m) for m in pattern.finditer(t)):
+            if any(not _third_party(t, m) and not (key == "affiliation" and _NEGATED_BEFORE.search(t[:m.start()]))
+                   for m in pattern.finditer(t)):
                 facts[key] = value
                 break
     if norm is not None:
