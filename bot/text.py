@@ -44,6 +44,11 @@ _YESNO_SEGMENT = lazy(r"[，,；;。？?！!\s\U0001F300-\U0001FAFF\u2600-\u27BF
 _MA_INSIDE = lazy(r"吗(?=[\u4e00-\u9fff])")
 _LATIN = lazy(r"[A-Za-z]")
 _MARKUP = lazy(r"<[^>]{0,200}>")
+# fix37 (try29): markdown a user pastes ("**bold** [link](http://…) 老师能认定二级吗") is not the question: a link keeps
+# its text, an address and emphasis marks go (their Latin letters made the question English)
+_MD_LINK = lazy(r"!?\[([^\[\]]{0,200})\]\([^()\s]{0,500}\)")
+_URL = lazy(r"(?<![A-Za-z])(https?|ftp)://[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{0,500}", re.I)
+_MD_MARKS = lazy(r"\*{2,3}|(?<!\w)__|__(?!\w)|`{1,3}|~~")
 _PUNCT_SPLIT = lazy(r"[^\w\u4e00-\u9fff+]+")
 
 ZH_STOP = set(
@@ -148,6 +153,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _CONTROL.sub(" ", text)
     text = _MARKUP.sub(" ", text)
+    text = _MD_MARKS.sub(" ", _URL.sub(" ", _MD_LINK.sub(lambda m: m.group(1) if _CJK.search(m.group(1)) else " ", text)))
     return _SPACES.sub(" ", text).strip()
 
 
