@@ -43,6 +43,7 @@ DEFAULT_SETTINGS = {
     "question_part_margin": 0.15,  # the asking segment's topic may score this much under the whole text's
 }
 PROFILE_KEYS = ("student_cert_qualified", "social_org_qualified", "runs_prep_technician_class", "runs_senior_class")
+GREETING_WORD = lazy(r"好|在吗|在不在|哈喽|嗨|有人吗|早安|晚安|谢|\b(hello|hi|hey|good (morning|afternoon|evening)|thanks?)\b", re.I)
 IMPLIED_QUAL_NAMED = lazy(r"资格|qualification")  # fix37: the student qualification named, not implied by 达不到标准
 QUESTION_FACTS = ("student_cert_started", "below_standard")  # stated in questions only (truth_table.toml R8)
 
@@ -1445,6 +1446,8 @@ class Engine:
         for name, sc in ranking:
             intent = self.kb.intents[name]
             groups = set(intent.groups)
+            if asked and intent.smalltalk and not GREETING_WORD.search(norm):
+                sc -= self.settings["group_penalty"]  # fix37 (try29): "老师" alone names teachers; "老师好" greets
             if asked and groups & asked:
                 sc += self.settings["group_bonus"]
             elif asked and groups:
