@@ -5,6 +5,7 @@ returned `state` for the next turn of the same conversation.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from .kb import Intent, KnowledgeBase
 from .lazyre import lazy, warm_all, warm_inline
 from .matcher import Match, Matcher
 from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
-                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy,
+                   is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy, strip_pasted_markup,
                    strip_followup, to_simplified, unless_en)
 
 # fix30: a question for a title or a name ("附件3的全称叫什么", "what is attachment 2 called")
@@ -268,6 +269,8 @@ class Engine:
     def answer(self, question, state: dict | None = None, profile: dict | None = None,
                qid: str | None = None, lang_hint: str | None = None) -> Answer:
         ans = self._answer(question, state, profile, qid, lang_hint)
+        if ans.text and ans.clauses:
+            ans.text = dedupe_paragraphs(ans.text)
         if isinstance(question, str) and CORRECTION.search(question):
             self._acknowledge_correction(question, ans, state or {}, profile or {})
         # try28: the reason of a covered answer (its first lines and clauses), for a "为啥"/"why?" after it
@@ -304,7 +307,7 @@ class Engine:
         state = dict(state or {})
         profile = dict(profile or {})
         raw = question if isinstance(question, str) else ""
-        text = to_simplified(clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
+        text = to_simplified(strip_pasted_markup(clean(raw)) or clean(raw))  # 嗎, 還沒有 … read like 吗, 还没有 from here on
         text = frame.on_behalf(text)  # "替兄弟学校问：他们还没有资格…" is asked as that school would ask it
         lang = lang_hint or (detect_lang(text) if text else state.get("lang", "zh"))  # fix27: lang_hint, a part of a compound
         if not text or not any(ch.isalnum() for ch in text):
@@ -378,8 +381,10 @@ class Engine:
         if lang == "zh" and not state.get("asked_raw") and not state.get("rule_asked") and not self._is_question(text) \
                 and not STATEMENT_WANTS.search(text) and not HYPOTHETICAL.search(text) \
                 and not frame.question_part(text, lang, self._is_question):
-            stated = {k: v for k, v in facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon)).items()
-                      if k in PROFILE_KEYS + QUESTION_FACTS}
+            all_stated = facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon))
+            stated = {k: v for k, v in all_stated.items() if k in PROFILE_KEYS + QUESTION_FACTS}
+            if stated and all_stated.get("affiliation"):
+                stated["affiliation"] = all_stated["affiliation"]  # fix37 (try29): "我们是市属技校，…" keeps 市属 too
             if stated:  # try27: "更正一下：我们已经取得学生认定资格了" asks nothing: noted, and what it means for the school
                 return self._facts_noted(qid, raw, lang, stated, profile, state, notes)
         core = strip_courtesy(text) if lang == "zh" else text
@@ -1626,3 +1631,49 @@ class Engine:
 
 def _search(pattern: str, text: str) -> bool:
     return re.search(pattern, text, re.I) is not None
+
+
+# fix37 (try29): a verdict's reason and the topic's text often say the same sentence ("那我们得先干啥": 2.1 twice), and the
+# agency's inference ("（通知原文；通知未写明报哪一级，推断：…请与联系人确认）") came 2–4 times in one answer
+_AGENCY_NOTE = lazy(r"[（(](通知原文；|the notice's words; )[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*(请与联系人确认|please confirm with the contacts)[）)]")
+_PROFILE_HEAD = lazy(r"^(按贵校情况（[^）]*）：|For your school \([^)]*\): )")
+_SENTENCE_END = lazy(r"(?<=[。！？])(?![）)”])|(?<=[.!?] )(?=[A-Z])")
+_NOT_CONTENT = lazy(r"[\W_]+")
+_QUOTE_PARA = ("依据〔", "Source [", "“", "另见", "See also", "【", "[")
+
+
+def _sentence_key(s: str) -> str:
+    return _NOT_CONTENT.sub("", _AGENCY_NOTE.sub("", _PROFILE_HEAD.sub("", s.strip())))
+
+
+def dedupe_paragraphs(text: str) -> str:
+    """A sentence said again in a later paragraph of the same answer (the same words but for a few) is left out, and
+    the agency's inference is given once; the quotes of the notice and the parts of a compound answer are left as they
+    are (each part is an answer of its own)."""
+    paras = text.split("\n\n")
+    if any(p.startswith(("【", "[")) for p in paras):
+        return text
+    seen: list[str] = []
+    notes: set[str] = set()
+    out = []
+    for p in paras:
+        if p.startswith(_QUOTE_PARA) or "\n" in p.strip():
+            out.append(p)  # quotes, lists: as they are
+            continue
+        kept = []
+        for s in _SENTENCE_END.split(p):
+            if not s.strip():
+                continue
+            key = _sentence_key(s)
+            if len(key) >= 16 and any(key in k or k in key or (len(k) >= 16 and difflib.SequenceMatcher(None, key, k).ratio() >= 0.8)
+                                      for k in seen):
+                continue
+            for m in _AGENCY_NOTE.finditer(s):
+                if m.group(0) in notes:
+                    s = s.replace(m.group(0), "", 1)
+                notes.add(m.group(0))
+            seen.append(key)
+            kept.append(s)
+        if kept:
+            out.append("".join(kept).strip() if not p.startswith(" ") else "".join(kept))
+    return "\n\n".join(out)
