@@ -70,8 +70,10 @@ def test_answer_json_cookie_and_follow_up(server):
         # same cookie: the follow-up is resolved against the conversation
         assert "〔1.1〕" in say(c, "学生能认定到几级？")[0]["text"]
         assert "〔2.3〕" in say(c, "那老师呢？")[0]["text"]
+        assert say(c, "那一级呢？")[0]["verdict"] == "no"  # about teachers: the topic before
     with client(server) as fresh:  # a new session does not share it
-        assert "〔2.3〕" not in say(fresh, "那老师呢？")[0]["text"]
+        # (fix37: "那老师呢？" alone is the teacher topic now, not the greeting: the follow-up tells the sessions apart)
+        assert say(fresh, "那一级呢？")[0]["verdict"] is None
 
 
 def test_feedback_is_stored(server):
