@@ -481,7 +481,8 @@ THIRD_PARTY_BEFORE = lazy(r"(人家|对方|他们|隔壁|别的|其他|其它|�
                                 # try27: "Can we ask a private training institution with the social org qualification to …"
                                 r"\b(ask|hire|use|find|engage|contract)\w* (a|an|another|some)\b[^,.;?]{0,40}$|"
                                 # fix37 (try29): "certify the students of the school next door that has no qualification"
-                                r"\b((of|for|from|help|helping|with) (the|a|an|another|that)|another|other|neighbou?ring) (other |neighbou?ring |nearby )?(school|body|institution|company|college)s? (next door |nearby |down the road )?(that|which|who)\b[^,.;?]{0,24}$", re.I)
+                                r"\b((of|for|from|help|helping|with) (the|a|an|another|that)|another|other|neighbou?ring) (other |neighbou?ring |nearby )?(school|body|institution|company|college)s? (next door |nearby |down the road )?(that|which|who)\b[^,.;?]{0,24}$|"
+                                r"\bentrust (that|which|who)\b[^,.;?]{0,24}$", re.I)  # "another school" normalised reads "entrust"
 # fix30: "And what if that other school only has the student certification qualification?": a follow-up's lead words, "that other"
 THIRD_PARTY_LEAD_EN = lazy(r"^\s*(?:(?:and|but|so|ok|okay)\s*,?\s*)?(?:what\s+)?(?:if\s+|about\s+)?(they|(?:the|that) other (school|body|institution|company|college)|(that|another) (school|body|institution|company|college)|"
                                  r"the (school|body|institution|company|college) (next door|nearby))\b", re.I)  # fix28

@@ -38,7 +38,7 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("probe-own34.jsonl", 0.90), ("probe-own35.jsonl", 0.90),
                                            ("probe-own36.jsonl", 0.90), ("probe-own37.jsonl", 0.90),
                                            ("probe-own38.jsonl", 0.90), ("probe-own39.jsonl", 0.90),
-                                           ("probe-own40.jsonl", 0.90), ("probe-own41.jsonl", 0.90), ("probe-own42.jsonl", 0.90), ("probe-own44.jsonl", 0.95), ("holdout9.jsonl", 0.95), ("holdout11.jsonl", 0.95), ("holdout15.jsonl", 0.95), ("holdout17.jsonl", 0.95), ("holdout16.jsonl", 0.95),
+                                           ("probe-own40.jsonl", 0.90), ("probe-own41.jsonl", 0.90), ("probe-own42.jsonl", 0.90), ("probe-own43.jsonl", 0.90), ("probe-own44.jsonl", 0.95), ("holdout9.jsonl", 0.95), ("holdout11.jsonl", 0.95), ("holdout15.jsonl", 0.95), ("holdout17.jsonl", 0.95), ("holdout16.jsonl", 0.95),
                                            ("holdout14.jsonl", 0.95), ("holdout18.jsonl", 0.90),
                                            ("holdout13.jsonl", 0.95), ("holdout19.jsonl", 0.95),
                                            ("holdout21.jsonl", 0.95), ("holdout22.jsonl", 0.95),
