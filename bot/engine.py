@@ -1302,6 +1302,7 @@ class Engine:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
             target = self.kb.intents.get(st.topic) or target  # fix38: a statement may name its topic
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
+            head = verdict_word(head, texts[0]) if lang == "zh" else head
             cited = [st.clause] + [c for c in st.also if c != st.clause]  # fix38: a statement may name more clauses
             return self._compose(qid, raw, lang, target, score, cited, st.verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
@@ -1677,3 +1678,17 @@ def dedupe_paragraphs(text: str) -> str:
         if kept:
             out.append("".join(kept).strip() if not p.startswith(" ") else "".join(kept))
     return "\n\n".join(out)
+
+
+# fix37 (try29): a statement's first word answers the kind of question asked: "只有学生认定资格，能报附件3增加工种吗" is
+# asked "能…吗" (may we), so "可以。", not "需要。"; "要不要报…" is asked "要不要" (must we), so "需要。", not "可以。"
+_ASKS_MAY = lazy(r"能不能|可不可以|能否|可否|(?<![只才])能|可以|行不行|行吗|允许")
+_ASKS_MUST = lazy(r"要不要|需不需要|需要|必须|是否要|是不是要|是不是得|得不得|一定要|用不用|非得|还要|也要")
+
+
+def verdict_word(head: str, question: str) -> str:
+    if head.startswith("需要。") and _ASKS_MAY.search(question) and not _ASKS_MUST.search(question):
+        return "可以。" + head[3:]
+    if head.startswith("可以。") and _ASKS_MUST.search(question) and not _ASKS_MAY.search(question):
+        return "需要。" + head[3:]
+    return head
