@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 import jinja2
+from rapidfuzz import fuzz
 
 from . import frame, rules
 from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word, template as eligibility_template
@@ -1647,6 +1648,12 @@ def _sentence_key(s: str) -> str:
     return _NOT_CONTENT.sub("", _AGENCY_NOTE.sub("", _PROFILE_HEAD.sub("", s.strip())))
 
 
+def _similar(a: str, b: str) -> bool:
+    """difflib's ratio ≥ 0.8. Its matching blocks are a common subsequence, so rapidfuzz's ratio (from the longest
+    common subsequence, in C) is never below it: difflib's slow reckoning runs only for the pairs rapidfuzz lets by."""
+    return fuzz.ratio(a, b) >= 79.9 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
 def dedupe_paragraphs(text: str) -> str:
     """A sentence said again in a later paragraph of the same answer (the same words but for a few) is left out, and
     the agency's inference is given once; the quotes of the notice and the parts of a compound answer are left as they
@@ -1666,8 +1673,7 @@ def dedupe_paragraphs(text: str) -> str:
             if not s.strip():
                 continue
             key = _sentence_key(s)
-            if len(key) >= 16 and any(key in k or k in key or (len(k) >= 16 and difflib.SequenceMatcher(None, key, k).ratio() >= 0.8)
-                                      for k in seen):
+            if len(key) >= 16 and any(key in k or k in key or (len(k) >= 16 and _similar(key, k)) for k in seen):
                 continue
             for m in _AGENCY_NOTE.finditer(s):
                 if m.group(0) in notes:

@@ -1226,6 +1226,26 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
 _NEGATED_IN_CLAUSE = "(?:不|没有|没|无|未|尚未)"
 
 
+_NEGATIONS = ("不", "没有", "没", "无", "未", "尚未")  # _NEGATED_IN_CLAUSE's, in its order
+
+
+@functools.lru_cache(maxsize=4096)
+def _without_negated(word: str, text: str) -> str:
+    """`re.sub(_NEGATED_IN_CLAUSE + re.escape(word), "", text)`, read left to right as the expression engine does (the
+    first negation, in order, that the word follows), without compiling an expression per word: each compilation
+    builds a table of the negations' characters, ≈ 1.4 ms, for every new word of a claim."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] in "不没无未尚":
+            neg = next((x for x in _NEGATIONS if text.startswith(x, i) and text.startswith(word, i + len(x))), None)
+            if neg is not None:
+                i += len(neg) + len(word)
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
 def _polarity(q: str, clause_text: str, tokenize) -> str | None:
     """"优先认定对象是已经具备学生认定资格的技工院校学生" against 3.3's "优先面向不具备…资格的技工院校学生":
     a claim whose every word the clause says, but one word the clause only ever says negated. That word,
@@ -1234,7 +1254,7 @@ def _polarity(q: str, clause_text: str, tokenize) -> str | None:
     if len(words) < 3 or any(not _said(w, clause_text) for w in words):
         return None
     flipped = [(i, w) for i, w in enumerate(words) if len(w) >= 2 and w in clause_text
-               and not re.sub(_NEGATED_IN_CLAUSE + re.escape(w), "", clause_text).count(w)]
+               and not _without_negated(w, clause_text).count(w)]
     if len(flipped) != 1 or flipped[0][0] + 1 >= len(words):
         return None
     i, w = flipped[0]
