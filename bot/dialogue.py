@@ -58,6 +58,7 @@ class Reply:
     intent: str | None = None  # the topic answered (channels may offer 👍/👎 on it)
     verdict: str | None = None  # yes | no | conditional for a yes/no answer (channels may show it as a badge)
     progress: tuple[int, int] | None = None  # questionnaire prompt: (step, estimated total)
+    lang: str | None = None  # questionnaire prompt: its language (the web's 修改/Edit buttons follow it)
 
 
 TEXTS = {
@@ -190,6 +191,9 @@ class Dialogue:
             lang = q.get("lang", lang)
             # the answer is stored as typed (（），１２３ stay so); the cleaned text is only for matching words
             return self._questionnaire_text(user, state, body, lang, typed=raw.strip())
+        if not wordless(body):
+            counts = state.setdefault("langs", {})
+            counts[lang] = counts.get(lang, 0) + 1
         return [self._answer(user, body, lang, state=state)]
 
     def handle_file(self, user: str, name: str, data: bytes, lang_hint: str | None = None) -> list[Reply]:
@@ -307,6 +311,8 @@ class Dialogue:
         if name == "/contact":
             return [Reply(self.app.engine.contacts_text(lang) + "\n\n" + self.app.engine.quote("contacts", lang))]
         if name == "/check":
+            if not (state.get("q") or {}).get("pending"):
+                lang = self.chat_lang(state, lang)
             profile = self.app.store.get_profile(user)
             said = qn.chat_facts((state.get("topic") or {}).get("facts"), self.kb) if not profile else {}
             q = qn.new_state(lang, profile or None, said or None)
@@ -387,6 +393,9 @@ class Dialogue:
             else:
                 replies.append(Reply(self.t(q["lang"], "ask_after_form")))
             return replies + [self._prompt_reply(q)]
+        if prompt.kind == "multi" and prompt.optional and qn.means_none(body):
+            # "nothing changed", "好像都没变" (try29: refused as not an option): the same as 跳过
+            return self._advance(user, state, lambda s: qn.answer(s, "skip", self.kb), lang)
         if prompt.kind == "multi" and low not in qn.SKIP_WORDS:
             # typed options tick them like the buttons do; "完成" closes the question (try27)
             try:
@@ -420,9 +429,12 @@ class Dialogue:
         return bool(QUESTION_FORM.search(ADDRESS.sub(" ", body)))
 
     def _follow_lang(self, q: dict, body: str) -> None:
-        """The questionnaire speaks the language the user writes in (try28: Chinese answers to an English
-        questionnaire got English prompts). Only where the answer is a choice or yes/no: a Chinese name
-        typed at an English form field is the form's content, not a change of language."""
+        """The questionnaire speaks the language the user answers in, by one rule (try29 saw it flip on a
+        bare 是 and on "skip", and not on "provincial"): it switches only where the answer is a choice or
+        yes/no (a Chinese name typed at an English form field is the form's content, not a change of
+        language), and only on words of the other language that are more than a universal token (是, yes,
+        skip, 跳过, done, ok, numbers): "provincial", "delete", "nothing changed" → English; "市属",
+        "好像都没变" → Chinese."""
         pending = q.get("pending") or ""
         if body.startswith("/"):
             return
@@ -433,12 +445,32 @@ class Dialogue:
                 return
             if kind not in ("yesno", "choice", "multi"):
                 return
+        if self._bare(body):
+            return
         han = len(HAN_CHARS.findall(body))
         words = len(WORDS.findall(body))
         if q.get("lang") == "en" and han >= 1 and words == 0:
             q["lang"] = "zh"
-        elif q.get("lang") == "zh" and han == 0 and words >= 2:
+        elif q.get("lang") == "zh" and han == 0 and words >= 1:
             q["lang"] = "en"
+
+    @staticmethod
+    def _bare(body: str) -> bool:
+        """是, yes, 没有, skip, 跳过, done, ok, 确认, 1, "4,5": said the same way in either language."""
+        low = body.strip().lower().rstrip("。.!！")
+        if low in qn.SKIP_WORDS or low in qn.DONE_WORDS or low in CONFIRM_WORDS or qn._is_yes_no(low):
+            return True
+        return bool(re.fullmatch(r"[\d\s,，、;；]+", low))
+
+    def chat_lang(self, state: dict, hint: str | None) -> str:
+        """The conversation's language: the one most of the user's questions were in (the last one breaks
+        a tie), else the page's. try29: /check opened in English after one English question in a Chinese
+        chat."""
+        counts = state.get("langs") or {}
+        zh, en = counts.get("zh", 0), counts.get("en", 0)
+        if zh != en:
+            return "zh" if zh > en else "en"
+        return (state.get("topic") or {}).get("lang") or hint or "zh"
 
     def _looks_like_question(self, body: str, prompt: qn.Prompt) -> bool:
         lang = detect_lang(body)
@@ -537,6 +569,7 @@ class Dialogue:
         q = state.get("q")
         if q and q.get("pending"):
             return [Reply(self.t(lang, "not_docs_ready")), self._prompt_reply(q)]
+        lang = self.chat_lang(state, lang)
         facts_known = bool(profile) and "institution_type" in profile
         if facts_known and profile.get("occupations") and qn.unmarked_rows(profile) \
                 and self._needs_documents({"answers": profile}):
@@ -596,7 +629,7 @@ class Dialogue:
             rows = [[Button("确认" if q["lang"] == "zh" else "confirm", f"c:{step}")]]
         elif p.options:  # an optional text field: a skip button
             rows = [[Button(p.options[0][0], f"a:{step}:skip")]]
-        return Reply(p.text, rows, progress=self._progress(q))
+        return Reply(p.text, rows, progress=self._progress(q), lang=q.get("lang"))
 
     def _progress(self, q: dict) -> tuple[int, int] | None:
         return None if q.get("pending") in (None, "reuse") else qn.progress(q, self.kb)

@@ -212,10 +212,23 @@ def next_key(state: dict, kb: KnowledgeBase) -> str | None:
     return "summary"
 
 
+def restore_kept(state: dict, kb: KnowledgeBase) -> None:
+    """Facts the user confirmed (from the chat) that apply again are answered, not asked."""
+    answers = state["answers"]
+    for q in questions(kb):
+        key = q["key"]
+        if key in (state.get("kept") or {}) and not has(answers, key) and applies(q, answers, kb):
+            put(answers, key, state["kept"][key])
+            if key not in state["history"]:
+                state["history"].append(key)
+
+
 def advance(state: dict, kb: KnowledgeBase | None) -> None:
     if kb is None:
         state["pending"] = "institution_type"
         return
+    if state.get("kept"):
+        restore_kept(state, kb)
     key = next_key(state, kb)
     if key == "occ.commit":
         commit_draft(state)
@@ -256,8 +269,9 @@ def prune(state: dict, kb: KnowledgeBase) -> None:
     if not needs_documents(answers, kb):
         answers.pop("occupations", None)
         state["draft"] = {}
+    kept = state.get("kept") or {}
     state["history"] = [k for k in state["history"]
-                        if k.startswith(("occ", ROW_CHANGED)) or has(answers, k)]
+                        if k.startswith(("occ", ROW_CHANGED)) or has(answers, k) or k in kept]
 
 
 # ------------------------------------------------------------------ prompts
@@ -532,8 +546,22 @@ def summary_text(answers: dict, kb: KnowledgeBase, lang: str) -> str:
         parts = [occ.get("name", ""), occ.get("code", ""), occ.get("work_type", ""),
                  v.levels_text(occ.get("levels", [])),
                  occ.get("change", "") + (("（" + changed + "）" if lang == "zh" else f" ({changed})") if changed else "")]
+        parts += _att1_parts(occ, lang)  # try29: 附件1's 评价经历/人数 could not be checked before 确认
         lines.append(("工种" if lang == "zh" else "occupation") + f" {j}: " + " / ".join(p for p in parts if p))
     return "\n".join(lines) if lines else ("（还没有答案）" if lang == "zh" else "(no answers yet)")
+
+
+def _att1_parts(occ: dict, lang: str) -> list[str]:
+    """The row's 附件1 columns, when they were asked: 有无职业标准, 评价经历时间, 评价人数."""
+    out = []
+    if isinstance(occ.get("has_standard"), bool):
+        out.append(("有职业标准或评价规范" if occ["has_standard"] else "无职业标准或评价规范") if lang == "zh" else
+                   ("standard: yes" if occ["has_standard"] else "standard: no"))
+    if occ.get("experience"):
+        out.append(("评价经历：" if lang == "zh" else "assessed since: ") + str(occ["experience"]))
+    if occ.get("assessed_count") is not None and occ.get("assessed_count") != "":
+        out.append(("评价人数：" if lang == "zh" else "assessed: ") + str(occ["assessed_count"]))
+    return out
 
 
 # ------------------------------------------------------------------ answering
@@ -554,28 +582,45 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
     if t in ("choice", "multi"):
         opts = q["options"]
 
+        def out_of_range(token: str) -> Invalid:
+            # try29: the multi prompt shows 完成/跳过 too, so "reply 1 to 8" alone was wrong
+            tail = ""
+            if t == "multi":
+                tail = ("，选好后回复“完成”" + ("；都没有可回复“跳过”" if q.get("optional") else "")) if lang == "zh" \
+                    else (", then \"done\"" + (" (or \"skip\" for none)" if q.get("optional") else ""))
+            if token.isdigit():
+                return Invalid(f"没有第 {int(token)} 项：请回复 1 到 {len(opts)} 之间的编号{tail}。" if lang == "zh" else
+                               f"There is no option {int(token)}: reply with a number from 1 to {len(opts)}{tail}.")
+            return Invalid((f"“{token}”不是选项之一，请回复 1 到 {len(opts)} 之间的编号{tail}。" if lang == "zh" else
+                            f"\"{token}\" is not one of the options; reply with a number from 1 to {len(opts)}{tail}."))
+
         def pick(token: str):
             token = token.strip()
             if token.isdigit():
                 if 1 <= int(token) <= len(opts):
                     return opts[int(token) - 1]["value"]
-                raise Invalid(f"没有第 {int(token)} 项：请回复 1 到 {len(opts)} 之间的编号。" if lang == "zh" else
-                              f"There is no option {int(token)}: reply with a number from 1 to {len(opts)}.")
+                raise out_of_range(token)
             for o in opts:
                 if token in (o["value"], o["zh"], o["en"]) or token.lower() == o["en"].lower():
                     return o["value"]
-            for o in opts:  # other words for it (新加的 → 增加)
-                if token in o.get("aliases", ()):
+            for o in opts:  # other words for it (新加的 → 增加, delete → 删除)
+                if token in o.get("aliases", ()) or token.lower() in _en_names(o):
                     return o["value"]
+            bare = _strip_en_filler(token)  # "the levels", "delete it" (try29)
+            if bare and bare != token.lower():
+                for o in opts:
+                    if bare in _en_names(o):
+                        return o["value"]
             loose = normalize_zh(token, lexicon) if lexicon else token  # 技校 → 技工院校
             for o in opts:  # a label written loosely ("技校", "省属的")
                 if o["zh"] and (o["zh"] in loose or (len(loose) >= 2 and loose in o["zh"])):
                     return o["value"]
-            raise Invalid((f"“{token}”不是选项之一，请回复 1 到 {len(opts)} 之间的编号。" if lang == "zh" else
-                           f"\"{token}\" is not one of the options; reply with a number from 1 to {len(opts)}."))
+            raise out_of_range(token)
 
         if t == "choice":
             return pick(text)
+        if not HAN.search(text):  # English words: whole labels first ("short name", "the levels", "name and phone")
+            return _english_multi(text, opts, pick)
         parts = [p for p in re.split(r"[,，、;；\s]+", text) if p]
         out = []
         for p in parts:
@@ -592,6 +637,49 @@ def parse(q: dict, raw: str, lang: str, lexicon=None):
     if t in ("text", "longtext"):
         plausible(q, value, lang)
     return value
+
+
+EN_FILLER = {"the", "a", "an", "it", "its", "this", "that", "one", "row", "only", "just", "please", "and", "both",
+             "was", "were", "is", "are", "has", "have", "been", "cell", "cells", "changed", "change", "changes",
+             "we", "our", "i", "to", "of", "in", "they", "all", "also", "too"}
+NONE_CHANGED = re.compile(r"^(?:好像|应该|其实)?(?:都|全都|全|啥都|什么都)?(?:没|没有|未)(?:变|变化|改|改动|动)(?:过|化)?[了啊吧呀的]*$"
+                          r"|^(?:nothing|none|no)(?:\s+(?:has|have))?(?:\s+(?:changed|change|changes))?$"
+                          r"|^(?:no\s+changes?|unchanged|(?:all\s+)?(?:the\s+)?same|nothing\s+at\s+all)$", re.I)
+
+
+def means_none(text: str) -> bool:
+    """"nothing changed", "好像都没变" at an optional multi-choice: the same as 跳过 (try29: refused)."""
+    return bool(NONE_CHANGED.match(re.sub(r"[\s。.!！~～,，]+$", "", (text or "").strip())))
+
+
+def _en_names(o: dict) -> set[str]:
+    """An option's English names: its label without the Chinese in brackets, and its ascii aliases."""
+    names = {re.sub(r"\s*\([^()]*\)", "", o["en"]).strip().lower()}
+    names |= {a.lower() for a in o.get("aliases", ()) if a.isascii()}
+    return names
+
+
+def _strip_en_filler(token: str) -> str:
+    return " ".join(w for w in re.split(r"\s+", token.lower().strip(" .!")) if w and w not in EN_FILLER)
+
+
+def _english_multi(text: str, opts: list[dict], pick) -> list:
+    """"the levels", "name and phone", "short name, 3": the options' English names found in the text
+    (longest first, as whole words), then numbers; a word left over that is neither is refused."""
+    rest = " " + text.lower() + " "
+    found: list[tuple[int, str]] = []
+    names = sorted(((n, o["value"]) for o in opts for n in _en_names(o) if n), key=lambda x: -len(x[0]))
+    for name, value in names:
+        for m in list(re.finditer(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", rest)):
+            found.append((m.start(), value))
+        rest = re.sub(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", lambda m: " " * len(m.group(0)), rest)
+    for m in re.finditer(r"[^\s,，、;；&+/]+", rest):
+        word = m.group(0).strip(".!")
+        if not word or word in EN_FILLER:
+            continue
+        found.append((m.start(), pick(word)))  # a number, or "not one of the options" naming the word
+    found.sort()
+    return list(dict.fromkeys(value for _, value in found))
 
 
 def plausible(q: dict, value: str, lang: str) -> None:
@@ -647,6 +735,10 @@ def block_text(state: dict, kb: KnowledgeBase) -> str:
              for k, val in state["block"].items()]
     head = "读到以下信息：" if lang == "zh" else "I read:"
     tail = "都对吗？回复“是”保存，“否”重新填写。" if lang == "zh" else "Is all of it right? \"yes\" saves it, \"no\" discards it."
+    ignored = state.get("block_ignored") or []
+    if ignored:
+        lines.append(("（" + "、".join(ignored) + "：所选事项要生成的材料用不到，不保存）") if lang == "zh" else
+                     "(" + ", ".join(ignored) + ": not used by the documents your goals make; not saved)")
     return head + "\n" + "\n".join(lines) + "\n\n" + tail
 
 
@@ -654,11 +746,13 @@ def _answer_block(new: dict, key: str, fields: dict[str, str], kb: KnowledgeBase
     lang = new["lang"]
     good: dict = {}
     errors = []
+    ignored: list[str] = []
     for k, raw in fields.items():
         q = _question(kb, k)
         label = _short_label(q, lang)
         if not applies(q, new["answers"], kb):
-            continue  # a field this school's documents do not need
+            ignored.append(label)  # a field this school's documents do not need (try29: dropped without a word)
+            continue
         if not raw:
             errors.append(f"{label}：没有填写内容" if lang == "zh" else f"{label}: nothing after the label")
             continue
@@ -675,6 +769,7 @@ def _answer_block(new: dict, key: str, fields: dict[str, str], kb: KnowledgeBase
     if not good:
         raise Invalid("没有读到需要填写的信息。" if lang == "zh" else "I found nothing this form needs.")
     new["block"] = good
+    new["block_ignored"] = ignored
     new["block_return"] = key
     new["pending"] = "block"
     return new
@@ -693,6 +788,9 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
         if v.yes_no(raw):
             new["answers"] = dict(said)
             new["history"] = [k for k in said]
+            # try29: 市属, confirmed here, was dropped by the next answer (affiliation applies only once
+            # the goals are known) and asked again: confirmed facts are kept until they apply
+            new["kept"] = dict(said)
         advance(new, kb)
         return new
     if key == "reuse":
@@ -734,6 +832,7 @@ def answer(state: dict, raw: str, kb: KnowledgeBase) -> dict:
         if not _is_yes_no(raw):
             _bad_yes_no(lang)
         block = new.pop("block", {})
+        new.pop("block_ignored", None)
         new["pending"] = new.pop("block_return", None)
         if not v.yes_no(raw):
             return new
@@ -833,6 +932,8 @@ def _store(new: dict, key: str, value, kb: KnowledgeBase) -> dict:
             skipped.append(key)
     else:
         put(new["answers"], key, value)
+    if key in (new.get("kept") or {}):  # changed by the user: the new answer is the one kept
+        new["kept"][key] = value
     if key not in new["history"]:
         new["history"].append(key)
     prune(new, kb)
@@ -845,6 +946,7 @@ def back(state: dict, kb: KnowledgeBase) -> dict:
     new["editing"] = None
     if new["pending"] == "block":
         new.pop("block", None)
+        new.pop("block_ignored", None)
         new["pending"] = new.pop("block_return", None)
         return new
     if new["pending"].startswith(OCC_PICK) or new.get("occ_index") is not None:  # leave the row as it was
@@ -875,6 +977,8 @@ def back(state: dict, kb: KnowledgeBase) -> dict:
             new["occ_done"] = False
             return new
     key = new["history"].pop()
+    while key in (new.get("kept") or {}) and not has(new["answers"], key) and new["history"]:
+        key = new["history"].pop()  # a kept fact that does not apply now: not a question to go back to
     if key.startswith(ROW_CHANGED):
         occs = new["answers"].get("occupations") or []
         n = int(key[len(ROW_CHANGED):])

@@ -84,6 +84,8 @@ def levels(value) -> list[int]:
         items = [value]
     elif isinstance(value, str):
         text = _fold(value)
+        # try29: "levels 4, 3 and 2" (English words around the numbers)
+        text = re.sub(r"(?i)\blevels?\b|\band\b|&", " ", text)
         for name, n in LEVEL_NAMES:
             text = text.replace(name, f" {n} ")
         text = text.replace("级", " ")
@@ -131,7 +133,9 @@ def count(value) -> int:
     if isinstance(value, int):
         n = value
     else:
-        v = _fold(str(value)).rstrip("人")
+        v = _fold(str(value)).rstrip("人").strip()
+        if re.fullmatch(r"\d{1,3}(?:[,，]\d{3})+", v):  # try29: "1,200" (thousands separators)
+            v = re.sub(r"[,，]", "", v)
         if not re.fullmatch(r"\d{1,7}", v):
             raise ValueError("人数应为不小于0的整数，如 120 (a whole number such as 120)")
         n = int(v)

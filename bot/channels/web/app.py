@@ -324,6 +324,8 @@ class WebChannel:
             out["progress"] = {"step": reply.progress[0], "total": reply.progress[1]}
         if any(b["kind"] == "confirm" for b in buttons):
             out["summary"] = True
+            if reply.lang in ("zh", "en"):  # try29: a Chinese summary had English "Edit" buttons
+                out["lang"] = reply.lang
         return out
 
     # ------------------------------------------------------------ endpoints

@@ -46,8 +46,9 @@
   var formbar = document.getElementById("formbar");
   var busy = false;
 
-  function t(key, vars) {
-    var s = (I18N[lang] && I18N[lang][key]) || I18N.zh[key] || key;
+  function t(key, vars, inLang) {
+    var l = inLang || lang;
+    var s = (I18N[l] && I18N[l][key]) || I18N.zh[key] || key;
     if (vars) Object.keys(vars).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
     return s;
   }
@@ -101,8 +102,9 @@
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function editButton(command) {
-    var b = el("button", "edit", t("edit"));
+  function editButton(command, inLang) {
+    /* the summary's language, not the page's (try29: a Chinese summary with English "Edit" buttons) */
+    var b = el("button", "edit", (inLang && I18N[inLang] && I18N[inLang].edit) || t("edit"));
     b.type = "button";
     b.setAttribute("data-text", command);
     b.addEventListener("click", function () { send({ text: b.getAttribute("data-text") }); });
@@ -125,7 +127,7 @@
         var oli = el("li");
         inline(oli, line);
         oli.appendChild(document.createTextNode(" "));
-        oli.appendChild(editButton(t("edit_occ", { n: occ[1] })));
+        oli.appendChild(editButton(t("edit_occ", { n: occ[1] }, opts.lang), opts.lang));
         list.appendChild(oli);
         return;
       }
@@ -158,7 +160,7 @@
         inline(li, rest);
         if (summary && m[1] && !/^\s/.test(line)) {
           li.appendChild(document.createTextNode(" "));
-          li.appendChild(editButton(t("edit_cmd", { n: m[1] })));
+          li.appendChild(editButton(t("edit_cmd", { n: m[1] }, opts.lang), opts.lang));
         }
         list.appendChild(li);
       } else {
@@ -291,7 +293,7 @@
         box.appendChild(p);
         container.appendChild(box);
       } else {
-        paragraph(container, para, { summary: reply.summary, labels: labels });
+        paragraph(container, para, { summary: reply.summary, labels: labels, lang: reply.lang });
       }
     });
   }
