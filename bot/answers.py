@@ -37,7 +37,12 @@ MAX_FILE_BYTES = 1_000_000
 
 
 class AnswersError(ValueError):
-    """Names the field and what is wrong with it."""
+    """Names the field and what is wrong with it. `problems`: every (field, message) found, when
+    several were (try29: a row with a bad code and a bad level was reported for its code only)."""
+
+    def __init__(self, message: str = "", problems: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or [tuple(message.split(": ", 1)) if ": " in message else ("", message)]
 
 
 def _enum(field: str, value, allowed) -> str:
@@ -131,7 +136,14 @@ def validate_answers(data: dict, partial: bool = False) -> dict:
             raise AnswersError("occupations: must be a list of tables ([[occupations]])")
         if len(occs) > MAX_OCCUPATIONS:
             raise AnswersError(f"occupations: at most {MAX_OCCUPATIONS}")
-        out["occupations"] = [validate_occupation(o, i) for i, o in enumerate(occs, 1)]
+        out["occupations"], problems = [], []
+        for i, o in enumerate(occs, 1):
+            try:
+                out["occupations"].append(validate_occupation(o, i))
+            except AnswersError as e:
+                problems += e.problems
+        if problems:  # every problem of every row, each on its line
+            raise AnswersError("\n".join(f"{f}: {m}" for f, m in problems), problems)
     return out
 
 
@@ -139,28 +151,36 @@ def validate_occupation(occ, i: int = 1) -> dict:
     if not isinstance(occ, dict):
         raise AnswersError(f"occupations[{i}]: must be a table of fields")
     out = {}
+    problems: list[tuple[str, str]] = []  # every field's problem, not only the first (try29)
     for key, value in occ.items():
+        field = f"occupations[{i}].{key}"
         if key not in OCC_FIELDS:
-            raise AnswersError(f"occupations[{i}].{key}: unknown field (known: {', '.join(OCC_FIELDS)})")
+            problems.append((field, f"unknown field (known: {', '.join(OCC_FIELDS)})"))
+            continue
         if key == "change":
             if value not in CHANGES:
-                raise AnswersError(f"occupations[{i}].change: {value!r} is not one of \"\", 增加, 修改, 删除")
+                problems.append((field, f"{value!r} is not one of \"\", 增加, 修改, 删除"))
+                continue
             out[key] = value
             continue
-        if key == "changed":
-            if value not in ("", None, []):
-                out[key] = _changed_list(f"occupations[{i}].changed", value, OCC_CELLS)
-            continue
-        if value in ("", None) or value == []:
-            if key == "levels" and value == []:
-                raise AnswersError(f"occupations[{i}].levels: give at least one level, e.g. [5, 4, 3]")
-            continue
         try:
+            if key == "changed":
+                if value not in ("", None, []):
+                    out[key] = _changed_list(field, value, OCC_CELLS)
+                continue
+            if value in ("", None) or value == []:
+                if key == "levels" and value == []:
+                    problems.append((field, "give at least one level, e.g. [5, 4, 3]"))
+                continue
             out[key] = OCC_FIELDS[key](value)
+        except AnswersError as e:
+            problems += e.problems
         except ValueError as e:
-            raise AnswersError(f"occupations[{i}].{key}: {e}") from None
-    if not out.get("name"):
-        raise AnswersError(f"occupations[{i}].name: 缺少职业名称 (the occupation needs a name)")
+            problems.append((field, str(e)))
+    if not out.get("name") and not any(f.endswith(".name") for f, _ in problems):
+        problems.insert(0, (f"occupations[{i}].name", "缺少职业名称 (the occupation needs a name)"))
+    if problems:
+        raise AnswersError("\n".join(f"{f}: {m}" for f, m in problems), problems)
     return out
 
 

@@ -188,7 +188,11 @@ def cmd_kb(args) -> int:
 
     cfg = load_config(getattr(args, "config", None))
     if args.kb_command == "build":
+        from .kb import fact_mismatches
+
         counts = build(cfg.root, cfg.knowledge_db)
+        for warning in fact_mismatches(cfg.root):  # built anyway: a warning, not an error
+            print("warning: " + warning, file=sys.stderr)
         print(f"built {cfg.knowledge_db}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return 0
     if args.kb_command == "misses":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 import sqlite3
 import tomllib
 from dataclasses import dataclass, field
@@ -263,6 +264,50 @@ def _dictionary(src: dict, lex: Lexicon) -> str:
         if re.search(r"[\u4e00-\u9fff]", w):
             words[w] = max(words.get(w, 0), 200000)
     return "\n".join(f"{w} {n}" for w, n in sorted(words.items())) + "\n"
+
+
+def _fold_fact(text: str) -> str:
+    """For comparing a fact with a clause: full/half width and dashes alike (0531—86018851 = 0531-86018851)."""
+    return re.sub(r"[—–－‐]", "-", unicodedata.normalize("NFKC", str(text))).replace(" ", "")
+
+
+PHONE_IN_TEXT = re.compile(r"0\d{2,3}\s*[-—–－]\s*\d{7,8}|1[3-9]\d{9}")
+
+
+def fact_mismatches(root: Path) -> list[str]:
+    """Values of knowledge/facts.toml that a clause of knowledge/notice.toml also states and that now
+    differ from it (try29: a contact's phone edited in facts.toml only, so every answer gave the new
+    number above a quote with the old one). `kb build` prints these as warnings and still builds."""
+    src = read_sources(root)
+    clauses = src["clauses"]
+    facts = src["facts"]
+    out = []
+    for c in facts.get("contact", []):
+        name, phone = c.get("name", ""), c.get("phone", "")
+        for cid, clause in clauses.items():
+            text = clause["text"]
+            if not name or name not in text or not phone:
+                continue
+            if _fold_fact(phone) in _fold_fact(text):
+                continue
+            after = PHONE_IN_TEXT.search(text, text.index(name))
+            said = after.group(0) if after else ""
+            out.append(f"knowledge/facts.toml [[contact]] {name}: phone {phone!r} differs from clause `{cid}` of "
+                       f"knowledge/notice.toml" + (f", which gives {said!r}" if said else "")
+                       + ": answers would contradict the quoted clause; change both files, or neither")
+    for d in facts.get("document", []):
+        cid, code = d.get("clause", ""), d.get("code", "")
+        if cid in clauses and code and _fold_fact(code) not in _fold_fact(clauses[cid]["text"]):
+            out.append(f"knowledge/facts.toml [[document]] {code!r} is not in clause `{cid}` of knowledge/notice.toml: "
+                       "a changed document number must be changed in both files")
+    notice = facts.get("notice", {})
+    every = _fold_fact(" ".join(c["text"] for c in clauses.values()))
+    for key in ("title", "issuer", "date", "addressees"):
+        value = notice.get(key)
+        if isinstance(value, str) and value and _fold_fact(value) not in every:
+            out.append(f"knowledge/facts.toml [notice] {key} = {value!r} is not in any clause of knowledge/notice.toml: "
+                       "the notice states it differently; change both files, or neither")
+    return out
 
 
 def build(root: Path, db_path: Path) -> dict:

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from .answers import CHANGES, OCC_CELLS, AnswersError, validate_occupation
-from .questionnaire import localize
+from .questionnaire import HAN, localize
 
 MAX_BYTES = 2_000_000
 MAX_ROWS = 200
@@ -150,10 +150,18 @@ def _rows(rows, header_at: int, columns: dict[int, str], zh: bool, yellow=None) 
             marks = yellow[i - 1] if i - 1 < len(yellow) else ()
             occ["changed"] = [f for f in OCC_CELLS
                               if any(fld == f and j < len(marks) and marks[j] for j, fld in columns.items())]
+        problems, row = [], None
         try:
-            found.append(validate_occupation(occ, i))
+            row = validate_occupation(occ, i)
         except AnswersError as e:
-            field, _, message = str(e).partition(": ")
+            problems = list(e.problems)
+        if occ.get("name") and not any(f.endswith(".name") for f, _ in problems) and not HAN.search(occ["name"]):
+            # 附件3 is a Chinese form: a name without Chinese ("=1+1", "😀") is refused, as the questionnaire does
+            problems.insert(0, (f"occupations[{i}].name",
+                                "职业名称应含汉字，如 电工 (an occupation name should contain Chinese characters, e.g. 电工)"))
+        if not problems:
+            found.append(row)
+        for field, message in problems:  # every problem of the row (try29: only the first was named)
             key = field.rsplit(".", 1)[-1] if "." in field else "name"
             label = LABELS.get(key, (key, key))[0 if zh else 1]
             errors.append(f"第 {i} 行 {label}：{localize(message, 'zh')}" if zh else
