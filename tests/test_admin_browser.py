@@ -134,6 +134,9 @@ def test_console_in_a_real_browser(browser, tmp_path, kb_path):
         shot(b, "inbox")
 
         row = next(r for r in b.find_elements(By.CSS_SELECTOR, "tr.group") if MISS in r.text)
+        # try29: the best guess is not preselected: the topic is an explicit choice
+        assert Select(row.find_element(By.NAME, "intent")).first_selected_option.get_attribute("value") == ""
+        assert "10–60 s" in b.find_element(By.ID, "guard-note").text
         Select(row.find_element(By.NAME, "intent")).select_by_value("contacts")
         row.find_element(By.CSS_SELECTOR, "button[value=assign]").click()
         flash = flash_after(b, "Taught")  # the guard answers every labelled question first
@@ -144,6 +147,8 @@ def test_console_in_a_real_browser(browser, tmp_path, kb_path):
         row.find_element(By.CSS_SELECTOR, "button[value=out_of_scope]").click()
         flash = flash_after(b, "Refused")
         assert "g038" in flash
+        # try29: said in words a maintainer can act on, not only ids and topic names
+        assert "would change their answers" in flash and "What you can do" in flash and "not covered" in flash
         assert BREAKS in b.find_element(By.ID, "misses").text  # still waiting for a better answer
         shot(b, "inbox-refused")
 

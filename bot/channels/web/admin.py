@@ -37,6 +37,27 @@ HEADERS = {
 }
 
 
+def refused_text(question: str, intent: str, broken: list[dict], labels: dict) -> str:
+    """Why a teach was refused, in words a maintainer can act on (try29: "would break 1 labelled
+    question(s): g069 … (not covered → application_materials)" told a non-programmer nothing)."""
+    def name(n):
+        return "“not covered” (不在通知范围)" if n in (None, "", OUT_OF_SCOPE) else f"“{labels.get(n, n)}” ({n})"
+
+    target = name(intent)
+    lines = []
+    for b in broken[:5]:
+        lines.append(f"“{b['question']}” is now answered with {name(b['before'])}; after this it would get {name(b['after'])}")
+    more = f" (and {len(broken) - 5} more)" if len(broken) > 5 else ""
+    ids = ", ".join(str(b.get("id", "")) for b in broken[:20])
+    return (f"Refused, nothing was taught: “{question}” → {target}. It is worded so much like questions the bot already answers "
+            f"correctly that teaching it would change their answers: " + "; ".join(lines) + more
+            + ". Nothing was changed. What you can do: teach a longer wording that names what is special about this "
+              "question (e.g. add “截止” or “deadline”), or leave it; for a whole kind of question (deadlines, fees) "
+              "ask a maintainer to add a pattern to knowledge/asks.toml. 没有保存：这句话和已经答对的问题太像，教了会改变它们的答案；"
+              "请换一个更具体的说法再教，或交给维护人员在 knowledge/asks.toml 里加规则。"
+            + f" (labelled question ids: {ids})")
+
+
 def base_of(request: Request) -> str:
     """Where the console is mounted (/admin, or /prefix/admin behind a proxy's root path)."""
     root = str(request.scope.get("root_path") or "").rstrip("/")
@@ -182,7 +203,7 @@ def routes(app, settings: dict | None = None) -> list:
         groups = await run_in_threadpool(console.misses, w.pii)
         flash = request.query_params.get("msg", "")
         t = topics()
-        return page("admin_inbox.html", request, w, groups=groups, topics=t, labels=dict(t), flash=flash[:600])
+        return page("admin_inbox.html", request, w, groups=groups, topics=t, labels=dict(t), flash=flash[:2000])
 
     async def inbox_act(request: Request, w: Who) -> Response:
         form = await request.form()
@@ -195,6 +216,9 @@ def routes(app, settings: dict | None = None) -> list:
             msg = f"Dismissed: {question}"
         else:
             intent = OUT_OF_SCOPE if action == "out_of_scope" else str(form.get("intent") or "")
+            if not intent:  # try29: the best guess was preselected; now the topic is an explicit choice
+                msg = f"Not taught: choose a topic for “{question}” first (选择主题后再点“归入”)."
+                return RedirectResponse(f"{base_of(request)}/?msg={quote(msg)}", status_code=303, headers=HEADERS)
             try:
                 r = await run_in_threadpool(do_teach, w, question, intent, texts)
                 now = r.get("now") or {}
@@ -203,8 +227,7 @@ def routes(app, settings: dict | None = None) -> list:
                        f"{r['checked']} labelled questions checked, none broken."
                        if r["changed"] else f"Already taught: {question}")
             except Refused as e:
-                lines = "; ".join(f"{b['id']} {b['question']} ({b['before']} → {b['after']})" for b in e.broken[:8])
-                msg = f"Refused: teaching “{question}” → {intent} would break {len(e.broken)} labelled question(s): {lines}"
+                msg = refused_text(question, intent, e.broken, dict(topics()))
                 console.audit(w.name, "teach_refused", json.dumps({"question": question, "intent": intent,
                                                                    "broken": len(e.broken)}, ensure_ascii=False))
             except TeachError as e:

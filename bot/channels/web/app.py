@@ -524,6 +524,11 @@ def run(config_path: str | None = None, host: str | None = None, port: int | Non
     setup_logging()
     from ...kb import build, is_stale
 
+    token = os.environ.get("SKILLCERT_ADMIN_TOKEN") or ""
+    if token and len(token) < 16:  # try29: a short token was refused with 401 and not a word at start-up
+        print(f"skillcert web: SKILLCERT_ADMIN_TOKEN has {len(token)} characters; tokens shorter than 16 are refused "
+              "(every /admin/api/ call gets 401). Set one of at least 16 characters, e.g. "
+              "python -c \"import secrets; print(secrets.token_urlsafe(24))\".", file=sys.stderr)
     if workers > 1 and is_stale(app.config.root, app.config.knowledge_db):
         build(app.config.root, app.config.knowledge_db)  # once, before the workers start (each loads it)
     config = uvicorn.Config("bot.channels.web.app:factory", factory=True, host=host, port=port, workers=workers,
