@@ -212,3 +212,35 @@ def test_counts_with_thousands_separators():
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+# ---------------------------------------------------------------- the terminal: checklist.md readable, paths whole
+
+def test_the_terminal_shows_checklist_md_without_table_syntax_and_paths_whole(app, env, monkeypatch):
+    import io
+    import shutil
+    import tempfile
+
+    short = tempfile.mkdtemp(prefix="sc", dir="/tmp")  # a folder that fits 80 columns, as ~/.local/share/… does
+    monkeypatch.setenv("SKILLCERT_FILES", short)
+
+    from bot.answers import read_answers_file
+    from bot.channels.terminal import show
+    from bot.dialogue import Reply
+    from bot.documents import render_documents
+    from bot.wrap import width
+    from conftest import ROOT
+
+    answers = read_answers_file(next((ROOT / "examples").glob("*.toml")))
+    files = render_documents(answers, app.kb)
+    checklist = files["checklist.md"].decode("utf-8")
+    assert "\n| " in checklist  # the file keeps its Markdown table
+    buf = io.StringIO()
+    show([Reply(checklist), Reply("已生成", files=list(files.items()))], buf, cols=80)
+    lines = buf.getvalue().splitlines()
+    assert not [x for x in lines if x.lstrip().startswith("|") or x.startswith("#") or "**" in x]
+    assert any(x.startswith("• 为本校") or x.startswith("• ") and "结论：" in x for x in lines), lines[:40]
+    assert all(width(x) <= 80 for x in lines), [x for x in lines if width(x) > 80]
+    for name in files:  # every file's name whole on a line, under its folder
+        assert any(x.strip() == name or x.strip().endswith("/" + name) for x in lines), name
+    shutil.rmtree(short)

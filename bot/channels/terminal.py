@@ -11,6 +11,7 @@ the last one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
@@ -66,12 +67,51 @@ def button_lines(labels: list[str], cols: int) -> list[str]:
     return [wrap(line, cols) if cols else line for line in lines]
 
 
+TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def plain_markdown(text: str) -> str:
+    """checklist.md for a terminal (try29: its tables were printed raw, "| 事项 | 结论 | 依据 |" wrapped
+    across lines): a table becomes one item per row, "第一列 — 列名：值；列名：值"; "## 标题" a
+    【标题】 line; **bold** and `code` marks go. The file itself keeps its Markdown."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith("|") and i + 1 < len(lines) and TABLE_SEPARATOR.match(lines[i + 1].strip()):
+            head = _cells(line)
+            zh = bool(re.search(r"[\u4e00-\u9fff]", line))
+            colon, sep = ("：", "；") if zh else (": ", "; ")
+            i += 2
+            while i < len(lines) and lines[i].lstrip().startswith("|"):
+                row = _cells(lines[i])
+                rest = [f"{h}{colon}{c}" for h, c in zip(head[1:], row[1:]) if c]
+                out.append(f"• {row[0]}" + (" — " + sep.join(rest) if rest else ""))
+                i += 1
+            continue
+        m = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if m:
+            line = f"【{m.group(2).strip()}】" if len(m.group(1)) > 1 else m.group(2).strip()
+        out.append(line)
+        i += 1
+    text = "\n".join(out)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    return re.sub(r"`([^`\n]+)`", r"\1", text)
+
+
 def show(replies: list[Reply], out, store=None, user: str | None = None, cols: int | None = None) -> list[str]:
     """Print replies, wrapped to the terminal's width; return the button data in the order of their numbers."""
     cols = term_cols(out) if cols is None else cols
     buttons: list[str] = []
     for r in replies:
         text = r.text.rstrip()
+        if "\n|" in text or text.startswith("|") or text.startswith("# "):
+            text = plain_markdown(text)
         out.write((wrap(text, cols) if cols else text) + "\n")
         labels = []
         for row in r.buttons:
@@ -83,11 +123,20 @@ def show(replies: list[Reply], out, store=None, user: str | None = None, cols: i
         if r.files:
             folder = files_dir(user or USER) / time.strftime("%Y%m%d-%H%M%S")
             folder.mkdir(parents=True, exist_ok=True)
+            paths = []
             for name, data in r.files:
                 (folder / name).write_bytes(data)
                 if store is not None and user:
                     store.add_file(user, folder / name)
-                out.write(f"  → {folder / name}\n")  # a path is never wrapped (it is copied whole)
+                paths.append(f"  → {folder / name}")
+            if cols and any(width(p) > cols for p in paths):
+                # try29: a folder and a long name went over 80 columns and the terminal broke the path:
+                # the folder on a line of its own, then each name (a path is never wrapped by us)
+                home = str(Path.home())
+                shown = "~" + str(folder)[len(home):] if home != os.sep and str(folder).startswith(home + os.sep) else str(folder)
+                out.write(f"  {shown}{os.sep}\n" + "".join(f"    {name}\n" for name, _ in r.files))
+            else:
+                out.write("\n".join(paths) + "\n")
         out.write("\n")
     out.flush()
     return buttons

@@ -322,6 +322,8 @@ class WebChannel:
             out["verdict"] = reply.verdict
         if reply.progress:
             out["progress"] = {"step": reply.progress[0], "total": reply.progress[1]}
+            if reply.lang in ("zh", "en"):  # the step line in the questionnaire's language
+                out["progress"]["lang"] = reply.lang
         if any(b["kind"] == "confirm" for b in buttons):
             out["summary"] = True
             if reply.lang in ("zh", "en"):  # try29: a Chinese summary had English "Edit" buttons

@@ -490,7 +490,7 @@
     persist();
     formbar.hidden = !active;
     if (active && progress) {
-      document.getElementById("progress-label").textContent = t("step", { n: progress.step, t: progress.total });
+      document.getElementById("progress-label").textContent = t("step", { n: progress.step, t: progress.total }, progress.lang);
       var pct = Math.max(3, Math.min(100, Math.round(100 * progress.step / Math.max(progress.total, 1))));
       document.getElementById("progress-fill").style.width = pct + "%";
     }
