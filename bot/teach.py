@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import threading
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -94,6 +95,11 @@ def check_question(question) -> str:
         raise TeachError(f"question: longer than {MAX_QUESTION} characters")
     if "\n" in q or "\r" in q:
         raise TeachError("question: one line only")
+    # try29: "…社评资质吗？" was stored with an ASCII "?": the phrasing is kept as typed (full-width
+    # punctuation and all) when cleaning only folded its width; matching folds it anyway
+    typed = " ".join(question.split())
+    if unicodedata.normalize("NFKC", typed) == q:
+        return typed
     return q
 
 

@@ -67,3 +67,10 @@ def test_an_answers_file_row_names_every_problem():
     else:
         raise AssertionError("bad rows accepted")
     assert "occupations[1].code" in msg and "occupations[1].levels" in msg and "occupations[2].levels" in msg
+
+
+def test_a_taught_phrasing_keeps_its_full_width_question_mark():
+    from bot.teach import check_question
+
+    assert check_question(" 增加职业之前必须先取得社评资质吗？ ") == "增加职业之前必须先取得社评资质吗？"
+    assert check_question("老师<b>能</b>认定二级吗？") == "老师 能 认定二级吗?"  # markup taken out: the cleaned text
