@@ -436,15 +436,18 @@ class Dialogue:
         skip, 跳过, done, ok, numbers): "provincial", "delete", "nothing changed" → English; "市属",
         "好像都没变" → Chinese."""
         pending = q.get("pending") or ""
+        options: list[dict] = []
         if body.startswith("/"):
             return
         if pending not in ("more_occ", "reuse", "block", "summary") and not pending.startswith(qn.OCC_PICK):
             try:
-                kind = qn._question(self.kb, pending).get("type")
+                question = qn._question(self.kb, pending)
             except KeyError:
                 return
+            kind = question.get("type")
             if kind not in ("yesno", "choice", "multi"):
                 return
+            options = question.get("options") or []
         if self._bare(body):
             return
         han = len(HAN_CHARS.findall(body))
@@ -452,7 +455,10 @@ class Dialogue:
         if q.get("lang") == "en" and han >= 1 and words == 0:
             q["lang"] = "zh"
         elif q.get("lang") == "zh" and han == 0 and words >= 1:
-            q["lang"] = "en"
+            # review17: one English word switches only if it is an option's English name ("provincial", "delete"):
+            # a stray "all" or "CNC" at a Chinese prompt is refused in Chinese, the form stays Chinese
+            if words >= 2 or not options or body.strip(" .!").lower() in {n for o in options for n in qn._en_names(o)}:
+                q["lang"] = "en"
 
     @staticmethod
     def _bare(body: str) -> bool:

@@ -18,14 +18,13 @@ from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word
 from .kb import Intent, KnowledgeBase
 from .lazyre import lazy, warm_all, warm_inline
 from .matcher import Match, Matcher
-from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
+from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, NOT_JI, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy, strip_pasted_markup,
                    strip_followup, to_simplified, unless_en)
 
 # fix30: a question for a title or a name ("附件3的全称叫什么", "what is attachment 2 called")
 _DOC_NUMBER = lazy(r"\d+号")
 _OPENS_LATIN = lazy(r"\s*[A-Za-z]")
-_NOT_JI = lazy(r"好几|几乎")
 _ANY_NONE = lazy(r"(什么|啥|任何)[\u4e00-\u9fff]{0,4}?(都|也)(?=没|不|无)")  # fix30: "我们啥资质都没有" states
 _QUOTED = lazy(r"[“\"「『][^”\"」』]*[”\"」』]")
 FORM_TITLE = lazy(r"全称|标题|题目|名称|文件名|叫什么|叫啥|名字|\b(full name|title|called)\b", re.I)
@@ -994,7 +993,7 @@ class Engine:
             return bool(re.search(r"\?\s*$", seg) or WH_EN.search(seg) or is_yes_no(seg, lang))
         if _OPENS_LATIN.match(seg) and WH_EN.search(seg):
             return True  # fix27: "What's the 发文日期": an English question naming a Chinese term
-        seg = _NOT_JI.sub("", seg)  # "开展认定好几年了" states, it does not ask
+        seg = NOT_JI.sub("", seg)  # "开展认定好几年了" states, it does not ask
         seg = _ANY_NONE.sub("", seg)  # fix30: "我们啥资质都没有" states
         seg = _QUOTED.sub("", seg)  # "违反“谁评价、谁发证”…": quoted words do not ask
         # "…？第五项呢": a noun phrase with 呢 asks the same about it
@@ -1020,7 +1019,7 @@ class Engine:
             # "…？第五项呢" continues the part before; "…？还有，没资格的学校学生咋办" is a question of its own
             own = i > 0 and len(p) > 8 and (NEW_QUESTION_ZH.search(p) or not (is_followup_form(p, lang) or ELLIPTIC_ZH.search(p)))
             # fix27: "What's the 发文日期 and who …": a part of an English question that begins in English stays English
-            hint = "en" if lang == "en" and re.match(r"\s*[A-Za-z]", p) else None
+            hint = "en" if lang == "en" and _OPENS_LATIN.match(p) else None
             a = self.answer(p, state=state if own else st, profile=profile, lang_hint=hint)
             if i > 0 and answers[-1].clauses and is_yes_no(p, lang) and not (a.verdict and set(a.clauses) & set(answers[-1].clauses)):
                 # fix37 (try29): "附件3级别怎么填，能写成5,4,3吗": a yes/no part that names no subject of its own is
@@ -1673,7 +1672,8 @@ def dedupe_paragraphs(text: str) -> str:
             if not s.strip():
                 continue
             key = _sentence_key(s)
-            if len(key) >= 16 and any(key in k or k in key or (len(k) >= 16 and _similar(key, k)) for k in seen):
+            # (both sentences long enough to be told apart: a short "可以。" must not make a later sentence a repeat)
+            if len(key) >= 16 and any(len(k) >= 16 and (key in k or k in key or _similar(key, k)) for k in seen):
                 continue
             for m in _AGENCY_NOTE.finditer(s):
                 if m.group(0) in notes:
@@ -1695,6 +1695,5 @@ _ASKS_MUST = lazy(r"要不要|需不需要|需要|必须|是否要|是不是要|
 def verdict_word(head: str, question: str) -> str:
     if head.startswith("需要。") and _ASKS_MAY.search(question) and not _ASKS_MUST.search(question):
         return "可以。" + head[3:]
-    if head.startswith("可以。") and _ASKS_MUST.search(question) and not _ASKS_MAY.search(question):
-        return "需要。" + head[3:]
+    # (never the other way: "可以" answers "may we", not "must we": 附件2 可增加内容 does not make adding required)
     return head

@@ -153,11 +153,12 @@ def _contains_any(strings, text: str) -> bool:
     if len(strings) <= 16:
         return any(s in text for s in strings)
     automaton = _AUTOMATA.get(strings)
-    if automaton is None:
-        automaton = _AUTOMATA[strings] = ahocorasick.Automaton()
+    if automaton is None:  # built whole before it is shared: the web channel answers in several threads
+        automaton = ahocorasick.Automaton()
         for s in strings:
             automaton.add_word(s, s)
         automaton.make_automaton()
+        _AUTOMATA[strings] = automaton
     return next(automaton.iter(text), None) is not None
 
 

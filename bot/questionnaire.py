@@ -673,11 +673,15 @@ def _english_multi(text: str, opts: list[dict], pick) -> list:
         for m in list(re.finditer(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", rest)):
             found.append((m.start(), value))
         rest = re.sub(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", lambda m: " " * len(m.group(0)), rest)
+    filler = []
     for m in re.finditer(r"[^\s,，、;；&+/]+", rest):
         word = m.group(0).strip(".!")
         if not word or word in EN_FILLER:
+            filler.append(word)
             continue
         found.append((m.start(), pick(word)))  # a number, or "not one of the options" naming the word
+    if not found and any(filler):
+        pick(next(w for w in filler if w))  # review17: "all", "all changed" named nothing: refused by name, not re-asked in silence
     found.sort()
     return list(dict.fromkeys(value for _, value in found))
 

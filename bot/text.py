@@ -39,7 +39,7 @@ _CJK = lazy(r"[\u4e00-\u9fff]")
 _SPACES = lazy(r"\s+")
 _OPENS_EN_WORD = lazy(r"\s*[A-Za-z]{2,}\b")
 _TRAILING_SYMBOLS = lazy(r"[^\w\s?？!！。.~，,]+\s*$")
-_NOT_JI = lazy(r"好几|几乎")
+NOT_JI = lazy(r"好几|几乎")  # "好几年", "几乎": 几 that does not ask
 _YESNO_SEGMENT = lazy(r"[，,；;。？?！!\s\U0001F300-\U0001FAFF\u2600-\u27BF]+")
 _MA_INSIDE = lazy(r"吗(?=[\u4e00-\u9fff])")
 _LATIN = lazy(r"[A-Za-z]")
@@ -356,7 +356,7 @@ def is_yes_no(text: str, lang: str) -> bool:
         text = EN_LEAD.sub("", text)  # "In section 3 of attachment 1 can we write …?"
         return any(YESNO_EN.search(part) and not WH_EN.search(part) for part in re.split(r"[,;:.!?—–]\s*|\s-+\s", text))
     text = _TRAILING_SYMBOLS.sub("", text)  # "…对吧😀": a trailing emoji is not the question's end
-    text = _NOT_JI.sub("", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
+    text = NOT_JI.sub("", text)  # "高级技工班办了好几年了…可以不" states, 几 does not ask
     # fix30: "…是学校发证还是人社局发证啊，通知里有说法吗": whether the notice says it asks the question before it again
     text = NOTICE_SAYS_TAIL.sub("", text) or text
     # fix27: "条件咋整都达不到标准要求，那还能委托…不": a wh-word before 都/也 and a negation is "no matter how"
