@@ -383,8 +383,10 @@ class Engine:
                 and not frame.question_part(text, lang, self._is_question):
             all_stated = facts_in(text, self.kb.lexicon, normalize_zh(text, self.kb.lexicon))
             stated = {k: v for k, v in all_stated.items() if k in PROFILE_KEYS + QUESTION_FACTS}
-            if stated and all_stated.get("affiliation"):
-                stated["affiliation"] = all_stated["affiliation"]  # fix37 (try29): "我们是市属技校，…" keeps 市属 too
+            if all_stated.get("affiliation") and (stated or not state.get("intent")):
+                # fix37 (try29): "我们是市属技校，…" keeps 市属 too; session 17: an opening that says only that ("我们是省属
+                # 技工学校") is noted as well, not answered "not covered" (after an answer, "不对，我们是市属的" re-asks it)
+                stated["affiliation"] = all_stated["affiliation"]
             if stated:  # try27: "更正一下：我们已经取得学生认定资格了" asks nothing: noted, and what it means for the school
                 return self._facts_noted(qid, raw, lang, stated, profile, state, notes)
         core = strip_courtesy(text) if lang == "zh" else text
@@ -1570,8 +1572,14 @@ class Engine:
             clauses += [c for c in cites if c not in clauses]
             lines.append(self.reply(lang, "noted_line", what=CAPABILITY_WORDS[lang][name],
                                     status=status_word(name, outcome.status, lang), cites="、".join(cites)))
-        head = self.reply(lang, "noted", profile_text=self._profile_text(facts, lang))
-        text = "\n".join([head] + lines + [self.reply(lang, "noted_tail")])
+        known = self._profile_text(facts, lang)
+        aff = self.kb.replies[lang].get("affiliation_words", {}).get(facts.get("affiliation") or "")
+        if aff:  # 省属/市属, said: shown with the rest (it decides the agency inferred for filing)
+            known = ("，" if lang == "zh" else ", ").join(x for x in (aff, known) if x)
+        if lines:
+            text = "\n".join([self.reply(lang, "noted", profile_text=known)] + lines + [self.reply(lang, "noted_tail")])
+        else:  # only 省属/市属 said: nothing the notice decides from it alone, the question is still to come
+            text = self.reply(lang, "noted_only", profile_text=known)
         new_state = {**state, "facts": said, "lang": lang}  # the topic before (if any) stays the one a "那老师呢" follows
         return Answer(qid, raw, lang, "start_check", 1.0, clauses, None, "\n\n".join(notes + [text]), state=new_state)
 

@@ -98,3 +98,16 @@ def test_one_stray_english_word_does_not_switch_a_chinese_questionnaire(app):
     assert d.app.store.get_state("z1")["q"]["lang"] == "zh"
     d.handle_text("z1", "technical school")  # an option's English name: the user switched
     assert d.app.store.get_state("z1")["q"]["lang"] == "en"
+
+
+def test_an_opening_that_only_says_provincial_or_municipal_is_noted(engine):
+    """"我们是省属技工学校" as a first message was answered "not covered"; it is noted and kept (it decides the agency
+    inferred for filing); after an answer, "不对，我们是市属的" still re-asks that answer's question (try26)."""
+    a = engine.answer("我们是省属技工学校")
+    assert a.text.startswith("记下了") and "省属" in a.text and a.clauses == []
+    assert a.state["facts"]["affiliation"] == "provincial"
+    shown = engine.answer("你记的是啥", state=a.state)
+    assert "省属" in shown.text
+    asked = engine.answer("申报材料交给谁")
+    again = engine.answer("不对，我们是市属的", state=asked.state)
+    assert again.clauses[:1] == ["2.2"] and "市属技工院校可能报所在市" in again.text
