@@ -188,10 +188,11 @@ def cmd_kb(args) -> int:
 
     cfg = load_config(getattr(args, "config", None))
     if args.kb_command == "build":
-        from .kb import fact_mismatches
+        from .kb import fact_mismatches, read_sources
 
-        counts = build(cfg.root, cfg.knowledge_db)
-        for warning in fact_mismatches(cfg.root):  # built anyway: a warning, not an error
+        src = read_sources(cfg.root)  # (read once, for the build and for the facts' check)
+        counts = build(cfg.root, cfg.knowledge_db, src)  # (validates first; leaves the clauses and facts as read)
+        for warning in fact_mismatches(src):  # built anyway: a warning, not an error
             print("warning: " + warning, file=sys.stderr)
         print(f"built {cfg.knowledge_db}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return 0

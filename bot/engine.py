@@ -296,11 +296,7 @@ class Engine:
         fixed = [k for k, v in stated.items() if k in kept and kept[k] != v]
         if not fixed:
             return
-        words = self.kb.replies[lang]["profile_words"]
-        aff = self.kb.replies[lang].get("affiliation_words", {})
-        what = ("，" if lang == "zh" else ", ").join(
-            aff.get(stated[k], "") if k == "affiliation" else words[k][0 if stated[k] else 1] for k in fixed)
-        ans.text = self.reply(lang, "corrected", what=what) + "\n" + ans.text
+        ans.text = self.reply(lang, "corrected", what=self._fact_words(stated, fixed, lang)) + "\n" + ans.text
 
     def _answer(self, question, state: dict | None = None, profile: dict | None = None,
                 qid: str | None = None, lang_hint: str | None = None) -> Answer:
@@ -339,10 +335,7 @@ class Engine:
         # try28: "我们现在有啥资质你记的是啥", "what do you have on us?": the facts kept for this conversation
         if FACTS_SHOW.search(text):
             shown = {**profile, **{k: v for k, v in (state.get("facts") or {}).items() if k in PROFILE_KEYS + ("affiliation",)}}
-            known = self._profile_text(shown, lang)
-            aff = self.kb.replies[lang].get("affiliation_words", {}).get(shown.get("affiliation") or "")
-            if aff:  # fix37 (try29): 省属/市属, said or answered, is shown too (it decides the agency inferred)
-                known = ("，" if lang == "zh" else ", ").join(x for x in (aff, known) if x)
+            known = self._school_text(shown, lang)
             body = self.reply(lang, "facts_shown", profile_text=known) if known else self.reply(lang, "facts_none")
             return Answer(qid, raw, lang, None, 1.0, [], None, "\n\n".join(notes + [body]), state={**state, "lang": lang})
         # try28: "更正：我们没有社评资质" states a correction: acknowledged ("已更正：…") and kept, not the answer before again
@@ -352,8 +345,7 @@ class Engine:
                       if k in PROFILE_KEYS + QUESTION_FACTS}
             if stated:
                 noted = self._facts_noted(qid, raw, lang, stated, profile, state, notes)
-                words = self.kb.replies[lang]["profile_words"]
-                fixed = ("，" if lang == "zh" else ", ").join(words[k][0 if v else 1] for k, v in stated.items() if k in PROFILE_KEYS)
+                fixed = self._fact_words(stated, [k for k in stated if k in PROFILE_KEYS], lang)
                 if fixed and (state.get("facts") or profile):  # something was kept before: that is what is corrected
                     noted.text = self.reply(lang, "corrected", what=fixed) + "\n" + noted.text
                 noted.state = {k: v for k, v in noted.state.items() if k not in ("asked_raw", "said")}
@@ -850,7 +842,7 @@ class Engine:
         if entrust_level is not None and "student_levels" in self.kb.intents:
             # try28: "what about level 2?" after "can other schools with 社评资质 certify our students at level 3?": not 3.1's
             # yes again: students are certified at their registered training level (1.1), whoever certifies them
-            training = {5: "初级", 4: "中级", 3: "高级", 2: "预备技师"}.get(entrust_level)
+            training = TRAINING_WORDS.get(entrust_level)
             runs = {2: facts.get("runs_prep_technician_class"), 3: facts.get("runs_senior_class")}.get(entrust_level)
             if training is None:
                 verdict, head = "no", self.reply(lang, "entrust_level_none")
@@ -1296,7 +1288,7 @@ class Engine:
                         if k in ("social_org_qualified", "student_cert_qualified", "runs_prep_technician_class", "runs_senior_class")):
             st = None  # "有社评资质，但没有预备技师班也没有高级技工班，能对本校教师开展二级、三级认定吗": the rules weigh the facts
         if st is None and intent.clauses[:1] and intent.clauses[0].startswith("att") and intent.clauses[0] in self.kb.clauses \
-                and len(texts[0]) <= 14 and not any(re.search(p, t, re.I) for p in frame.FORM_NAMED.values() for t in texts):
+                and len(texts[0]) <= 14 and not any(p.search(t) for p in frame.FORM_NAMED_I.values() for t in texts):
             # fix23: "用逗号隔开行不行" on 附件3注5's topic: the subject (级别) is the topic's, the rest the question's
             # (a short question naming no form: "附件3的级别最高能写到1吗" names its subject and is not elliptic)
             st = frame.elliptic_statement(self.kb.statements, texts, intent.clauses[0], self._clause_norm(intent.clauses[0]))
@@ -1572,10 +1564,7 @@ class Engine:
             clauses += [c for c in cites if c not in clauses]
             lines.append(self.reply(lang, "noted_line", what=CAPABILITY_WORDS[lang][name],
                                     status=status_word(name, outcome.status, lang), cites="、".join(cites)))
-        known = self._profile_text(facts, lang)
-        aff = self.kb.replies[lang].get("affiliation_words", {}).get(facts.get("affiliation") or "")
-        if aff:  # 省属/市属, said: shown with the rest (it decides the agency inferred for filing)
-            known = ("，" if lang == "zh" else ", ").join(x for x in (aff, known) if x)
+        known = self._school_text(facts, lang)
         if lines:
             text = "\n".join([self.reply(lang, "noted", profile_text=known)] + lines + [self.reply(lang, "noted_tail")])
         else:  # only 省属/市属 said: nothing the notice decides from it alone, the question is still to come
@@ -1588,6 +1577,18 @@ class Engine:
         sep = "，" if lang == "zh" else ", "
         return sep.join(words[k][0 if facts[k] else 1] for k in PROFILE_KEYS if isinstance(facts.get(k), bool)
                         and k not in facts.get("_assumed", ()) and k not in facts.get("_supposed", ()))
+
+    def _fact_words(self, facts: dict, keys, lang: str) -> str:
+        """The named facts as words ("无社会培训评价组织资质，市属技工院校"): a correction's "已更正：…"."""
+        words = self.kb.replies[lang]["profile_words"]
+        aff = self.kb.replies[lang].get("affiliation_words", {})
+        return ("，" if lang == "zh" else ", ").join(
+            aff.get(facts[k], "") if k == "affiliation" else words[k][0 if facts[k] else 1] for k in keys)
+
+    def _school_text(self, facts: dict, lang: str) -> str:
+        """The profile's words with 省属/市属 first (fix37, try29: said or answered, it decides the agency inferred)."""
+        aff = self.kb.replies[lang].get("affiliation_words", {}).get(facts.get("affiliation") or "")
+        return ("，" if lang == "zh" else ", ").join(x for x in (aff, self._profile_text(facts, lang)) if x)
 
     def _supposed_text(self, facts: dict, lang: str) -> str:
         """try28: the facts a question supposes ("等有了社评资质…"): "假设已有社会培训评价组织资质："."""
@@ -1695,7 +1696,7 @@ def dedupe_paragraphs(text: str) -> str:
 
 
 # fix37 (try29): a statement's first word answers the kind of question asked: "只有学生认定资格，能报附件3增加工种吗" is
-# asked "能…吗" (may we), so "可以。", not "需要。"; "要不要报…" is asked "要不要" (must we), so "需要。", not "可以。"
+# asked "能…吗" (may we), so "可以。", not "需要。" (what is required is allowed; review17: not the other way round)
 _ASKS_MAY = lazy(r"能不能|可不可以|能否|可否|(?<![只才])能|可以|行不行|行吗|允许")
 _ASKS_MUST = lazy(r"要不要|需不需要|需要|必须|是否要|是不是要|是不是得|得不得|一定要|用不用|非得|还要|也要")
 

@@ -274,11 +274,11 @@ def _fold_fact(text: str) -> str:
 PHONE_IN_TEXT = re.compile(r"0\d{2,3}\s*[-—–－]\s*\d{7,8}|1[3-9]\d{9}")
 
 
-def fact_mismatches(root: Path) -> list[str]:
+def fact_mismatches(src: dict) -> list[str]:
     """Values of knowledge/facts.toml that a clause of knowledge/notice.toml also states and that now
     differ from it (try29: a contact's phone edited in facts.toml only, so every answer gave the new
-    number above a quote with the old one). `kb build` prints these as warnings and still builds."""
-    src = read_sources(root)
+    number above a quote with the old one). `kb build` prints these as warnings and still builds.
+    `src`: `read_sources`' result (only its clauses and facts are read)."""
     clauses = src["clauses"]
     facts = src["facts"]
     out = []
@@ -310,11 +310,11 @@ def fact_mismatches(root: Path) -> list[str]:
     return out
 
 
-def build(root: Path, db_path: Path) -> dict:
-    """Compile the sources into `db_path` (replaced atomically). Returns counts."""
+def build(root: Path, db_path: Path, src: dict | None = None) -> dict:
+    """Compile the sources into `db_path` (replaced atomically). Returns counts. `src`: the sources, if already read."""
     import sqlite_utils
 
-    src = read_sources(root)
+    src = src if src is not None else read_sources(root)
     lex = Lexicon.from_glossary(src["glossary"])
     dictionary = _dictionary(src, lex)
     tokens = Tokens(dictionary, lex)

@@ -33,10 +33,6 @@ class Match:
     tokens: list[str]
 
 
-def _query_weight(feature: str) -> float:
-    return 1.0 if feature.startswith("w:") else BIGRAM_WEIGHT
-
-
 def features(tokens: list[str], norm: str, lang: str) -> dict[str, float]:
     feats: dict[str, float] = {}
     for t in tokens:
@@ -63,16 +59,15 @@ class Matcher:
                     df[k].add(p["intent"])
             n = len({p["intent"] for p in rows}) or 1
             idf = {k: math.log(1 + n / len(v)) for k, v in df.items()}
-            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            # a feature's weight is the same in a question as in a phrasing (`features`: a word 1, a bigram BIGRAM_WEIGHT;
+            # times its IDF), so each posting's share of the dot product is that weight squared: computed once, here
+            contrib: dict[str, list[tuple[int, float]]] = defaultdict(list)
             norms = []
             for i, f in enumerate(feats):
                 vec = {k: w * idf[k] for k, w in f.items()}
                 norms.append(math.sqrt(sum(v * v for v in vec.values())) or 1.0)
                 for k, v in vec.items():
-                    postings[k].append((i, v))
-            # a question's weight for a feature is its kind's (a word 1, a bigram BIGRAM_WEIGHT) times its IDF, the
-            # same for every question: each posting's share of the dot product is computed once, here
-            contrib = {k: tuple((i, _query_weight(k) * idf[k] * pv) for i, pv in post) for k, post in postings.items()}
+                    contrib[k].append((i, v * v))
             self.by_lang[lang] = {
                 "rows": rows,
                 "intents": [p["intent"] for p in rows],

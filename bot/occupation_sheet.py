@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from .answers import CHANGES, OCC_CELLS, AnswersError, validate_occupation
+from .documents import ATT3_FIELDS
 from .questionnaire import HAN, localize
 
 MAX_BYTES = 2_000_000
@@ -28,8 +29,8 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-ORG_LABELS = {"机构名称": "name", "机构简称": "short_name", "备案号": "filing_no", "联系人": "contact",
-              "联系电话": "phone", "邮箱": "email", "电子邮箱": "email", "网址": "website", "地址": "address"}
+# the 附件3 organisation block's labels, as the generated 附件3 writes them (documents.ATT3_FIELDS), and 电子邮箱
+ORG_LABELS = {label.replace("（非必填）", ""): key for key, label in ATT3_FIELDS} | {"电子邮箱": "email"}
 
 
 def read_occupations(data: bytes, lang: str = "zh") -> list[dict]:

@@ -29,6 +29,7 @@ ROW_CHANGED = "row_changed."  # pending "row_changed.<i>": which cells of occupa
 OCC_PICK = "occ_pick."  # pending "occ_pick.<i>": which part of occupation row i to change (from the summary)
 OCC_REMOVE = "_remove"  # the occ_pick option that takes the row off the list
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_BRACKETED = re.compile(r"\s*\([^()]*\)")  # "Provincial (省属)", "Occupation code (…, e.g. 6-31-01-03)": the bracketed part
 
 TYPE_VALIDATORS = {
     "text": v.text, "longtext": v.long_text, "credit_code": v.credit_code, "phone": v.phone, "email": v.email,
@@ -372,7 +373,7 @@ def prompt(state: dict, kb: KnowledgeBase) -> Prompt:
 def _field_label(f: dict, lang: str) -> str:
     label = f[lang].split("？")[0].split("?")[0]
     if lang == "en":  # "Occupation code (classification format, e.g. 6-31-01-03)" → "Occupation code"
-        label = re.sub(r"\s*\([^()]*\)", "", label).strip()
+        label = _BRACKETED.sub("", label).strip()
     return label.replace("这一行是增加、修改还是删除", "增加/修改/删除").replace("Is this row added, modified or deleted",
                                                                      "added / modified / deleted")
 
@@ -654,7 +655,7 @@ def means_none(text: str) -> bool:
 
 def _en_names(o: dict) -> set[str]:
     """An option's English names: its label without the Chinese in brackets, and its ascii aliases."""
-    names = {re.sub(r"\s*\([^()]*\)", "", o["en"]).strip().lower()}
+    names = {_BRACKETED.sub("", o["en"]).strip().lower()}
     names |= {a.lower() for a in o.get("aliases", ()) if a.isascii()}
     return names
 
@@ -670,9 +671,9 @@ def _english_multi(text: str, opts: list[dict], pick) -> list:
     found: list[tuple[int, str]] = []
     names = sorted(((n, o["value"]) for o in opts for n in _en_names(o) if n), key=lambda x: -len(x[0]))
     for name, value in names:
-        for m in list(re.finditer(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", rest)):
-            found.append((m.start(), value))
-        rest = re.sub(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])", lambda m: " " * len(m.group(0)), rest)
+        whole = re.compile(r"(?<![a-z0-9-])" + re.escape(name) + r"(?![a-z0-9-])")
+        found += [(m.start(), value) for m in whole.finditer(rest)]
+        rest = whole.sub(lambda m: " " * len(m.group(0)), rest)  # (taken: a shorter name inside it is not found again)
     filler = []
     for m in re.finditer(r"[^\s,，、;；&+/]+", rest):
         word = m.group(0).strip(".!")
