@@ -277,6 +277,7 @@ class Statement:
     say_en: str = ""
     also: list[str] = field(default_factory=list)  # fix38: clauses cited after `clause` (its answer names them)
     topic: str = ""  # fix38: the topic answered under, when it is not the first whose first clause is `clause`
+    may: bool = False  # session 18: a permission ("可根据自身情况增加内容"): asked as a must, its answer is no
 
 
 @dataclass
@@ -292,7 +293,8 @@ class Ask:
 
 def compile_statements(data: dict) -> Table:
     return Table(Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
-                           s.get("say_en", ""), list(s.get("also", [])), s.get("topic", "")) for s in data.get("statement", []))
+                           s.get("say_en", ""), list(s.get("also", [])), s.get("topic", ""), bool(s.get("may", False)))
+                 for s in data.get("statement", []))
 
 
 def compile_asks(data: dict) -> Table:
