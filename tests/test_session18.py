@@ -57,3 +57,20 @@ def test_kb_build_refuses_may_on_a_no_statement(tmp_path):
         _check_statements(bad, clauses, tmp_path / "statements.toml")
     _check_statements({"statement": [{"clause": "att2", "verdict": "yes", "may": True, "when": ["附件2"]}]}, clauses,
                       tmp_path / "statements.toml")
+
+
+def test_a_denied_provincial_affiliation_reads_as_municipal(kb):
+    """The notice writes to 各市人社局 and 省属技工院校: a school that says it is not 省属 files through its city (the
+    agency inferred); "not 市属" infers nothing (it may be 县属, 民办…)."""
+    from bot.text import facts_in
+
+    assert facts_in("我们不是省属的，附件3报哪", kb.lexicon).get("affiliation") == "municipal"
+    assert "affiliation" not in facts_in("我们不是市属的，附件3报哪", kb.lexicon)
+    assert "affiliation" not in facts_in("我们不是省属的，是县属的", kb.lexicon)
+    assert facts_in("我们是市属的，不是省属的", kb.lexicon).get("affiliation") == "municipal"
+
+
+def test_an_opening_describing_our_school_after_women_shi_is_noted(engine):
+    """"您好，我们是青岛的一所市属技师学院": 市属 before 技工院校 describes the asker's own school (not another party's)."""
+    a = engine.answer("您好，我们是青岛的一所市属技师学院")
+    assert a.clauses == [] and a.verdict is None and "市属" in a.text and "没有规定" not in a.text
