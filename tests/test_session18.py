@@ -74,3 +74,10 @@ def test_an_opening_describing_our_school_after_women_shi_is_noted(engine):
     """"您好，我们是青岛的一所市属技师学院": 市属 before 技工院校 describes the asker's own school (not another party's)."""
     a = engine.answer("您好，我们是青岛的一所市属技师学院")
     assert a.clauses == [] and a.verdict is None and "市属" in a.text and "没有规定" not in a.text
+
+
+@pytest.mark.parametrize("q", ["省属学校只能报省厅吗", "Are provincial schools required to file with the province only?"])
+def test_only_the_province_is_answered_no(engine, q):
+    """The notice names the province's or the city's agency (2.2, 3.2) for every filing: "only the province?" is no."""
+    a = engine.answer(q)
+    assert a.verdict == "no" and a.clauses[:2] == ["2.2", "3.2"], (a.verdict, a.clauses)
