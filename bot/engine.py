@@ -1296,9 +1296,13 @@ class Engine:
             target = intent if intent.clauses[:1] == [st.clause] else (self._intent_for_clause(st.clause) or intent)
             target = self.kb.intents.get(st.topic) or target  # fix38: a statement may name its topic
             head = (st.say_zh if lang == "zh" else st.say_en) or self.reply(lang, {"yes": "yes_fixed", "no": "no_fixed"}[st.verdict])
+            verdict = st.verdict
+            if st.may and asks_must(texts[0], lang):
+                # session 18: "附件2必须加其他内容吗": the notice permits it (可…增加), it does not require it
+                verdict, head = "no", self.reply(lang, "may_not_must") + ("" if lang == "zh" else " ") + _VERDICT_LEAD.sub("", head, count=1)
             head = verdict_word(head, texts[0]) if lang == "zh" else head
             cited = [st.clause] + [c for c in st.also if c != st.clause]  # fix38: a statement may name more clauses
-            return self._compose(qid, raw, lang, target, score, cited, st.verdict, head, facts, slots, notes, new_state)
+            return self._compose(qid, raw, lang, target, score, cited, verdict, head, facts, slots, notes, new_state)
         w = frame.who_and_what(texts, slots["groups"])
         if ask_texts and w.action in ("entrust", "self", "elsewhere"):
             # "之前一直委托别的学院认定，现在能自己直接给学生认定了吧": what was done before is background;
@@ -1699,6 +1703,19 @@ def dedupe_paragraphs(text: str) -> str:
 # asked "能…吗" (may we), so "可以。", not "需要。" (what is required is allowed; review17: not the other way round)
 _ASKS_MAY = lazy(r"能不能|可不可以|能否|可否|(?<![只才])能|可以|行不行|行吗|允许")
 _ASKS_MUST = lazy(r"要不要|需不需要|需要|必须|是否要|是不是要|是不是得|得不得|一定要|用不用|非得|还要|也要")
+
+
+_ASKS_MUST_EN = lazy(r"\b(must|have to|has to|need to|needs to|required|obliged|mandatory|compulsory)\b", re.I)
+_ASKS_MAY_EN = lazy(r"\b(can|could|may|allowed|permitted|ok|okay)\b", re.I)
+_VERDICT_LEAD = lazy(r"^(可以|是的|需要|Yes)[。.,，]\s*")
+
+
+def asks_must(question: str, lang: str) -> bool:
+    """Whether a yes/no question asks about an obligation ("必须…吗", "要不要…", "do we have to…") rather than a
+    permission ("可以…吗", "can we…")."""
+    if lang == "en":
+        return bool(_ASKS_MUST_EN.search(question)) and not _ASKS_MAY_EN.search(question)
+    return bool(_ASKS_MUST.search(question)) and not _ASKS_MAY.search(question)
 
 
 def verdict_word(head: str, question: str) -> str:

@@ -277,6 +277,7 @@ class Statement:
     say_en: str = ""
     also: list[str] = field(default_factory=list)  # fix38: clauses cited after `clause` (its answer names them)
     topic: str = ""  # fix38: the topic answered under, when it is not the first whose first clause is `clause`
+    may: bool = False  # session 18: a permission ("可根据自身情况增加内容"): asked as a must, its answer is no
 
 
 @dataclass
@@ -292,7 +293,8 @@ class Ask:
 
 def compile_statements(data: dict) -> Table:
     return Table(Statement(s["clause"], s["verdict"], list(s["when"]), list(s.get("unless", [])), s.get("say_zh", ""),
-                           s.get("say_en", ""), list(s.get("also", [])), s.get("topic", "")) for s in data.get("statement", []))
+                           s.get("say_en", ""), list(s.get("also", [])), s.get("topic", ""), bool(s.get("may", False)))
+                 for s in data.get("statement", []))
 
 
 def compile_asks(data: dict) -> Table:
@@ -321,9 +323,23 @@ def unsupplied_ask(asks: list[Ask], texts: list[str], subject_texts: list[str] |
     return None
 
 
+# session 18: an A-not-A modal ("需不需要报", "用不用填", "能不能不盖章") asks; its second half is no negation. The
+# statements' patterns read "不需要报", "不用填" as asking to leave something out: "换了联系人需不需要重新报附件3" was
+# answered 不行 (注7's "不用重报?" statement). Statements are matched on the question with the modal said once.
+_MODAL_A_NOT_A = lazy(r"(可以|需要|可|需|要|用|必|能|行)不\1")
+
+
+def modal_said_once(text: str) -> str:
+    """"需不需要重新报附件3" → "需要重新报附件3", "可不可以不填" → "可以不填" (the asked modal, once)."""
+    if "不" not in text:
+        return text
+    return _MODAL_A_NOT_A.sub(r"\1", text)  # ("可不可以": 可不可 → 可, the 以 stays)
+
+
 def statement_for(statements: list[Statement], texts: list[str], clauses: set[str] | None = None) -> Statement | None:
     """The first statement whose patterns all match (and none of its `unless`); with `clauses`,
-    only statements of those clauses."""
+    only statements of those clauses. (A-not-A modals are read once: `modal_said_once`.)"""
+    texts = [modal_said_once(t) for t in texts]
     memo: dict[str, bool] = {}  # statements share patterns ("工作方案|work plan" …): each is searched once
 
     def hit(p: str) -> bool:

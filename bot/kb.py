@@ -163,7 +163,7 @@ def _pattern(path: Path, where: str, pattern) -> None:
 
 def _check_statements(data: dict, clauses: dict, path: Path, intents: dict | None = None) -> None:
     """Every statement cites a known clause, has a yes/no verdict and patterns that compile."""
-    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en", "also", "topic"}
+    known = {"clause", "verdict", "when", "unless", "say_zh", "say_en", "also", "topic", "may"}
     for i, st in enumerate(data.get("statement", []), 1):
         where = f"statement {i}"
         if set(st) - known:
@@ -176,6 +176,9 @@ def _check_statements(data: dict, clauses: dict, path: Path, intents: dict | Non
             raise KBError(f"{path}: {where}: topic `{st['topic']}` is not one of intents/*.toml")
         if st.get("verdict") not in ("yes", "no", "conditional"):
             raise KBError(f"{path}: {where}: verdict must be yes, no or conditional, not {st.get('verdict')!r}")
+        if "may" in st and (not isinstance(st["may"], bool) or (st["may"] and st.get("verdict") != "yes")):
+            # session 18: a permission is a yes to "may we"; asked "must we", the engine answers no
+            raise KBError(f"{path}: {where}: `may = true` is for a statement whose verdict is yes (a permission)")
         if st.get("verdict") == "conditional" and not (st.get("say_zh") and st.get("say_en")):
             # fix13: "工种栏可以留空吗" depends on a condition the statement itself must say
             raise KBError(f"{path}: {where}: a conditional statement needs say_zh and say_en (the condition)")

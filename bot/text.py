@@ -494,6 +494,10 @@ THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单�
 _NEGATED_BEFORE = lazy(r"(不是|并非|而非|而不是|(?<![a-z])not|n't|rather than|instead of)\s*(an? |the )?$", re.I)
 
 
+_OTHER_AFFILIATION = lazy(r"县属|区属|县级|区级|民办|私立|企业办|行业办|county|district|private", re.I)
+_WE_ARE = lazy(r"(我们|我校|本校|咱们|咱|技工院校)(也|就|都)?是[^，,。；;？?吗]{0,12}$")
+
+
 def _third_party(text: str, m: re.Match) -> bool:
     """"委托有社评资质的机构", "人家没社评资质": the fact is about another party, not the asker's school.
     A description at the start of the question ("没资格的技校能…") is the asker's own case."""
@@ -513,7 +517,9 @@ def _third_party(text: str, m: re.Match) -> bool:
     sentence = re.split(r"[.;?!。；？！]", before)[-1]
     if THIRD_PARTY_LEAD_EN.search(sentence) and not re.search(r"\b(we|our|us)\b", sentence, re.I):
         return True
-    return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有")))
+    # session 18: "我们是青岛的一所市属技师学院": the asker's own school, described after 我们是
+    return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有"))
+                and not _WE_ARE.search(before))
 
 
 QUOTED = lazy(r"“[^”]{4,}”|「[^」]{4,}」|\"[^\"]{4,}\"")
@@ -542,16 +548,23 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     if norm is not None and norm != text:
         texts.append(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm)))
     can = lex.fact_gate().possible(texts)  # one scan of the texts: the patterns that cannot match are skipped
+    denied = None  # session 18: "我们不是省属的": the affiliation denied, when no other is stated
     for pattern, key, value in lex.fact_patterns:
         if key in facts or pattern.pattern not in can:
             continue
         for t in texts:
             if pattern.search(t) is None:
                 continue
-            if any(not _third_party(t, m) and not (key == "affiliation" and _NEGATED_BEFORE.search(t[:m.start()]))
-                   for m in pattern.finditer(t)):
+            ours = [m for m in pattern.finditer(t) if not _third_party(t, m)]
+            if any(not (key == "affiliation" and _NEGATED_BEFORE.search(t[:m.start()])) for m in ours):
                 facts[key] = value
                 break
+            if key == "affiliation" and ours:
+                denied = value
+    if denied == "provincial" and "affiliation" not in facts and not _OTHER_AFFILIATION.search(" ".join(texts)):
+        # the notice writes to 各市人社局 and 省属技工院校: a technical school that is not 省属 comes under its city, so the
+        # filing agency inferred is the city's (one that is not 市属 may be 县属, 民办…: nothing is inferred)
+        facts["affiliation"] = "municipal"
     if norm is not None:
         for key, value in class_facts(A_NOT_A.sub("", norm)).items():
             facts.setdefault(key, value)
