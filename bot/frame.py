@@ -910,7 +910,7 @@ def question_part(text: str, lang: str, is_question) -> str:
     for i in range(len(segs) - 1, -1, -1):
         seg = segs[i]
         if is_question(seg):
-            if i and lang == "en" and _BARE_ASK_EN.search(seg):
+            if i and (_BARE_ASK_EN if lang == "en" else _BARE_ASK_ZH).search(seg):
                 # holdout36: "A local company wants us to certify its employees. Are we allowed to?": the question
                 # names what it asks in the sentence before it
                 return segs[i - 1] + " " + seg
@@ -920,8 +920,9 @@ def question_part(text: str, lang: str, is_question) -> str:
 
 # a question that names nothing it asks about: its subject is the sentence before
 _BARE_ASK_EN = lazy(r"^\s*(so\s+|then\s+)?((are|am|is) (we|i|they|it|that|this) (allowed|permitted|able|eligible|ok|okay|fine|possible)"
-                    r"|(can|could|may|should|must) (we|i|they) (do (it|that|so|this))?|is (that|this|it) (allowed|permitted|possible|ok|okay|fine|right))"
+                    r"|(can|could|may|should|must) (we|i|they)( do (it|that|so|this))?|is (that|this|it) (allowed|permitted|possible|ok|okay|fine|right))"
                     r"( to( do (it|that|so|this))?)?\s*\?\s*$", re.I)
+_BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(吗|么|不|吧|嘛)?[？?。！!\s]*$")
 
 
 # ---------------------------------------------------------------- askers who are not the school
