@@ -914,7 +914,8 @@ def question_part(text: str, lang: str, is_question) -> str:
             if i and (_BARE_ASK_EN if lang == "en" else _BARE_ASK_ZH).search(seg):
                 # holdout36: "A local company wants us to certify its employees. Are we allowed to?": the question
                 # names what it asks in the sentence before it
-                return segs[i - 1] + " " + seg
+                # (the sentence before is the first: the whole question is the question)
+                return "" if i == 1 and len(segs) == 2 else segs[i - 1] + (" " if lang == "en" else "，") + seg
             return seg if seg != segs[0] or len(segs) > 1 and len(seg) >= 4 else ""
     return ""
 
