@@ -399,7 +399,9 @@ def on_behalf(text: str) -> str:
 # fix27: "a training institution nearby holds 社评 — may we entrust it": the institution is the party entrusted;
 # its members ("learners from a training institution") are trainees
 TRAINEES = lazy(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|"
-                      r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?")
+                      r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?|"
+                      # holdout36 (variant): "A training institution's trainees want to be certified by us" (trainees read student)
+                      r"\btraining (institution|centre|center|company|provider|organi[sz]ation)s?'s? (students?|trainees?|learners?)")
 # holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
 ENTRUST = lazy(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,90}\bto (certify|assess)|"

@@ -46,6 +46,12 @@ def test_a_bare_ask_is_read_with_the_segment_before(engine, text, asked):
      "employees. Are we allowed to?", ["2.1"], "no"),
     ("我校没有学生认定资格，也没有社评资质，能自己组织学生的等级认定吗", ["3.1"], "no"),
     ("这个通知适用于市属的技工学校吗", ["meta"], "yes"),
+    ("We are a municipal school. The notice is addressed to provincial schools only. Does it apply to us?", ["meta"], "yes"),
+    ("这个通知主送市属技工院校吗", ["meta"], "no"),
+    ("We have both qualifications. We want to change our levels from 5,4,3 to 5,4,3,2. Can we just do it ourselves "
+     "without reporting?", ["3.2"], "no"),
+    ("Our college holds the social training evaluation qualification. A training institution's trainees want to be "
+     "certified by us. Is that allowed?", ["3.3"], "yes"),
 ])
 def test_yes_no_after_the_school_is_described(engine, question, clauses, verdict):
     a = engine.answer(question)
