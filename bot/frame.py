@@ -415,7 +415,9 @@ def on_behalf(text: str) -> str:
 # fix27: "a training institution nearby holds 社评 — may we entrust it": the institution is the party entrusted;
 # its members ("learners from a training institution") are trainees
 TRAINEES = lazy(r"金蓝领|新型学徒制|职业培训机构(的)?学员|培训机构学员|学员|apprentice|golden blue|trainees? of|"
-                      r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?")
+                      r"\b(of|from|at|in) (a |an |the )?(local |private |vocational |nearby )*training institutions?|"
+                      # holdout36 (variant): "A training institution's trainees want to be certified by us" (trainees read student)
+                      r"\btraining (institution|centre|center|company|provider|organi[sz]ation)s?'s? (students?|trainees?|learners?)")
 # holdout21: "找隔壁学校认定 他们也没有社评资质" is entrusting that school (it got "yes" before)
 ENTRUST = lazy(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔壁|兄弟|附近|邻近|周边)(的)?(技工院校|学校|机构|单位)|找我们(来)?(给|为|帮)|(让|请|叫)(它|他们|对方|人家|这家|那家|别人|其他人)(来)?(帮|给|为)|帮我们(的)?(学生|教师)?(做|认定)|代为|entrust|outsource|someone else|"
                      r"\bask (an|a|another|other)\b.{0,90}\bto (certify|assess)|"
@@ -493,7 +495,7 @@ _T = "预备技师|初级|中级|高级|五级|四级|三级|二级|一级"
 REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?(工)?(培养)?(层次|班)(的)?(学生)?|"
                         r"registered (at|for|in) (the )?(?P<c>junior|intermediate|senior|preparatory)|"
                         # try28: "Can our senior class students get level 3?"
-                        r"(?P<e>junior|intermediate|senior|preparatory)( technician| worker)? (class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)
+                        r"(?P<e>junior|intermediate|senior|preparatory)([ -]technician|[ -]worker)?[ -](class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)  # holdout36 (variant): senior-class students
 ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
              rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"
              rf"certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
@@ -765,7 +767,8 @@ SCOPE_CHANGE_VERB = lazy(r"(调整|增加|增设|扩大|扩到|扩展|扩充|删
 # "我们学校没有认定资格，那我们的等级认定谁来做": who certifies them is entrusting (3.1)
 WHO_CERTIFIES = lazy(r"谁(来)?(做|认定|给|评|搞|负责认定)|找谁(去)?(认定|做|评)|(在|去)哪(里|儿)?(认定|考|评)|who (will )?(certif|assess)", re.I)
 # fix27: "We can't meet the requirements. What now?": an asking segment that is only "what now" (with the facts before it)
-WHAT_NOW = lazy(r"^\s*(那|那么)?(我们|学校)?(该|应该|要)?(怎么办|咋整|咋办|咋弄|如何是好)(呢|啊|呀)?[?？]*\s*$|"
+# holdout36: "按这个通知，我们学校下一步应该怎么做": the next step asked
+WHAT_NOW = lazy(r"^\s*(那|那么)?(我们|学校|我校|咱们|我们学校|咱们学校)?(现在|下一步|接下来|今后|目前)?(该|应该|应当|要|需要|得)?(怎么办|咋整|咋办|咋弄|如何是好|怎么做|做什么|做啥|干什么|干啥|怎么走)(呢|啊|呀)?[?？]*\s*$|"
                       r"^\s*(so |and )?(what now|what (can|should|do) we do( now| then| instead)?|what are our options)\s*\??\s*$", re.I)
 # "委托出去的话证书谁负责": who is responsible and issues certificates is 3.4
 # fix27: "调整清单由谁负责审核", "Who is responsible for reviewing our scope adjustment list": who reviews a
@@ -923,10 +926,23 @@ def question_part(text: str, lang: str, is_question) -> str:
                 segs[i - 1] = segs[i - 1] + ", " + segs.pop(i)
     if len(segs) < 2:
         return ""
-    for seg in reversed(segs):
+    for i in range(len(segs) - 1, -1, -1):
+        seg = segs[i]
         if is_question(seg):
+            if i and (_BARE_ASK_EN if lang == "en" else _BARE_ASK_ZH).search(seg):
+                # holdout36: "A local company wants us to certify its employees. Are we allowed to?": the question
+                # names what it asks in the sentence before it
+                # (the sentence before is the first: the whole question is the question)
+                return "" if i == 1 and len(segs) == 2 else segs[i - 1] + (" " if lang == "en" else "，") + seg
             return seg if seg != segs[0] or len(segs) > 1 and len(seg) >= 4 else ""
     return ""
+
+
+# a question that names nothing it asks about: its subject is the sentence before
+_BARE_ASK_EN = lazy(r"^\s*(so\s+|then\s+)?((are|am|is) (we|i|they|it|that|this) (allowed|permitted|able|eligible|ok|okay|fine|possible)"
+                    r"|(can|could|may|should|must) (we|i|they)( do (it|that|so|this))?|is (that|this|it) (allowed|permitted|possible|ok|okay|fine|right))"
+                    r"( to( do (it|that|so|this))?)?\s*\?\s*$", re.I)
+_BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(吗|么|不|吧|嘛)?[？?。！!\s]*$")
 
 
 # ---------------------------------------------------------------- askers who are not the school
@@ -1077,6 +1093,10 @@ DEPENDENT_PART = lazy(r"^\s*(那|那么|然后|接下来|下一步)?(具体)?(�
                             # fix32: "特级技师和首席技师是怎么回事，比高级技师还高吗": a comparison whose subject is the part before
                             r"^\s*(那)?(它们?|他们|这个|这些)?(是不是|是)?(都)?比[^，,。？?]{1,8}(还|更|要)?(高|低|大|小|强|厉害|难|容易)(一些|一点)?(吗|不|么|吧|呢)?[?？]*\s*$|"
                             r"^\s*(and )?(what|which) (does|do) (it|that|this|they)( document)? (say|cover|contain|provide|regulate)( about)?\s*\??\s*$|"  # fix23
+                            # holdout36: "想申请学生认定资格，具体需要达到哪些硬性标准": the standards of what the segment before names
+                            r"^\s*(那|那么)?(具体|到底)?(要|需要|得|须|应该|应当)?(达到|满足|符合|具备)(哪些|什么|啥)(样的)?(硬性|具体|基本|硬件)?(标准|条件|要求)(呢|啊)?[?？]*\s*$|"
+                            # holdout36: "市人社局的认定工作机构在哪办公？电话是多少": the phone or address of what the part before names
+                            r"^\s*(那|那么)?(它的?|他们的?|其|该机构的?|那边的?)?(联系)?(电话|电话号码|联系方式|地址|办公地点|办公地址)((是|号码是)?(多少|什么|啥|哪|在哪(里|儿)?)(呢|啊|呀)?|呢)[?？]*\s*$|"
                             r"^\s*(and )?where (do|can|should) (we|i) (look( it)? up|find it|check|get it)\s*\??\s*$", re.I)  # fix23
 
 CERTIFY_VERB = lazy(r"认定|评|考|定级|certif|assess", re.I)

@@ -692,7 +692,7 @@ _CLASS = r"(?:预备技师班|高级技工班)"
 # 不 of 不能 is the asking modal, not "not run")
 _CLASS_LIST = rf"((?:{_CLASS}(?:(?:[、，,和及与/]|以及|还有)(?={_CLASS}))?)+)"
 _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
-_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不(?!能|可以|行|用|需要|必|是)|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|招)")
+_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不(?!能|可以|行|用|需要|必|是)|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|(?:正)?在招|招)")  # holdout36: "都在招生"
 _CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
 # try28: "只有中级工班跟高级工班", "仅有高级工班与中级工班", "就中级工班和高级工班": a list after 只/仅/就 names every
@@ -701,7 +701,7 @@ _CLASS_ITEM = r"[^，,。；;？?！!、和跟与及/\s]{0,5}(?:级|工|技师|�
 _CLASS_ONLY_LIST = lazy(r"(?:只|仅仅|仅|就)(?:办|开|有|开办|开设|招)?(?:了)?(?P<list>" + _CLASS_ITEM
                         + r"(?:(?:[、/和跟与及]|以及|还有)" + _CLASS_ITEM + r")*)(?!\s*(?:的)?(?:学生|学员|毕业生|教师|老师|同学|孩子))")
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
-_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开)")
+_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开|(?:正)?在招|招)")  # holdout36: 在招生
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 # try28: "we only run intermediate and senior worker classes", "run only senior worker classes": the classes
 # listed are run, the others not

@@ -50,7 +50,8 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("publike5.jsonl", 0.95),  # fix32: public-style questions, 103 of 120 declined (in scope 0.90: only 17 rows)
                                            ("holdout33.jsonl", 0.95),  # fix34: facts stated, who asks about whom, negative questions
                                            ("holdout23.jsonl", 0.95),  # fix23: near-domain questions on the forms
-                                           ("probe-fix36.jsonl", 0.95)])  # fix36: own neighbours of published8's failures
+                                           ("probe-fix36.jsonl", 0.95),  # fix36: own neighbours of published8's failures
+                                           ("holdout36.jsonl", 0.95)])  # fix39: long messages describing the school first
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
     # holdout4 is 30 near-domain questions the notice does not answer: the hardest abstentions
@@ -67,6 +68,7 @@ def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
                 "holdout29.jsonl",  # fix29: 64 yes/no questions, messenger style (first sight 57/64)
                 "holdout30.jsonl",  # fix30: 67 yes/no questions (first sight 61/67)
                 "holdout33.jsonl",  # fix34: 94 yes/no questions (first sight 79/94)
+                "holdout36.jsonl",  # fix39: 62 yes/no questions (first sight 54/62)
                 "holdout23.jsonl"):  # fix23: 72 yes/no questions (first sight 70/72)
         assert result["verdict"] >= 0.95, result["failures"]
 
