@@ -914,7 +914,10 @@ class Engine:
                 and (claim := m.norm if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
                      # holdout36: "我们既给学生认定，也有社评资质，是不是要按49号、50号文件做好制度建设": the facts are
                      # stated before, the asking segment alone is the claim
+                     # (session 18, review: only facts that leave the clause applying: not "我们是企业", not "没有…资格")
                      else ask_texts[0] if asked and ask_texts[0] != m.norm
+                     and not any(v is False for v in slots["facts"].values())
+                     and slots["facts"].get("institution_type") in (None, rules.TECHNICAL_SCHOOL)
                      and not facts_in(frame.SUBJECT_DESC.sub("", ask_texts[0]), self.kb.lexicon, frame.SUBJECT_DESC.sub("", ask_texts[0]))
                      else None) \
                 and frame.restates(claim, self._clause_norm(ans.clauses[0]),
@@ -1312,7 +1315,10 @@ class Engine:
                 verdict, head = "no", self.reply(lang, "may_not_must") + ("" if lang == "zh" else " ") + _VERDICT_LEAD.sub("", head, count=1)
             head = verdict_word(head, texts[0]) if lang == "zh" else head
             cited = [st.clause] + [c for c in st.also if c != st.clause]  # fix38: a statement may name more clauses
-            return self._compose(qid, raw, lang, target, score, cited, verdict, head, facts, slots, notes, new_state)
+            ans = self._compose(qid, raw, lang, target, score, cited, verdict, head, facts, slots, notes, new_state)
+            if verdict != st.verdict:  # (the topic's text below the head opens with the permission's own 可以/Yes)
+                ans.text = _BODY_VERDICT_LEAD.sub(r"\1", ans.text)
+            return ans
         w = frame.who_and_what(texts, slots["groups"])
         if ask_texts and w.action in ("entrust", "self", "elsewhere"):
             # "之前一直委托别的学院认定，现在能自己直接给学生认定了吧": what was done before is background;
@@ -1711,12 +1717,15 @@ def dedupe_paragraphs(text: str) -> str:
 
 # fix37 (try29): a statement's first word answers the kind of question asked: "只有学生认定资格，能报附件3增加工种吗" is
 # asked "能…吗" (may we), so "可以。", not "需要。" (what is required is allowed; review17: not the other way round)
-_ASKS_MAY = lazy(r"能不能|可不可以|能否|可否|(?<![只才])能|可以|行不行|行吗|允许")
-_ASKS_MUST = lazy(r"要不要|需不需要|需要|必须|是否要|是不是要|是不是得|得不得|一定要|用不用|非得|还要|也要")
+# (session 18, review: "加行吗" is a row added, not "OK?"; 得/应当/应该 before an action ask an obligation)
+_ASKS_MAY = lazy(r"能不能|可不可以|能否|可否|(?<![只才])能|可以|(?<![加增续添换多几])行不行|(?<![加增续添换多几])行吗|允许")
+_ASKS_MUST = lazy(r"要不要|需不需要|需要|必须|必需|是否要|是不是要|是不是得|得不得|一定要|一定得|用不用|非得|还要|也要|还得|也得|应当|应该|"
+                  r"(?<![觉记获取懂晓值使显变])得(?=另外|另|再|先|加|写|填|交|附|增|补|提交|提供|盖|签)")
 
 
 _ASKS_MUST_EN = lazy(r"\b(must|have to|has to|need to|needs to|required|obliged|mandatory|compulsory)\b", re.I)
 _ASKS_MAY_EN = lazy(r"\b(can|could|may|allowed|permitted|ok|okay)\b", re.I)
+_BODY_VERDICT_LEAD = lazy(r"(\n\n)(?:可以|是的|Yes)[。.]\s*")
 _VERDICT_LEAD = lazy(r"^(可以|是的|需要|Yes)[。.,，]\s*")
 
 

@@ -834,7 +834,7 @@ def negated_confirmation_en(text: str, consumed: list[str] = ()) -> bool:
 A_NOT_A_FORMS = lazy(r"是不是|能不能|可不可以|要不要|需不需要|用不用|行不行|对不对|有没有|会不会|该不该|是否")
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
 # fix34: also "是不是没有社评资质就没法给老师认定了": a supposition (没有X…就) between 是不是 and the negated predicate
-NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行)|"
+NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行|不包括|不含)|"
                      r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)")
 
 
@@ -933,7 +933,12 @@ def question_part(text: str, lang: str, is_question) -> str:
                 # holdout36: "A local company wants us to certify its employees. Are we allowed to?": the question
                 # names what it asks in the sentence before it
                 # (the sentence before is the first: the whole question is the question)
-                return "" if i == 1 and len(segs) == 2 else segs[i - 1] + (" " if lang == "en" else "，") + seg
+                # session 18 (review): the sentence that names the action, not a statement of facts between them ("I want to
+                # certify teachers at level 1. We have the social org qualification. Can we?" asks about level 1)
+                j = next((k for k in range(i - 1, -1, -1) if _ASKED_ACTION.search(segs[k])), None)
+                if j is None or (i == 1 and len(segs) == 2):
+                    return ""
+                return segs[j] + (" " if lang == "en" else "，") + seg
             return seg if seg != segs[0] or len(segs) > 1 and len(seg) >= 4 else ""
     return ""
 
@@ -942,6 +947,9 @@ def question_part(text: str, lang: str, is_question) -> str:
 _BARE_ASK_EN = lazy(r"^\s*(so\s+|then\s+)?((are|am|is) (we|i|they|it|that|this) (allowed|permitted|able|eligible|ok|okay|fine|possible)"
                     r"|(can|could|may|should|must) (we|i|they)( do (it|that|so|this))?|is (that|this|it) (allowed|permitted|possible|ok|okay|fine|right))"
                     r"( to( do (it|that|so|this))?)?\s*\?\s*$", re.I)
+# the sentence a bare ask is about: it wants or names an action (facts alone, "我们只有学生认定资格", name none)
+_ASKED_ACTION = lazy(r"想|要|打算|准备|希望|计划|请求|找我们|让我们|(给|为|帮|对|面向)[^，,。；;]{0,12}(认定|评价|鉴定)|申报|委托|报送|提交|"
+                     r"\b(want|wants|would like|wish|plan|plans|intend|hope|asked us|asks us|ask us)\b|\b(certify|certifying|assess|assessing|apply|applying|entrust|entrusting|file|filing|submit|submitting)\b", re.I)
 _BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(吗|么|不|吧|嘛)?[？?。！!\s]*$")
 
 

@@ -494,11 +494,11 @@ THIRD_PARTY_AFTER = lazy(r"^的?(其他|其它)?(技工院校|机构|公司|单�
 _NEGATED_BEFORE = lazy(r"(不是|并非|而非|而不是|(?<![a-z])not|n't|rather than|instead of)\s*(an? |the )?$", re.I)
 
 
-_OTHER_AFFILIATION = lazy(r"县属|区属|县级|区级|民办|私立|企业办|行业办|county|district|private", re.I)
+_OTHER_AFFILIATION = lazy(r"县属|区属|县级|区级|部属|央属|中央|民办|私立|企业办|企业所属|行业办|行业所属|county|district|private|ministry", re.I)
 _WE_ARE = lazy(r"(我们|我校|本校|咱们|咱|技工院校)(也|就|都)?是[^，,。；;？?吗]{0,12}$")
 
 
-def _third_party(text: str, m: re.Match) -> bool:
+def _third_party(text: str, m: re.Match, described: bool = False) -> bool:
     """"委托有社评资质的机构", "人家没社评资质": the fact is about another party, not the asker's school.
     A description at the start of the question ("没资格的技校能…") is the asker's own case."""
     before = text[:m.start()]
@@ -517,9 +517,10 @@ def _third_party(text: str, m: re.Match) -> bool:
     sentence = re.split(r"[.;?!。；？！]", before)[-1]
     if THIRD_PARTY_LEAD_EN.search(sentence) and not re.search(r"\b(we|our|us)\b", sentence, re.I):
         return True
-    # session 18: "我们是青岛的一所市属技师学院": the asker's own school, described after 我们是
+    # session 18: "我们是青岛的一所市属技师学院": with `described` (a word that describes a school: 省属/市属), the asker's own
+    # school after 我们是 (not a qualification: "我们就是一所有学生认定资格的学校隔壁的技校" names the other school's)
     return bool(m.start() > 2 and THIRD_PARTY_AFTER.search(text[m.end():]) and not before.endswith(("是", "是有"))
-                and not _WE_ARE.search(before))
+                and not (described and _WE_ARE.search(before)))
 
 
 QUOTED = lazy(r"“[^”]{4,}”|「[^」]{4,}」|\"[^\"]{4,}\"")
@@ -555,7 +556,7 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
         for t in texts:
             if pattern.search(t) is None:
                 continue
-            ours = [m for m in pattern.finditer(t) if not _third_party(t, m)]
+            ours = [m for m in pattern.finditer(t) if not _third_party(t, m, described=key == "affiliation")]
             if any(not (key == "affiliation" and _NEGATED_BEFORE.search(t[:m.start()])) for m in ours):
                 facts[key] = value
                 break
@@ -692,7 +693,7 @@ _CLASS = r"(?:预备技师班|高级技工班)"
 # 不 of 不能 is the asking modal, not "not run")
 _CLASS_LIST = rf"((?:{_CLASS}(?:(?:[、，,和及与/]|以及|还有)(?={_CLASS}))?)+)"
 _ADV = r"(?:也|倒是|都|均|还|一直|倒|是|也都|全)*"
-_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不(?!能|可以|行|用|需要|必|是)|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|(?:正)?在招|招)")  # holdout36: "都在招生"
+_CLASS_AFTER = lazy(_CLASS_LIST + _ADV + r"(没有?|未|不(?!能|可以|行|用|需要|必|是)|开着|开了|有在办|在办|在开|有|开办|开设|办了|办着|开|(?:正)?在招(?!生?(?:筹备|准备|前|吗|么|计划))|招(?!生?(?:筹备|准备|前|吗|么|计划)))")  # holdout36: "都在招生"; session 18 (review): not "在招生筹备阶段", "在招生吗"
 _CLASS_BEFORE = lazy(r"((?:没有?|未|不)(?:开办|开设|开|办|设)?|开了|开着|有|开办了?|开设了?|办了|办着|在办)(?:了)?" + _CLASS_LIST)
 _CLASS_ONLY = lazy(r"(?:只|就|仅|仅仅)(?:办|开|有|开办|开设|招)(?:了)?(?!" + _CLASS + r")[^，,。；;]{1,6}班")
 # try28: "只有中级工班跟高级工班", "仅有高级工班与中级工班", "就中级工班和高级工班": a list after 只/仅/就 names every
@@ -701,7 +702,7 @@ _CLASS_ITEM = r"[^，,。；;？?！!、和跟与及/\s]{0,5}(?:级|工|技师|�
 _CLASS_ONLY_LIST = lazy(r"(?:只|仅仅|仅|就)(?:办|开|有|开办|开设|招)?(?:了)?(?P<list>" + _CLASS_ITEM
                         + r"(?:(?:[、/和跟与及]|以及|还有)" + _CLASS_ITEM + r")*)(?!\s*(?:的)?(?:学生|学员|毕业生|教师|老师|同学|孩子))")
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
-_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开|(?:正)?在招|招)")  # holdout36: 在招生
+_BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开|(?:正)?在招(?!生?(?:筹备|准备|前|吗|么|计划))|招(?!生?(?:筹备|准备|前|吗|么|计划)))")  # holdout36: 在招生
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
 # try28: "we only run intermediate and senior worker classes", "run only senior worker classes": the classes
 # listed are run, the others not

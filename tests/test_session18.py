@@ -81,3 +81,44 @@ def test_only_the_province_is_answered_no(engine, q):
     """The notice names the province's or the city's agency (2.2, 3.2) for every filing: "only the province?" is no."""
     a = engine.answer(q)
     assert a.verdict == "no" and a.clauses[:2] == ["2.2", "3.2"], (a.verdict, a.clauses)
+
+
+# ---------------------------------------------------------------- session 18's review of own18 + fix39
+
+
+@pytest.mark.parametrize("q, verdict", [
+    ("I want to certify teachers at level 1. We have the social org qualification. Can we?", "no"),
+    ("We want to certify our teachers at level 2. We have the student certification qualification, no social org status. Can we?", "no"),
+    ("想给社会人员认定。我们只有学生认定资格，没社评。行吗？", "no"),
+    ("附件3只报市人社局就可以了吧？", "yes"),
+    ("申报材料只交给市人社局可以吗？", "yes"),
+    ("我们是市属技校，通知主送了各省属技工院校，是不是不包括我们？", "no"),
+    ("附件1必须加行吗？", "no"),
+    ("附件2一定得加其他内容吗？", "no"),
+    ("工作方案是否应当增加模板以外的内容？", "no"),
+])
+def test_review_wrong_verdicts_mended(engine, q, verdict):
+    a = engine.answer(q)
+    assert a.verdict == verdict, (q, a.verdict, a.clauses, a.text[:60])
+
+
+@pytest.mark.parametrize("q", ["市属企业适用这个通知吗？", "Does the notice apply to a city-run training company?",
+                               "双随机抽查只是市人社局搞吗？", "我们是企业，是不是要按照谁评价谁发证谁负责的原则？",
+                               "我们学校没有学生认定资格也没有社评资质，是不是要按49号、50号文件做好制度建设？"])
+def test_review_no_verdict_the_notice_does_not_give(engine, q):
+    assert engine.answer(q).verdict is None, q
+
+
+def test_review_facts_of_another_party_or_an_unopened_class(kb):
+    from bot.text import facts_in
+
+    assert facts_in("We are a municipal school working with a college holding the student certification qualification.",
+                    kb.lexicon).get("student_cert_qualified") is not True
+    assert facts_in("我们就是一所有学生认定资格的学校隔壁的技校", kb.lexicon).get("student_cert_qualified") is not True
+    assert facts_in("预备技师班还在招生筹备阶段，还没开班", kb.lexicon).get("runs_prep_technician_class") is not True
+    assert "affiliation" not in facts_in("我们不是省属的，是部属的技工院校", kb.lexicon)
+
+
+def test_review_a_may_flip_leaves_no_contrary_yes_below(engine):
+    a = engine.answer("Must we add rows to attachment 1?")
+    assert a.verdict == "no" and "\n\nYes." not in a.text
