@@ -267,8 +267,28 @@ def unless_en(text: str) -> str:
     return UNLESS_EN.sub(r"we must \1 to", text)
 
 
+# try30: Chinese names of classes, levels, schools and people inside an English question ("I teach at a 市属 技校 that
+# only runs 中级工班. Can I be certified 二级?"): read as their English words, so that the English patterns (classes run,
+# levels asked, teachers) see them; the longest first (技师学院 is a school, 预备技师班 a class, 技师 a level)
+ZH_IN_EN = {"预备技师班": " preparatory technician class ", "预技班": " preparatory technician class ", "预师班": " preparatory technician class ",
+            "预备班": " preparatory technician class ", "高级技工班": " senior class ", "高级工班": " senior class ",
+            "高技班": " senior class ", "中级工班": " intermediate class ", "中级班": " intermediate class ",
+            "初级工班": " junior class ", "初级班": " junior class ",
+            "技师学院": " technical school ", "技工院校": " technical school ", "技工学校": " technical school ", "技校": " technical school ",
+            "高级技工学校": " technical school ",
+            "高级技师": " level1 ", "预备技师": " level2 ", "技师": " level2 ", "高级工": " level3 ", "中级工": " level4 ", "初级工": " level5 ",
+            "一级": " level1 ", "二级": " level2 ", "三级": " level3 ", "四级": " level4 ", "五级": " level5 ",
+            "老师": " teacher ", "教师": " teacher ", "学生": " student ", "本校": " our school ", "我校": " our school ",
+            "市属": " municipal (市属) ", "省属": " provincial (省属) "}
+_ZH_IN_EN = lazy("|".join(map(re.escape, sorted(ZH_IN_EN, key=len, reverse=True))))
+# "I teach at …", "I'm teaching at …": the asker is a teacher
+I_TEACH_EN = lazy(r"\bi (?:teach|am teaching|'m teaching)\b", re.I)
+
+
 def normalize_en(text: str, lex: Lexicon) -> str:
     text = unless_en(text.lower().replace("’", "'"))
+    text = _ZH_IN_EN.sub(lambda m: ZH_IN_EN[m.group(0)], text)
+    text = I_TEACH_EN.sub("i am a teacher and teach", text)
     text = re.sub(r"(?<=\w) at all\b", "", text)  # fix30: "no qualification at all" (not "That's all")
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
     # fix30: "attachments 1 and 2" names both
