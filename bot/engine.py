@@ -18,7 +18,7 @@ from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word
 from .kb import Intent, KnowledgeBase
 from .lazyre import lazy, warm_all, warm_inline
 from .matcher import Match, Matcher
-from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, NOT_JI, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
+from .text import (LEVEL_ZH, level_identity, MAX_QUESTION_CHARS, NOT_JI, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy, strip_pasted_markup,
                    strip_followup, to_simplified, unless_en)
 
@@ -511,6 +511,9 @@ class Engine:
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
         own_route = False  # fix26: the question's own words chose its topic; a follow-up's facts do not take it back
+        if lang == "zh" and "level_names" in self.kb.intents and level_identity(to_simplified(core)):
+            # try30: "那二级=技师是吧" after a teachers' question: the names of a level, not the teachers' rule again
+            intent_name, score, own_route = "level_names", max(score, self.settings["abstain_below"]), True
         if not yes_no and score >= self.settings["abstain_below"] and (frame.OTHER_SCHOOL.search(texts[0])
                                                                         or frame.TRAINEES.search(texts[0])):
             # "外校学生来我校认定，我们需要有什么资质", "培训公司的学员…找什么样的学校": certifying for other

@@ -241,7 +241,12 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)
     if lex._zh_re is not None:
         text = lex._zh_re.sub(lambda m: m.group(0) if _quoted_whole(text, m) else lex.replace[m.group(0)], text)
-    return text
+    return _SAME_LEVEL_TWICE.sub(r"\1", text)
+
+
+# try30: a level named by its number and its name ("一级高级技师", "二级（技师）") reads 一级一级 once the names are
+# replaced: one level
+_SAME_LEVEL_TWICE = lazy(r"([一二三四五]级)\s*[（(/]?\s*\1\s*[)）]?")
 
 
 def _quoted_whole(text: str, m: re.Match) -> bool:
@@ -334,6 +339,18 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
             seen.add(n)
             out.append(n)
     return out
+
+
+# try30: "那二级=技师是吧", "高级工就是三级吗": two names of one level, said to be the same (a question of the level
+# names, whatever topic came before)
+_LEVEL_NAME_RE = lazy("|".join(_LEVEL_WORDS))
+_IDENTITY = lazy(r"^\s*(=|＝|就是|即|是|等于|相当于|对应|也就是|也叫|又叫|叫)\s*$")
+
+
+def level_identity(text: str) -> bool:
+    found = [m for m in _LEVEL_NAME_RE.finditer(text) if text[m.end():m.end() + 1] != "班"]
+    return any(LEVEL_ZH[a.group(0)] == LEVEL_ZH[b.group(0)] and a.group(0) != b.group(0)
+               and _IDENTITY.match(text[a.end():b.start()]) for a, b in zip(found, found[1:]))
 
 
 QUALIFICATION_NAME = lazy(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
