@@ -460,6 +460,9 @@ class Engine:
             ask = frame.other_province_ask(self.kb.asks, texts)
         if ask is None and asked:  # fix32: "…studies at a 中专 …, not a 技工学校. Can her school certify her?"
             ask = frame.subject_ask(self.kb.asks, texts)
+        if ask is not None and ask.kind == "individual_materials" \
+                and not set(slots["groups"] + list((state.get("slots") or {}).get("groups") or [])) & {"teacher", "student"}:
+            ask = None  # try30: "我需要准备什么" is a teacher's or a student's own papers only when one of them asks
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
