@@ -747,6 +747,8 @@ _CLASS_ONLY_LIST = lazy(r"(?:只|仅仅|仅|就)(?:办|开|有|开办|开设|招
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
 _BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开|(?:正)?在招(?!生?(?:筹备|准备|前|吗|么|计划))|招(?!生?(?:筹备|准备|前|吗|么|计划)))")  # holdout36: 在招生
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
+# try30: "高技班的老师能认定二级吗？我们有社评": the teachers of a class the school runs (not after a negation or a wish)
+_CLASS_TEACHERS = lazy(r"(?<![没未不无开办设想要准备打算])(预备技师班|高级技工班)(的)?(教师|老师)")
 # try28: "we only run intermediate and senior worker classes", "run only senior worker classes": the classes
 # listed are run, the others not
 _CLASS_ONLY_EN = lazy(r"\b(?:only (?:run|runs|have|has|offer|offers|hold|holds|operate|operates)|(?:run|runs|have|has|offer|offers|"
@@ -779,6 +781,8 @@ def class_facts(norm: str) -> dict:
     if m:
         for name, key in _CLASS_KEY.items():
             out.setdefault(key, name in m.group("list"))
+    for m in _CLASS_TEACHERS.finditer(norm):  # try30: "高技班的老师能认定二级吗": the school runs that class
+        out.setdefault(_CLASS_KEY[m.group(1)], True)
     m = _CLASS_ONLY_EN.search(norm)  # try28
     if m:
         for name, key in _CLASS_KEY_EN.items():
