@@ -617,13 +617,13 @@ class Engine:
             # names the scope only as the occupations of a 社评 application (2.2)
             context = "adjust_scope"
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
-                and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
+                and not any(re.search(r"遇到|问题|(?<!基本)情况(?!表)|咨询|请教|problem|question", t) for t in texts) \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # "申报社评是交给省厅还是市局": where to file, for that topic
             context, intent_name = intent_name, "submit_where"
         elif intent_name == "notice_info" and "submit_where" in self.kb.intents \
                 and any(re.search(r"附件|申报材料|attachments?\b", t) for t in texts) \
-                and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
+                and not any(re.search(r"遇到|问题|(?<!基本)情况(?!表)|咨询|请教|problem|question", t) for t in texts) \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # fix29: "省属的 附件交哪": the attachments filed, not the notice's own addressees (meta)
             context, intent_name = "application_materials", "submit_where"
@@ -902,6 +902,13 @@ class Engine:
             # "Is Wang Weichao reachable at 0531-86018851?": that contact's own number
             ans.verdict = "yes"
             ans.text = self.reply(lang, "yes_fixed") + ("" if lang == "zh" else " ") + ans.text
+        if ans.intent == "submit_where" and ans.clauses \
+                and (named := frame.contacts_named(self.kb.facts.get("contact", []), text)):
+            # try30: "社评申报表交到省就业中心王伟超那吗": a contact person named as the one who receives the papers
+            c = self.kb.facts["contact"][min(named)]
+            ans.text = self.reply(lang, "contact_not_agency", name=c["name"] if lang == "zh" else c.get("name_en", c["name"]),
+                                  unit=c["unit"] if lang == "zh" else c.get("unit_en", c["unit"]), phone=c["phone"]) + "\n\n" + ans.text
+            ans.clauses = ans.clauses + [x for x in ("contacts",) if x in self.kb.clauses and x not in ans.clauses]
         quote = frame.claim_quote(text) if yes_no and lang == "zh" else None
         if quote:  # "我局拟答复：“…”该表述与通知一致吗": the quote is weighed against the clauses, not the rules
             qn = self._norm(quote, lang)
@@ -1070,10 +1077,42 @@ class Engine:
         clauses: list[str] = []
         for a in covered:
             clauses += [c for c in a.clauses if c not in clauses]
-        texts = []
+        # try30: two parts that one answer answers ("材料交给谁，省属的交省厅还是市局": the same topic and clauses) are
+        # answered once, under both questions, in the words of the part that states more of the school's facts
+        groups: list[tuple[list[str], Answer]] = []
         for p, a in zip(parts, answers):
-            head = f"【{p}】" if lang == "zh" else f"[{p}]"
-            texts.append(head + "\n" + (a.text if a.clauses else a.text.split("\n\n")[0]))
+            same = next((g for g in groups if a.clauses and g[1].clauses and g[1].intent == a.intent
+                         and g[1].clauses == a.clauses and g[1].verdict == a.verdict), None)
+            if same is None:
+                groups.append(([p], a))
+                continue
+            same[0].append(p)
+            if len(facts_in(p, self.kb.lexicon, self._norm(p, lang))) > len(facts_in(same[0][0], self.kb.lexicon, self._norm(same[0][0], lang))):
+                groups[groups.index(same)] = (same[0], a)
+        texts, quoted, missed = [], set(), False
+        did_you_mean = self.reply(lang, "did_you_mean")
+        for ps, a in groups:
+            head = ("【" + "；".join(ps) + "】") if lang == "zh" else ("[" + "; ".join(ps) + "]")
+            if a.clauses:
+                paras = []
+                for para in a.text.split("\n\n"):
+                    q = QUOTE_HEAD.match(para)
+                    if q and q.group(0) in quoted:
+                        continue  # try30: a clause quoted under an earlier part is not quoted again
+                    if q:
+                        quoted.add(q.group(0))
+                    paras.append(para)
+                body = "\n\n".join(paras)
+            else:
+                # try30: the part the notice does not cover keeps its reason (and the related clause); the contacts
+                # follow once, after all parts
+                paras = a.text.split("\n\n")
+                cut = next((i for i, x in enumerate(paras) if x.startswith(did_you_mean)), len(paras))
+                body = "\n\n".join(paras[:max(cut, 1)])
+                missed = True
+            texts.append(head + "\n" + body)
+        if missed and not any("contacts" in a.clauses for a in covered):  # (not when a part already gives them)
+            texts.append(self.contacts_text(lang))
         first = covered[0]
         verdict = next((a.verdict for a in answers if a.verdict), None)
         return Answer(qid, raw, lang, first.intent, first.score, clauses, verdict, "\n\n".join(notes + texts),
@@ -1663,6 +1702,9 @@ class Engine:
         parts.append(self.contacts_text(lang))
         return Answer(qid, raw, lang, None, m.score, [], None, "\n\n".join(parts), suggestions=suggestions,
                       state={**state, "lang": lang}, covered=False)
+
+
+QUOTE_HEAD = lazy(r"^(依据〔[^〕]+〕|Source \[[^\]]+\])")
 
 
 def _search(pattern: str, text: str) -> bool:

@@ -772,7 +772,7 @@ NEXT_STEP = lazy(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)?(该|
                        r"^\s*(so|and|then)?,?\s*(what (should|do|must|shall) we (need to |have to )?do (first|next|now)|what (do|would) we need to do( first| next| now)?|"
                        r"what('s| is) (the|our) (first|next) step|where do we start)\s*\??\s*$",
                        re.I)
-WHERE_TO_FILE = lazy(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
+WHERE_TO_FILE = lazy(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|(交|提交|报|报送|递交|上报|送)(到|给|去)[^，,。？?吗么]{1,16}?(那里|那儿|那边|那|这里|这)?(吗|么|嘛|对吧|是吧|就行吧?|行吗|可以吗)\s*[?？]*\s*$|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
                            r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b|"
