@@ -1281,6 +1281,12 @@ class Engine:
                       ask_texts: list[str] | None = None):
         """Yes/no questions answered from the frame: a statement of the notice, who asks about whom,
         the registered training level. Returns an Answer, or the intent to answer from, or None."""
+        if frame.third_party_unqualified(texts) and any(frame.ENTRUST.search(t) for t in texts) \
+                and "teacher" in slots["groups"] and "student" not in slots["groups"] and not frame.third_party_qualified(texts):
+            # try30: "老师能委托没有社评的学校认定吗": another school certifies teachers only with 社评资质 (3.3)
+            target = self._intent_for_clause("3.3") or intent
+            return self._compose(qid, raw, lang, target, score, ["3.3"], "no", self.reply(lang, "serve_no"),
+                                 facts, slots, notes, new_state)
         if frame.third_party_unqualified(texts) and any(frame.ENTRUST.search(t) for t in texts):
             # the party to be entrusted lacks 社评资质: no (3.1), whatever else is stated ("我们没有资格，
             # 想委托隔壁技校，可他们也没有社评资质") and before any statement about entrusting in general
@@ -1419,6 +1425,12 @@ class Engine:
                 return self._compose(qid, raw, lang, target, score, ["3.1"], "conditional",
                                      self.reply(lang, "entrust_depends_party"), facts, slots, notes, new_state)
             return self.kb.intents.get("entrust_certification", intent)
+        if w.action == "elsewhere" and w.about == "own_teachers" and frame.third_party_unqualified(texts) \
+                and not frame.third_party_qualified(texts):  # ("我在一所没有社评资质的技工学校教书，可以去有社评资质的…": the asker's own)
+            # try30: "本校老师能去别的没有社评资质的技师学院认定吗": certifying another school's teachers needs 社评资质 (3.3)
+            target = self._intent_for_clause("3.3") or intent
+            return self._compose(qid, raw, lang, target, score, ["3.3"], "no", self.reply(lang, "serve_no"),
+                                 facts, slots, notes, new_state)
         if w.action == "elsewhere":
             clauses = ["3.3", "3.1"] if w.about == "own_teachers" else ["3.1", "3.3"]
             target = self._intent_for_clause(clauses[0]) or intent

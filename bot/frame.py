@@ -484,7 +484,8 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
     elif _any([GO_ELSEWHERE], texts) and "public" not in groups:  # 社会人员 going to a school is 2.1's
         w.about = "own_teachers" if "teacher" in groups else "own_students"
         w.action = "elsewhere"
-    elif _any([ENTRUST], texts) and "teacher" in groups and "student" not in groups:
+    elif _any([ENTRUST], texts) and "teacher" in groups and "student" not in groups \
+            and not (_any([BODY_PARTY], texts) and not _any([SCHOOL_PARTY], texts)):
         # try30: "本校没有社评资质，教师可以委托其他技工院校认定吗", "Could another school certify me? I'm a teacher":
         # the school's teachers certified by another school (3.3), not its students entrusted (3.1)
         w.about, w.action = "own_teachers", "elsewhere"
@@ -598,10 +599,11 @@ THIRD_NO_SOCIAL = lazy(
 
 
 # "委托有社评资质的技师学院", "another school that holds the social_org qualification": the party holds it
+# (try30: not 没有/无/不具备 …: "委托没有社评的学校" names a party without it)
 THIRD_SOCIAL = lazy(
-    r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
-    r"(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
-    r"(别的|其他|其它|一所|一家)?有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(?<!没)(?<!无)(?<!不)(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
+    r"(?<!没)(?<!无)(?<!不)(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(别的|其他|其它|一所|一家)?(?<!没)(?<!无)(?<!不)有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
     # fix22: "委托市里的一所技师学院…，他们已经具备社会培训评价组织资质了", "…兄弟学校有社评资质": the party, named again, holds it
     r"(人家|对方|他们|那家|该机构|这家|那所|该校|那个学校|受托方|(隔壁|兄弟|附近)(的)?(学校|技工院校|技师学院|机构|培训机构|公司))(学校|技工院校|机构|公司)?(自己|自身|本身)?(已经|已|也|都|早就)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
     # fix28: "人家社评资质是有的", "对方社评资质已经批下来了": the party first, then that it holds it
@@ -661,6 +663,11 @@ THIRD_NAMED = lazy(r"(委托|找|请|交给|让)(给)?(一所|一家|隔壁|附�
 # company certify our students"): whether it holds 社评资质 decides (3.1)
 BODY_PARTY = lazy(r"培训公司|公司|企业|行业协会|协会|培训机构|(?<!评价)(?<!工作)机构|\b(company|companies|enterprise|firm|provider|"
                         r"association|(training )?(body|institution|organi[sz]ation))\b", re.I)
+
+
+# try30: a school named as the party (a teacher certified by "another school" is 3.3's; a company or a training body
+# holding 社评 is not named there)
+SCHOOL_PARTY = lazy(r"技工院校|技师学院|学校|院校|外校|\b(school|college)s?\b|\bentrust\b", re.I)
 
 
 # fix29: certifying "directly", "as our own students", "by the first part": 1.1's direct certification
