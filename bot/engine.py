@@ -1432,9 +1432,11 @@ class Engine:
             return self._compose(qid, raw, lang, target, score, ["3.3"], "no", self.reply(lang, "serve_no"),
                                  facts, slots, notes, new_state)
         if w.action == "elsewhere":
-            clauses = ["3.3", "3.1"] if w.about == "own_teachers" else ["3.1", "3.3"]
+            # try30: a teacher certified by another school is 3.3's alone (the students' entrusting, 3.1, is not asked)
+            clauses = ["3.3"] if w.about == "own_teachers" else ["3.1", "3.3"]
             target = self._intent_for_clause(clauses[0]) or intent
-            return self._compose(qid, raw, lang, target, score, clauses, "yes", self.reply(lang, "elsewhere_yes"),
+            key = "elsewhere_teacher_yes" if w.about == "own_teachers" else "elsewhere_yes"
+            return self._compose(qid, raw, lang, target, score, clauses, "yes", self.reply(lang, key),
                                  facts, slots, notes, new_state)
         if w.action == "entrust":
             if frame.third_party_unqualified(texts):
