@@ -18,7 +18,7 @@ from .eligibility import CAPABILITY_WORDS, agency_text, reason_text, status_word
 from .kb import Intent, KnowledgeBase
 from .lazyre import lazy, warm_all, warm_inline
 from .matcher import Match, Matcher
-from .text import (LEVEL_ZH, MAX_QUESTION_CHARS, NOT_JI, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
+from .text import (LEVEL_ZH, level_identity, MAX_QUESTION_CHARS, NOT_JI, shorten, STRONG_WH_ZH, WH_EN, WH_ZH, clause_refs, clean, detect_lang, facts_in, groups_in,
                    is_followup_form, is_terse_yes_no, is_yes_no, levels_in, normalize_en, normalize_zh, strip_courtesy, strip_pasted_markup,
                    strip_followup, to_simplified, unless_en)
 
@@ -460,6 +460,9 @@ class Engine:
             ask = frame.other_province_ask(self.kb.asks, texts)
         if ask is None and asked:  # fix32: "…studies at a 中专 …, not a 技工学校. Can her school certify her?"
             ask = frame.subject_ask(self.kb.asks, texts)
+        if ask is not None and ask.kind == "individual_materials" \
+                and not set(slots["groups"] + list((state.get("slots") or {}).get("groups") or [])) & {"teacher", "student"}:
+            ask = None  # try30: "我需要准备什么" is a teacher's or a student's own papers only when one of them asks
         if ask is not None:  # it asks for something no clause supplies: a date, an amount, a website …
             return self._not_covered(qid, raw, lang, m, notes, state, ask)
         ranking = self._adjust(m.ranking, slots, m.norm)
@@ -511,6 +514,9 @@ class Engine:
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
         own_route = False  # fix26: the question's own words chose its topic; a follow-up's facts do not take it back
+        if lang == "zh" and "level_names" in self.kb.intents and level_identity(to_simplified(core)):
+            # try30: "那二级=技师是吧" after a teachers' question: the names of a level, not the teachers' rule again
+            intent_name, score, own_route = "level_names", max(score, self.settings["abstain_below"]), True
         if not yes_no and score >= self.settings["abstain_below"] and (frame.OTHER_SCHOOL.search(texts[0])
                                                                         or frame.TRAINEES.search(texts[0])):
             # "外校学生来我校认定，我们需要有什么资质", "培训公司的学员…找什么样的学校": certifying for other
@@ -611,13 +617,13 @@ class Engine:
             # names the scope only as the occupations of a 社评 application (2.2)
             context = "adjust_scope"
         elif intent_name in frame.FILING_TOPICS and "submit_where" in self.kb.intents \
-                and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
+                and not any(re.search(r"遇到|问题|(?<!基本)情况(?!表)|咨询|请教|problem|question", t) for t in texts) \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # "申报社评是交给省厅还是市局": where to file, for that topic
             context, intent_name = intent_name, "submit_where"
         elif intent_name == "notice_info" and "submit_where" in self.kb.intents \
                 and any(re.search(r"附件|申报材料|attachments?\b", t) for t in texts) \
-                and not any(re.search(r"遇到|问题|情况|咨询|请教|problem|question", t) for t in texts) \
+                and not any(re.search(r"遇到|问题|(?<!基本)情况(?!表)|咨询|请教|problem|question", t) for t in texts) \
                 and score >= self.settings["abstain_below"] and any(frame.WHERE_TO_FILE.search(t) for t in texts):
             # fix29: "省属的 附件交哪": the attachments filed, not the notice's own addressees (meta)
             context, intent_name = "application_materials", "submit_where"
@@ -896,6 +902,13 @@ class Engine:
             # "Is Wang Weichao reachable at 0531-86018851?": that contact's own number
             ans.verdict = "yes"
             ans.text = self.reply(lang, "yes_fixed") + ("" if lang == "zh" else " ") + ans.text
+        if ans.intent == "submit_where" and ans.clauses \
+                and (named := frame.contacts_named(self.kb.facts.get("contact", []), text)):
+            # try30: "社评申报表交到省就业中心王伟超那吗": a contact person named as the one who receives the papers
+            c = self.kb.facts["contact"][min(named)]
+            ans.text = self.reply(lang, "contact_not_agency", name=c["name"] if lang == "zh" else c.get("name_en", c["name"]),
+                                  unit=c["unit"] if lang == "zh" else c.get("unit_en", c["unit"]), phone=c["phone"]) + "\n\n" + ans.text
+            ans.clauses = ans.clauses + [x for x in ("contacts",) if x in self.kb.clauses and x not in ans.clauses]
         quote = frame.claim_quote(text) if yes_no and lang == "zh" else None
         if quote:  # "我局拟答复：“…”该表述与通知一致吗": the quote is weighed against the clauses, not the rules
             qn = self._norm(quote, lang)
@@ -1064,10 +1077,42 @@ class Engine:
         clauses: list[str] = []
         for a in covered:
             clauses += [c for c in a.clauses if c not in clauses]
-        texts = []
+        # try30: two parts that one answer answers ("材料交给谁，省属的交省厅还是市局": the same topic and clauses) are
+        # answered once, under both questions, in the words of the part that states more of the school's facts
+        groups: list[tuple[list[str], Answer]] = []
         for p, a in zip(parts, answers):
-            head = f"【{p}】" if lang == "zh" else f"[{p}]"
-            texts.append(head + "\n" + (a.text if a.clauses else a.text.split("\n\n")[0]))
+            same = next((g for g in groups if a.clauses and g[1].clauses and g[1].intent == a.intent
+                         and g[1].clauses == a.clauses and g[1].verdict == a.verdict), None)
+            if same is None:
+                groups.append(([p], a))
+                continue
+            same[0].append(p)
+            if len(facts_in(p, self.kb.lexicon, self._norm(p, lang))) > len(facts_in(same[0][0], self.kb.lexicon, self._norm(same[0][0], lang))):
+                groups[groups.index(same)] = (same[0], a)
+        texts, quoted, missed = [], set(), False
+        did_you_mean = self.reply(lang, "did_you_mean")
+        for ps, a in groups:
+            head = ("【" + "；".join(ps) + "】") if lang == "zh" else ("[" + "; ".join(ps) + "]")
+            if a.clauses:
+                paras = []
+                for para in a.text.split("\n\n"):
+                    q = QUOTE_HEAD.match(para)
+                    if q and q.group(0) in quoted:
+                        continue  # try30: a clause quoted under an earlier part is not quoted again
+                    if q:
+                        quoted.add(q.group(0))
+                    paras.append(para)
+                body = "\n\n".join(paras)
+            else:
+                # try30: the part the notice does not cover keeps its reason (and the related clause); the contacts
+                # follow once, after all parts
+                paras = a.text.split("\n\n")
+                cut = next((i for i, x in enumerate(paras) if x.startswith(did_you_mean)), len(paras))
+                body = "\n\n".join(paras[:max(cut, 1)])
+                missed = True
+            texts.append(head + "\n" + body)
+        if missed and not any("contacts" in a.clauses for a in covered):  # (not when a part already gives them)
+            texts.append(self.contacts_text(lang))
         first = covered[0]
         verdict = next((a.verdict for a in answers if a.verdict), None)
         return Answer(qid, raw, lang, first.intent, first.score, clauses, verdict, "\n\n".join(notes + texts),
@@ -1236,6 +1281,12 @@ class Engine:
                       ask_texts: list[str] | None = None):
         """Yes/no questions answered from the frame: a statement of the notice, who asks about whom,
         the registered training level. Returns an Answer, or the intent to answer from, or None."""
+        if frame.third_party_unqualified(texts) and any(frame.ENTRUST.search(t) for t in texts) \
+                and "teacher" in slots["groups"] and "student" not in slots["groups"] and not frame.third_party_qualified(texts):
+            # try30: "老师能委托没有社评的学校认定吗": another school certifies teachers only with 社评资质 (3.3)
+            target = self._intent_for_clause("3.3") or intent
+            return self._compose(qid, raw, lang, target, score, ["3.3"], "no", self.reply(lang, "serve_no"),
+                                 facts, slots, notes, new_state)
         if frame.third_party_unqualified(texts) and any(frame.ENTRUST.search(t) for t in texts):
             # the party to be entrusted lacks 社评资质: no (3.1), whatever else is stated ("我们没有资格，
             # 想委托隔壁技校，可他们也没有社评资质") and before any statement about entrusting in general
@@ -1374,10 +1425,18 @@ class Engine:
                 return self._compose(qid, raw, lang, target, score, ["3.1"], "conditional",
                                      self.reply(lang, "entrust_depends_party"), facts, slots, notes, new_state)
             return self.kb.intents.get("entrust_certification", intent)
+        if w.action == "elsewhere" and w.about == "own_teachers" and frame.third_party_unqualified(texts) \
+                and not frame.third_party_qualified(texts):  # ("我在一所没有社评资质的技工学校教书，可以去有社评资质的…": the asker's own)
+            # try30: "本校老师能去别的没有社评资质的技师学院认定吗": certifying another school's teachers needs 社评资质 (3.3)
+            target = self._intent_for_clause("3.3") or intent
+            return self._compose(qid, raw, lang, target, score, ["3.3"], "no", self.reply(lang, "serve_no"),
+                                 facts, slots, notes, new_state)
         if w.action == "elsewhere":
-            clauses = ["3.3", "3.1"] if w.about == "own_teachers" else ["3.1", "3.3"]
+            # try30: a teacher certified by another school is 3.3's alone (the students' entrusting, 3.1, is not asked)
+            clauses = ["3.3"] if w.about == "own_teachers" else ["3.1", "3.3"]
             target = self._intent_for_clause(clauses[0]) or intent
-            return self._compose(qid, raw, lang, target, score, clauses, "yes", self.reply(lang, "elsewhere_yes"),
+            key = "elsewhere_teacher_yes" if w.about == "own_teachers" else "elsewhere_yes"
+            return self._compose(qid, raw, lang, target, score, clauses, "yes", self.reply(lang, key),
                                  facts, slots, notes, new_state)
         if w.action == "entrust":
             if frame.third_party_unqualified(texts):
@@ -1657,6 +1716,9 @@ class Engine:
         parts.append(self.contacts_text(lang))
         return Answer(qid, raw, lang, None, m.score, [], None, "\n\n".join(parts), suggestions=suggestions,
                       state={**state, "lang": lang}, covered=False)
+
+
+QUOTE_HEAD = lazy(r"^(依据〔[^〕]+〕|Source \[[^\]]+\])")
 
 
 def _search(pattern: str, text: str) -> bool:

@@ -379,7 +379,7 @@ def elliptic_statement(statements: list[Statement], texts: list[str], clause: st
 # ---------------------------------------------------------------- who asks about whom
 
 # fix34: also "学生能找我们认定吗" (students who come to us are another school's); "(students|teachers) of/from another …" singular (normalised) and with a Chinese school word ("another 技工院校")
-OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
+OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|(?<![去到找请让向求托])外校(?!(去)?(参加)?(认定|认|评|考|帮|给|为))|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
                           r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(学生|教师|老师)(能|可以|想|要|能不能|可不可以)?(来)?找(我们|我校|本校)(来)?(认定|评价|考)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|\b(students?|teachers?) (of|from|at) (an)?other (technical )?(schools?|技工院校|技校|学校|技师学院)|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
@@ -424,7 +424,11 @@ ENTRUST = lazy(r"委托|找别的|找其他|找(个|一个|一家|家)|找(隔�
                      # try27: "请有社评资质的培训机构给我们学生认定": a party named between the asking verb and 给/为
                      r"(请|让|叫|找)[^，,。？?；;]{0,20}(技工院校|学校|院校|机构|公司|单位|组织)(来)?(给|为|帮)(我们|本校|我校|咱们?)?(的)?(学生|教师|老师)|"
                      r"use (a|an|another) (company|body|organi[sz]ation|school|institution)")
-GO_ELSEWHERE = lazy(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认定|certified (at|by) (another|other)|"
+GO_ELSEWHERE = lazy(r"(去|到|找)(别的|其他|其它|外|有|具备|另).{0,20}(技工院校|机构)(去)?(参加)?.{0,8}认(定)?|certified (at|by) (another|other)|"
+                          # try30: "老师可以先找外校认定吗", "能去外校评吗": another school gone to; "别的学校能给我认定吗" (a
+                          # teacher or a student asking for themself)
+                          r"(去|到|找|请|让|求|托)外校(去)?(参加)?(认定|认|评|考|帮|给|为)|"
+                          r"(别的|其他|其它|外|另一?|隔壁|兄弟)(所|家)?(技工院校|机构|学校|校)[^，,。？?]{0,6}(给|为|帮|对)我(?!们|校)|"
                           # try28: "青岛的学生跑到济南的学校去认定行不": students going to a school of another city
                           r"(学生|教师)[^，,。？?]{0,4}(跑到|跑去|去|到)(?!本校|我校|我们|咱)[^，,。？?本我咱]{1,6}?的(技工院校|技师学院|机构)(去)?(参加)?.{0,6}认定|"
                           r"^(?!.*(我们|我校|本校|咱)).{0,4}(行业协会|协会|公司|企业|培训机构|社会培训评价组织)(能|可以|可不可以|能不能|能否)?(给|为|帮|对)(技工院校|学校)?(的)?学生|"
@@ -480,6 +484,11 @@ def who_and_what(texts: list[str], groups: list[str]) -> Who:
     elif _any([GO_ELSEWHERE], texts) and "public" not in groups:  # 社会人员 going to a school is 2.1's
         w.about = "own_teachers" if "teacher" in groups else "own_students"
         w.action = "elsewhere"
+    elif _any([ENTRUST], texts) and "teacher" in groups and "student" not in groups \
+            and not (_any([BODY_PARTY], texts) and not _any([SCHOOL_PARTY], texts)):
+        # try30: "本校没有社评资质，教师可以委托其他技工院校认定吗", "Could another school certify me? I'm a teacher":
+        # the school's teachers certified by another school (3.3), not its students entrusted (3.1)
+        w.about, w.action = "own_teachers", "elsewhere"
     elif _any([ENTRUST], texts):
         w.about, w.action = "own_students", "entrust"
     elif _any([SELF], texts):
@@ -590,10 +599,11 @@ THIRD_NO_SOCIAL = lazy(
 
 
 # "委托有社评资质的技师学院", "another school that holds the social_org qualification": the party holds it
+# (try30: not 没有/无/不具备 …: "委托没有社评的学校" names a party without it)
 THIRD_SOCIAL = lazy(
-    r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
-    r"(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
-    r"(别的|其他|其它|一所|一家)?有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(委托|找|请|交给|让)(给)?(一所|一家|另一所|另一家|隔壁|别的|其他|其它)?[^，,。；;？?！!]{0,8}?(?<!没)(?<!无)(?<!不)(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
+    r"(?<!没)(?<!无)(?<!不)(有|具备|取得了?|拿到了?)(社会培训评价组织)(的)?(资质|资格)?的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
+    r"(别的|其他|其它|一所|一家)?(?<!没)(?<!无)(?<!不)有(社会培训评价组织)?资质的(其他|其它|别的)?(技工院校|学校|机构|公司|单位|技师学院)|"
     # fix22: "委托市里的一所技师学院…，他们已经具备社会培训评价组织资质了", "…兄弟学校有社评资质": the party, named again, holds it
     r"(人家|对方|他们|那家|该机构|这家|那所|该校|那个学校|受托方|(隔壁|兄弟|附近)(的)?(学校|技工院校|技师学院|机构|培训机构|公司))(学校|技工院校|机构|公司)?(自己|自身|本身)?(已经|已|也|都|早就)?(有|具备|取得了?|拿到了?)(了)?(社会培训评价组织)|"
     # fix28: "人家社评资质是有的", "对方社评资质已经批下来了": the party first, then that it holds it
@@ -655,6 +665,11 @@ BODY_PARTY = lazy(r"培训公司|公司|企业|行业协会|协会|培训机构|
                         r"association|(training )?(body|institution|organi[sz]ation))\b", re.I)
 
 
+# try30: a school named as the party (a teacher certified by "another school" is 3.3's; a company or a training body
+# holding 社评 is not named there)
+SCHOOL_PARTY = lazy(r"技工院校|技师学院|学校|院校|外校|\b(school|college)s?\b|\bentrust\b", re.I)
+
+
 # fix29: certifying "directly", "as our own students", "by the first part": 1.1's direct certification
 DIRECT_1_1 = lazy(r"直接|按(照)?(本校|我校|自己|我们)(的)?学生|按(照)?(通知)?第一(条|部分|项)|按1\.1|\bdirectly\b|as (its|our) own students?", re.I)
 
@@ -672,9 +687,18 @@ def third_party_unnamed_status(texts: list[str]) -> bool:
     return _any([THIRD_NAMED], texts) and not third_party_qualified(texts) and not third_party_unqualified(texts)
 
 
+# try30: the asker's own school said to lack 社评资质 ("We have no social_org qualification; can we entrust another
+# school…", "I'm a teacher at a technical school without 社评资质") is not the party entrusted or gone to
+OWN_NO_SOCIAL_EN = lazy(r"\b(?:we|our (?:own )?(?:technical )?school|my school|the school i (?:teach|work) at|(?:i'm|i am) (?:an? )?(?:teacher|student|\w+) "
+                        r"(?:at|in|of|from) (?:an? |our |my )?(?:\w+ ){0,2}school|i (?:teach|work|study) at (?:an? |our |my )?(?:\w+ ){0,2}school)"
+                        r"(?:,? which|,? that|,? who)?(?: still| currently| also| yet| unfortunately)*"
+                        r"(?: (?:have|has|hold|holds|got))? (?:no|not|without|lack|lacks|lacking|(?:do|does|did) not (?:yet )?(?:have|hold)|(?:don't|doesn't|didn't) (?:yet )?(?:have|hold)|"
+                        r"(?:have|has) not (?:yet )?(?:got|obtained|received)|haven't (?:yet )?(?:got|obtained|received)|(?:are|is) without)\b(?:[^.;?!,]{0,40}?\b(?:and|or|nor) (?:no|not|without|lack)\b)?[^.;?!,]{0,16}social_org", re.I)
+
+
 def third_party_unqualified(texts: list[str]) -> bool:
     """"委托给一家没有社评资质的公司", "人家没社评资质": the entrusted party lacks the qualification."""
-    return _any([THIRD_NO_SOCIAL], texts)
+    return _any([THIRD_NO_SOCIAL], [OWN_NO_SOCIAL_EN.sub(" ", t) for t in texts])
 
 
 # "这个通知依据哪些文件 有问题又该找谁": a blank right after a wh-word's phrase ends a question
@@ -744,7 +768,10 @@ GENERIC_FOLLOWUP = lazy(r"^\s*(那)?(需要|要|得)?(学校|我们|技工院校
                               # fix28: "教师能认定几级" → "那需要开什么班": what the topic requires, asked without 才行
                               r"^\s*(那)?(要|需要|得|必须)(先)?(开|办|开办|开设|有|具备|取得)(什么|啥|哪些|哪种|哪个)(样的)?(班|资质|资格)(呢|啊)?[?？]*\s*$|"
                               # fix26: "具体填哪张表？" after "想新增焊工工种，怎么报": that topic's form
-                              r"^\s*(那)?(具体)?(要|得|需要|该|应该)?(填|用)(哪张|哪个|哪份|哪几张|哪些|什么|啥)(表|表格)(呢|啊)?[?？。]*\s*$",
+                              r"^\s*(那)?(具体)?(要|得|需要|该|应该)?(填|用)(哪张|哪个|哪份|哪几张|哪些|什么|啥)(表|表格)(呢|啊)?[?？。]*\s*$|"
+                              # try30: "认几级" after "预师班的学生毕业能直接认定预备技师吗": the level of the subject asked before
+                              r"^\s*(那)?(能|可以|可|能够)?(直接)?(认定|认|评|考|定)(到|为|成)?(几级|哪一级|哪级|什么级别|什么等级)(呢|啊|呀)?[?？。]*\s*$|"
+                              r"^\s*(so|and|then)?,?\s*(at )?(which|what) level( can (they|he|she|it|we) (get|be certified|reach))?( then)?\s*\??\s*$",
                               re.I)
 # fix26: "那我们得先干啥" after "还不能给老师认定：学校还没有社评资质": the step the answer leads to (engine)
 NEXT_STEP = lazy(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)?(该|得|要|应该|需要)?(先|首先|下一步)?(得|要|该)?"
@@ -752,7 +779,7 @@ NEXT_STEP = lazy(r"^\s*(那|那么)?(我们|我校|学校|咱们)?(现在)?(该|
                        r"^\s*(so|and|then)?,?\s*(what (should|do|must|shall) we (need to |have to )?do (first|next|now)|what (do|would) we need to do( first| next| now)?|"
                        r"what('s| is) (the|our) (first|next) step|where do we start)\s*\??\s*$",
                        re.I)
-WHERE_TO_FILE = lazy(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
+WHERE_TO_FILE = lazy(r"(交|提交|报|报送|递交|上报)(给|到|去)?(谁|哪|哪里|哪儿|哪个部门|哪个机构)|(交|提交|报|报送|递交|上报|送)(到|给|去)[^，,。？?吗么]{1,16}?(那里|那儿|那边|那|这里|这)?(吗|么|嘛|对吧|是吧|就行吧?|行吗|可以吗)\s*[?？]*\s*$|向(谁|哪里|哪个部门)|找(谁|哪|哪个部门|哪个机构)(去)?(申报|申请|报|交|提交)|"
                            r"(人社厅|省)还是(市|人社局)|(市|市局)还是(省|人社厅)|"
                            r"(file|submit|send|lodge)\b.{0,30}\b(to|with) (whom|which|the province or)|where (do|should) we (file|submit|send)|"
                            r"^\s*(to )?whom do we (submit|send|file|give)|^\s*who do we (submit|send|file|give)\b|"

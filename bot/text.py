@@ -224,9 +224,15 @@ UNLESS = lazy(r"除非(.{1,20}?)[，,]?\s*(?:否则|不然)(?:就|也)?(?:不能
 ATTACHMENTS_IN_ALL = lazy(r"附件(?:总)?一共(?=有?\s*(?:几|多少|[两二三3])\s*(?:个|份|张))")
 
 
+# try30: the typo 社平 for 社评 where a qualification's state follows ("社平没批下来", "社平还在审"); "社平工资" (the
+# average social wage) and the glossary's own 社平资质/社平组织 fixes are other words
+SHEPING_STATE = lazy(r"社平(?=(的)?(还|也|都|已|刚|才|没|未|无|批|申|审|下来|拿|有了|办|前|之前|以前))")
+
+
 def normalize_zh(text: str, lex: Lexicon) -> str:
     text = text.lower()
     text = to_simplified(text)
+    text = SHEPING_STATE.sub("社评", text)
     text = ATTACHMENTS_IN_ALL.sub("附件共", text)
     text = DOUBLE_NEG.sub("", text)
     text = UNLESS.sub(r"必须\1才能", text)
@@ -235,7 +241,12 @@ def normalize_zh(text: str, lex: Lexicon) -> str:
         text = lex._fix_re.sub(lambda m: lex.fixes[m.group(0)], text)
     if lex._zh_re is not None:
         text = lex._zh_re.sub(lambda m: m.group(0) if _quoted_whole(text, m) else lex.replace[m.group(0)], text)
-    return text
+    return _SAME_LEVEL_TWICE.sub(r"\1", text)
+
+
+# try30: a level named by its number and its name ("一级高级技师", "二级（技师）") reads 一级一级 once the names are
+# replaced: one level
+_SAME_LEVEL_TWICE = lazy(r"([一二三四五]级)\s*[（(/]?\s*\1\s*[)）]?")
 
 
 def _quoted_whole(text: str, m: re.Match) -> bool:
@@ -261,8 +272,28 @@ def unless_en(text: str) -> str:
     return UNLESS_EN.sub(r"we must \1 to", text)
 
 
+# try30: Chinese names of classes, levels, schools and people inside an English question ("I teach at a 市属 技校 that
+# only runs 中级工班. Can I be certified 二级?"): read as their English words, so that the English patterns (classes run,
+# levels asked, teachers) see them; the longest first (技师学院 is a school, 预备技师班 a class, 技师 a level)
+ZH_IN_EN = {"预备技师班": " preparatory technician class ", "预技班": " preparatory technician class ", "预师班": " preparatory technician class ",
+            "预备班": " preparatory technician class ", "高级技工班": " senior class ", "高级工班": " senior class ",
+            "高技班": " senior class ", "中级工班": " intermediate class ", "中级班": " intermediate class ",
+            "初级工班": " junior class ", "初级班": " junior class ",
+            "技师学院": " technical school ", "技工院校": " technical school ", "技工学校": " technical school ", "技校": " technical school ",
+            "高级技工学校": " technical school ",
+            "高级技师": " level1 ", "预备技师": " level2 ", "技师": " level2 ", "高级工": " level3 ", "中级工": " level4 ", "初级工": " level5 ",
+            "一级": " level1 ", "二级": " level2 ", "三级": " level3 ", "四级": " level4 ", "五级": " level5 ",
+            "老师": " teacher ", "教师": " teacher ", "学生": " student ", "本校": " our school ", "我校": " our school ",
+            "市属": " municipal (市属) ", "省属": " provincial (省属) "}
+_ZH_IN_EN = lazy("|".join(map(re.escape, sorted(ZH_IN_EN, key=len, reverse=True))))
+# "I teach at …", "I'm teaching at …": the asker is a teacher
+I_TEACH_EN = lazy(r"\bi (?:teach|am teaching|'m teaching)\b", re.I)
+
+
 def normalize_en(text: str, lex: Lexicon) -> str:
     text = unless_en(text.lower().replace("’", "'"))
+    text = _ZH_IN_EN.sub(lambda m: ZH_IN_EN[m.group(0)], text)
+    text = I_TEACH_EN.sub("i am a teacher and teach", text)
     text = re.sub(r"(?<=\w) at all\b", "", text)  # fix30: "no qualification at all" (not "That's all")
     text = LEVEL_EN.sub(lambda m: f" level{_level_num(m)} ", text)
     # fix30: "attachments 1 and 2" names both
@@ -308,6 +339,18 @@ def levels_in(norm_text: str, lang: str) -> list[int]:
             seen.add(n)
             out.append(n)
     return out
+
+
+# try30: "那二级=技师是吧", "高级工就是三级吗": two names of one level, said to be the same (a question of the level
+# names, whatever topic came before)
+_LEVEL_NAME_RE = lazy("|".join(_LEVEL_WORDS))
+_IDENTITY = lazy(r"^\s*(=|＝|就是|即|是|等于|相当于|对应|也就是|也叫|又叫|叫)\s*$")
+
+
+def level_identity(text: str) -> bool:
+    found = [m for m in _LEVEL_NAME_RE.finditer(text) if text[m.end():m.end() + 1] != "班"]
+    return any(LEVEL_ZH[a.group(0)] == LEVEL_ZH[b.group(0)] and a.group(0) != b.group(0)
+               and _IDENTITY.match(text[a.end():b.start()]) for a, b in zip(found, found[1:]))
 
 
 QUALIFICATION_NAME = lazy(r"学生(职业技能等级)?认定(资格|资质)|student (certify |certification |certifying )?qualification", re.I)
@@ -591,7 +634,7 @@ _SUBJECTS = [
 ]
 _SUBJECT_RE = lazy("|".join(f"(?P<{k}>{p})" for k, p in _SUBJECTS), re.I)
 # fix34: a class or a qualification stopped or withdrawn ("高级技工班停办了": 办了 is not running it)
-_NEG = lazy(r"停办|停招|停止招生|停了|撤销|撤了|取消|删除了|删掉了|关停|不办了|不开了|不再(办|开)|没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
+_NEG = lazy(r"停办|停招|停止招生|停了|撤销|撤了|取消|删除了|删掉了|关停|不办了|不开了|不再(办|开)|没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|(之前|以前|(?<=[来到批得手过好])前)(?![面提述款条几天年段阵些两一不])|(在|还)等(着)?(批|审|结果|下来)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
 # fix34: 批了, 获批 ("社评资质去年就批了")
 _POS = lazy(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|(?<!没)(?<!未)批(了|过|准了|复了)|获批|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)
@@ -704,6 +747,8 @@ _CLASS_ONLY_LIST = lazy(r"(?:只|仅仅|仅|就)(?:办|开|有|开办|开设|招
 _BOTH_CLASSES_BEFORE = lazy(r"(?<![没未不])(?<!没有)(开了|办了|开办了|开设了|开着|办着|都开了|都办了|都开着)(这)?(两个|两种|两类|俩)班")
 _BOTH_CLASSES = lazy(r"(?:两个|两种|这两个|这两种|俩)班(?:都|也|均|全)*(没有?|未|不|开着|开了|有|在办|开办了?|办了|开|(?:正)?在招(?!生?(?:筹备|准备|前|吗|么|计划))|招(?!生?(?:筹备|准备|前|吗|么|计划)))")  # holdout36: 在招生
 _CLASS_KEY = {"预备技师班": "runs_prep_technician_class", "高级技工班": "runs_senior_class"}
+# try30: "高技班的老师能认定二级吗？我们有社评": the teachers of a class the school runs (not after a negation or a wish)
+_CLASS_TEACHERS = lazy(r"(?<![没未不无开办设想要准备打算])(预备技师班|高级技工班)(的)?(教师|老师)")
 # try28: "we only run intermediate and senior worker classes", "run only senior worker classes": the classes
 # listed are run, the others not
 _CLASS_ONLY_EN = lazy(r"\b(?:only (?:run|runs|have|has|offer|offers|hold|holds|operate|operates)|(?:run|runs|have|has|offer|offers|"
@@ -736,6 +781,8 @@ def class_facts(norm: str) -> dict:
     if m:
         for name, key in _CLASS_KEY.items():
             out.setdefault(key, name in m.group("list"))
+    for m in _CLASS_TEACHERS.finditer(norm):  # try30: "高技班的老师能认定二级吗": the school runs that class
+        out.setdefault(_CLASS_KEY[m.group(1)], True)
     m = _CLASS_ONLY_EN.search(norm)  # try28
     if m:
         for name, key in _CLASS_KEY_EN.items():

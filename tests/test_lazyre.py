@@ -102,7 +102,7 @@ def test_the_inline_expressions_of_a_module_are_read_with_their_flags():
         path.unlink(missing_ok=True)
     assert sorted(got) == sorted([("a+", 0), ("b", int(re.I)), ("c", int(re.I | re.M)), ("[,，]", 0), ("d", int(re.S))])
     listed = lazyre.every_inline()
-    assert any(p == "遇到|问题|情况|咨询|请教|problem|question" for p, _ in listed) and len(listed) > 40
+    assert any(p == "遇到|问题|(?<!基本)情况(?!表)|咨询|请教|problem|question" for p, _ in listed) and len(listed) > 40
     lazyre.register_inline(listed)
     assert lazyre.warm_inline() == len(listed)
     cache = getattr(re, "_cache", None)  # (CPython's: what `re.search(p, …)` will find)
