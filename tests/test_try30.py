@@ -1,0 +1,124 @@
+"""try30's non-engine findings: the check list's 附件3 step, the questionnaire's estimate, two phone numbers,
+the web page's over-long paste, terminal words, the console (inbox, teach refusal, topic list, a compound's
+uncovered part logged) and the documents' details (场地、设备, room to sign, 附件3 note 5's quotes)."""
+import io
+import re
+
+import pytest
+
+from bot import questionnaire as qn
+from bot import validate as v
+from bot.answers import validate_answers
+from bot.dialogue import Dialogue
+from bot.documents import render_documents
+from test_dialogue import press
+
+ATT1 = "附件1-社会培训评价组织基本情况表.docx"
+ATT3 = "附件3-评价机构信息与认定范围清单.xlsx"
+P10 = {"institution_type": "technical_school", "affiliation": "provincial", "student_cert_qualified": True,
+       "social_org_qualified": False, "runs_prep_technician_class": True, "runs_senior_class": True,
+       "has_segmented_students": True, "goals": ["certify_students", "certify_teachers", "apply_social_org"],
+       "org": {"name": "山东省泉城技师学院", "address": "济南市历城区工业北路88号", "credit_code": "12370000MB2851637Q",
+               "contact": "李秀梅", "phone": "0531-88776655", "email": "jwc@qcjsxy.edu.cn", "legal_rep": "张建国"},
+       "occupations": [{"name": "车工", "code": "6-18-01-01", "levels": [4, 3, 2]}]}
+
+
+# ------------------------------------------------------------------ A.8 附件3 among the application steps
+
+
+def test_the_checklist_does_not_present_att3_as_part_of_the_application(kb):
+    text = render_documents(validate_answers(P10), kb)["checklist.md"].decode()
+    steps = text.split("## 步骤", 1)[1].split("\n## ", 1)[0]
+    apply_step = steps.split("- [ ] **申报社会培训评价组织资质**", 1)[1].split("\n- [ ] **", 1)[0]
+    assert "附件1" in apply_step and "附件2" in apply_step and "附件3" not in apply_step
+    att3_step = next(line for line in steps.splitlines() if line.startswith("- [ ] **") and "附件3" in line)
+    assert "不是申报资质的材料" in att3_step and "2.2只要求附件1、附件2" in att3_step
+    assert "〔att3、2.2、3.2〕" in att3_step and "2.1" not in att3_step
+    block = steps.split(att3_step, 1)[1].split("\n- [ ] **", 1)[0]
+    assert "报送：" not in block  # not worded as a filing of the application
+    assert ATT3 in block  # SPEC: the .xlsx is still made when applying
+
+
+# ------------------------------------------------------------------ B.11 the estimate
+
+
+def _total(replies):
+    m = re.search(r"第 (\d+) / 约 (\d+) 步", replies[-1].text)
+    return int(m.group(2)) if m else None
+
+
+def test_the_estimate_does_not_grow_after_facts_said_in_the_chat_and_grows_as_the_prompt_says(app):
+    """try30: facts said in the chat, /check, 是 (keep them), 是 to 3+2 → 约 36 → 约 37; the occupation prompt
+    said 约 4 步 and the total grew by 7."""
+    d = Dialogue(app)
+    d.handle_text("p10", "我们是省属技师学院，已取得学生认定资格，还没有社评资质，开了预师班，也开了高技班")
+    replies = d.handle_text("p10", "/check")
+    totals, grew = [], []
+    replies = press(d, "p10", replies, "是")
+    totals.append(_total(replies))
+    replies = press(d, "p10", replies, "是")  # 3+2
+    totals.append(_total(replies))
+    for label in ("为本校学生认定", "为本校教师认定二级、三级", "申报社会培训评价组织资质", "完成"):
+        replies = press(d, "p10", replies, label)
+    totals.append(_total(replies))
+    added = 0
+    for _ in range(60):
+        q = app.store.get_state("p10")["q"]
+        if q is None or q["pending"] == "summary":
+            break
+        p = qn.prompt(q, app.kb)
+        answer = {"org.name": "学校", "org.address": "济南", "org.credit_code": "123701004950034562",
+                  "org.contact": "李华", "org.phone": "0531-88881234", "org.email": "a@b.cn", "occ.name": "电工",
+                  "occ.code": "6-31-01-03", "occ.levels": "5、4、3", "occ.assessed_count": "12"}.get(q["pending"])
+        if q["pending"] == "more_occ":
+            said = int(re.search(r"每个工种约 (\d+) 步", p.text).group(1))
+            answer = "是" if not added else "否"
+            added += 1
+        elif answer is None:
+            answer = "跳过" if p.optional else ("是" if p.kind == "yesno" else "x")
+        before = [t for t in totals if t is not None][-1]
+        replies = d.handle_text("p10", answer)
+        totals.append(_total(replies))
+        if totals[-1] is None:
+            continue
+        if q["pending"] == "more_occ" and answer == "是":
+            grew.append((said, totals[-1] - before))
+        else:
+            assert totals[-1] <= before, totals
+    assert app.store.get_state("p10")["q"]["pending"] == "summary"
+    assert totals[0] == totals[1], totals
+    assert grew and all(said == growth for said, growth in grew), grew
+
+
+# ------------------------------------------------------------------ B.15 two phone numbers
+
+
+@pytest.mark.parametrize("raw, kept", [
+    ("0531-88776655 / 13805310000", "0531-88776655 / 13805310000"),
+    ("0531-88776655、13805310000", "0531-88776655、13805310000"),
+    ("0531 88776655，138 0531 0000", "0531-88776655，13805310000"),
+    ("13805310000;0531-86914920-123", "13805310000;0531-86914920-123"),
+    ("0531-88776655；13805310000", "0531-88776655；13805310000"),
+])
+def test_two_phone_numbers_are_accepted_and_written_as_given(raw, kept):
+    assert v.phone(raw) == kept
+
+
+@pytest.mark.parametrize("raw", ["0531-88776655 / 12345", "/ 13805310000", "0531-88776655 / 13805310000 / 13905310000",
+                                 "13805310000 /", "a / b"])
+def test_a_bad_part_or_more_than_two_numbers_is_refused(raw):
+    with pytest.raises(ValueError, match="电话"):
+        v.phone(raw)
+
+
+def test_two_phone_numbers_reach_both_documents(kb):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    answers = validate_answers({**P10, "org": {**P10["org"], "phone": "0531-88776655 / 13805310000"}})
+    files = render_documents(answers, kb)
+    doc = Document(io.BytesIO(files[ATT1]))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "0531-88776655 / 13805310000" in cells
+    ws = load_workbook(io.BytesIO(files[ATT3])).active
+    assert "0531-88776655 / 13805310000" in [c.value for row in ws.iter_rows() for c in row]
