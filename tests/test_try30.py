@@ -122,3 +122,21 @@ def test_two_phone_numbers_reach_both_documents(kb):
     assert "0531-88776655 / 13805310000" in cells
     ws = load_workbook(io.BytesIO(files[ATT3])).active
     assert "0531-88776655 / 13805310000" in [c.value for row in ws.iter_rows() for c in row]
+
+
+# ------------------------------------------------------------------ B.17 shell words in the terminal chat
+
+
+def test_shell_words_in_the_terminal_chat_are_commands_not_questions(env, tmp_path):
+    import sqlite3
+
+    from conftest import run_cli
+
+    p = run_cli(["chat"], dict(env, SKILLCERT_FILES=str(tmp_path)), stdin="clear\ncls\n社评怎么申报\nexit\n技师是几级\n")
+    assert p.returncode == 0 and "Traceback" not in p.stderr
+    assert p.stdout.count("已清屏") == 2 and "does not cover" not in p.stdout and "没有规定" not in p.stdout
+    assert "附件1" in p.stdout and "技师是几级" not in p.stdout.split("附件1", 1)[1]  # exit left before the next line
+    assert p.stdout.rstrip().endswith("再见！Bye!")
+    with sqlite3.connect(env["SKILLCERT_DB"]) as db:
+        logged = [r[0] for r in db.execute("select text from misses")] + [r[0] for r in db.execute("select text from questions")]
+    assert not {"clear", "cls", "exit"} & set(logged), logged
