@@ -140,3 +140,24 @@ def test_shell_words_in_the_terminal_chat_are_commands_not_questions(env, tmp_pa
     with sqlite3.connect(env["SKILLCERT_DB"]) as db:
         logged = [r[0] for r in db.execute("select text from misses")] + [r[0] for r in db.execute("select text from questions")]
     assert not {"clear", "cls", "exit"} & set(logged), logged
+
+
+# ------------------------------------------------------------------ C.20 a compound's uncovered part reaches the inbox
+
+
+def test_the_uncovered_part_of_a_compound_question_is_logged_as_a_miss(env, tmp_path):
+    import sqlite3
+    from pathlib import Path
+
+    from webserver import WebServer, client, say
+
+    with WebServer(env, tmp_path) as s, client(s) as c:
+        replies = say(c, "附件1必须用A4纸打印吗，联系人电话多少")
+        assert "【附件1必须用A4纸打印吗】" in replies[0]["text"] and "〔contacts〕" in replies[0]["text"]
+        say(c, "社评咋申报，材料交给谁")  # every part covered: nothing logged
+        say(c, "Must attachment 1 be printed on A4 paper, and what is the contacts' phone number?")
+    with sqlite3.connect(Path(env["SKILLCERT_DB"])) as db:
+        misses = [r[0] for r in db.execute("select text from misses order by id")]
+        asked = [r[0] for r in db.execute("select text from questions order by id")]
+    assert misses == ["附件1必须用A4纸打印吗", "Must attachment 1 be printed on A4 paper"], misses
+    assert len(asked) == 3  # the usage counts stay one per question
