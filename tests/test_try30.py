@@ -161,3 +161,66 @@ def test_the_uncovered_part_of_a_compound_question_is_logged_as_a_miss(env, tmp_
         asked = [r[0] for r in db.execute("select text from questions order by id")]
     assert misses == ["附件1必须用A4纸打印吗", "Must attachment 1 be printed on A4 paper"], misses
     assert len(asked) == 3  # the usage counts stay one per question
+
+
+# ------------------------------------------------------------------ C.18, C.19, C.21 the console
+
+
+@pytest.fixture
+def console_site(tmp_path, kb_path):
+    """The console on a copy of the sources; the regression guard answers a few labelled questions only."""
+    from test_admin import Site, make_root, site_env
+
+    root = make_root(tmp_path, kb_path)
+    small = root / "small-labelled"
+    small.mkdir()
+    (small / "few.jsonl").write_text("\n".join((root / "tests" / "data" / "cases.jsonl").read_text(encoding="utf-8")
+                                               .splitlines()[:3]) + "\n", encoding="utf-8")
+    config = (root / "config.toml").read_text(encoding="utf-8")
+    (root / "config.toml").write_text(config.replace('labelled = "tests/data"', 'labelled = "small-labelled"'),
+                                      encoding="utf-8")
+    s = Site(root, site_env(root))
+    yield s
+    s.stop()
+
+
+def test_the_inbox_cuts_a_long_question_and_lists_the_topics_in_the_notices_order(console_site):
+    from test_admin import ask_in_chat
+
+    long = "我们学校的情况是这样的：" + "实训楼和设备都齐全，" * 380 + "附件1必须用A4纸打印吗"
+    assert 3500 < len(long) <= 4000
+    ask_in_chat(console_site, "web:1", long)
+    c, _ = console_site.login()
+    page = c.get("/admin/").text
+    row = page.split('<tr class="group">', 1)[1].split("</tr>", 1)[0]
+    shown = row.split('<span class="q">', 1)[1].split("</span>", 1)[0]
+    full = row.split('<div class="full">', 1)[1].split("</div>", 1)[0]  # the rest, one click away
+    assert len(full) >= 1000 and full.startswith("我们学校的情况")
+    assert shown == full[:200] + "…"
+    assert f"显示全文（共 {len(full)} 字）" in row
+    assert full not in row.split("<details", 1)[0].split('name="question"', 1)[0]
+    options = row.split('<select name="intent"', 1)[1].split("</select>", 1)[0].split("<option ")[2:]
+    firsts = [o.split("〔", 1)[1].split("〕", 1)[0] for o in options if "〔" in o]
+    order = ["1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5"]
+    numbered = [f for f in firsts if f in order]
+    assert numbered == sorted(numbered, key=order.index) and len(set(numbered)) >= 8, firsts
+    assert any("〔2.2〕" in o and "(application_materials)" in o for o in options)
+    assert [o for o in options if "〔" not in o] == options[len(firsts):]  # topics citing no clause last
+
+
+def test_a_teach_that_would_not_change_the_answer_is_said_in_plain_words(console_site):
+    from test_admin import ask_in_chat
+
+    question = "what do I need?"
+    ask_in_chat(console_site, "web:2", question)
+    c, csrf = console_site.login()
+    r = c.post("/admin/inbox", data={"csrf": csrf, "question": question, "text": question, "intent": "application_materials",
+                                "action": "assign"})
+    assert r.status_code == 303
+    page = c.get(r.headers["location"]).text
+    flash = page.split('id="flash">', 1)[1].split("</div>", 1)[0]
+    assert 'class="flash bad"' in page
+    assert flash.startswith("没有保存：") and flash.lower().count("not taught") == 0 and "other signals" not in flash
+    assert "可以这样做" in flash and "how is it read?" in flash and "不在通知范围" in flash  # what to do next
+    assert "`" not in flash
+    assert "what do I need?" in c.get("/admin/").text.split('id="misses"', 1)[1]  # still in the inbox
