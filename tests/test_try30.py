@@ -224,3 +224,70 @@ def test_a_teach_that_would_not_change_the_answer_is_said_in_plain_words(console
     assert "可以这样做" in flash and "how is it read?" in flash and "不在通知范围" in flash  # what to do next
     assert "`" not in flash
     assert "what do I need?" in c.get("/admin/").text.split('id="misses"', 1)[1]  # still in the inbox
+
+
+# ------------------------------------------------------------------ D. the documents' details
+
+
+P10_FULL = {**P10, "org": {**P10["org"], "registrar": "山东省事业单位登记管理局", "capital": "3,500万元", "title": "教务处副处长",
+                           "strengths": "1. 2015年起开展学生职业技能等级认定，累计认定1.2万人次；\n2. 参与编制《数控车工》行业评价规范；\n"
+                                        "3. 连续三届承办省职业技能大赛。",
+                           "premises": "实训楼2.3万平方米，数控车床、加工中心等设备480台套（权属证明另附）",
+                           "staff": "专职人员12人，考评员86人，质量督导员6人"},
+            "occupations": [{"name": "车工", "code": "6-18-01-01", "work_type": "数控车工", "levels": [4, 3, 2],
+                             "has_standard": True, "experience": "2016年至今", "assessed_count": 1260},
+                            {"name": "电工", "code": "6-31-01-03", "levels": [5, 4, 3, 2], "has_standard": True,
+                             "experience": "2019年至今", "assessed_count": 380}]}
+
+
+def test_att1_says_premises_and_equipment_and_leaves_room_to_sign(kb):
+    from docx import Document
+
+    doc = Document(io.BytesIO(render_documents(validate_answers(P10_FULL), kb)[ATT1]))
+    cells = [c for t in doc.tables for row in t.rows for c in row.cells]
+    texts = [c.text for c in cells]
+    assert "四、场地、设备等情况" in texts and not any("场地 设备" in t for t in texts)
+    pledge = next(c for c in cells if c.text.startswith("六、诚信承诺"))
+    lines = [p.text.strip() for p in pledge.paragraphs]
+    sign = next(i for i, x in enumerate(lines) if x.startswith("法定代表人（签字）"))
+    seal = next(i for i, x in enumerate(lines) if x.startswith("单位名称（盖章）"))
+    assert seal - sign >= 3 and lines[sign + 1:seal] == [""] * (seal - sign - 1)  # two blank lines to sign on
+    assert lines[seal].endswith("山东省泉城技师学院") and lines[-1].replace(" ", "") == "年月日" and lines[-2] == ""
+    assert kb.clauses["att1"]["text"].count("四、场地、设备等情况") == 1
+
+
+def test_att3_note_5s_closing_quote_goes_with_the_digit_before_it(kb):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(render_documents(validate_answers(P10_FULL), kb)[ATT3]), rich_text=True).active
+    note5 = next(c.value for row in ws.iter_rows() for c in row if "如“5、4、3”" in str(c.value))
+    runs = [(b.font.rFont, b.text) for b in note5]
+    assert ("Times New Roman", "3”") in runs, runs  # not left to a fallback font after Latin text
+    assert all(font == "Times New Roman" for font, text in runs if text[:1].isascii() and text.strip()), runs
+    assert "".join(t for _, t in runs) == kb.clauses["att3.n5"]["text"].strip()  # still verbatim
+
+
+@pytest.mark.slow
+def test_rendered_att1_is_one_page_with_room_to_sign_and_att3_note_5_has_no_fallback_quote(kb, tmp_path):
+    import shutil
+    import subprocess
+
+    from bot.documents import write_documents
+    from test_render_pdf import text_fonts, words
+
+    if not (shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftohtml")):
+        pytest.skip("LibreOffice or poppler not installed")
+    write_documents(validate_answers(P10_FULL), kb, tmp_path)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(tmp_path / ATT1), str(tmp_path / ATT3)],
+                   check=True, capture_output=True, timeout=300)
+    att1 = words(tmp_path / (ATT1[:-5] + ".pdf"))
+    assert {w[0] for w in att1} == {0}, "附件1 runs onto a second page"
+    sign = next(w for w in att1 if "签字" in w[5])
+    seal = next(w for w in att1 if "盖章" in w[5])
+    line = sign[4] - sign[2]
+    assert seal[2] - sign[4] > 1.5 * line, (sign, seal)  # about two empty lines between them (was none)
+    assert any("场地、设备等情况" in w[5] for w in att1)
+    pieces = text_fonts(tmp_path / (ATT3[:-5] + ".pdf"))
+    quote = [(f, t) for f, t in pieces if "”" in t and ("3" in t or "，以最新" in t)]
+    assert quote and not [f for f, _ in quote if "DejaVu" in f], pieces
