@@ -355,6 +355,7 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict, att2: bytes
         spec = kb.actions[a["id"]]
         actions.append({
             "title": a["title"], "clauses": "、".join(a["clauses"]), "submit_to": a["submit_to"],
+            "submit_label": (spec.get("submit_label") or {}).get("zh", "报送"),  # try30: 附件3 when applying
             "documents": [{"title": f"附件{attachment(kb, d)['no']}《{attachment(kb, d)['title']}》",
                            "file": attachment(kb, d)["file"]} for d in a["documents"]],
             "proofs": [{"text": p["zh"], "clause": p["clause"]} for p in spec.get("proofs", [])],

@@ -35,7 +35,7 @@ def test_the_checklist_does_not_present_att3_as_part_of_the_application(kb):
     assert "不是申报资质的材料" in att3_step and "2.2只要求附件1、附件2" in att3_step
     assert "〔att3、2.2、3.2〕" in att3_step and "2.1" not in att3_step
     block = steps.split(att3_step, 1)[1].split("\n- [ ] **", 1)[0]
-    assert "报送：" not in block  # not worded as a filing of the application
+    assert "  - 报送：" not in block and "  - 如需报送：省或市" in block  # not worded as a filing of the application
     assert ATT3 in block  # SPEC: the .xlsx is still made when applying
 
 
