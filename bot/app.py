@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import sqlite3
+import logging
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -13,6 +15,8 @@ from .text import scrub
 
 STORE_ERRORS = (sqlite3.Error, OSError)
 
+# a part of a compound answer: "【part】" (or "[part]") on a line of its own, then its text up to the next part
+COMPOUND_PART = re.compile(r"(?m)^(?:【([^】\n]{1,400})】|\[([^\]\n]{1,400})\])\n(.*?)(?=^(?:【[^】\n]{1,400}】|\[[^\]\n]{1,400}\])$|\Z)", re.S)
 LOW_CONFIDENCE_BAND = 0.1  # answered, but within this of the abstain threshold: logged as a miss too
 
 
@@ -104,7 +108,8 @@ class App:
             except STORE_ERRORS as e:  # the answer does not depend on the log: answer without a profile
                 warn(self.config.state_db, "answered without the school profile, question not logged", e)
                 profile, store_ok = {}, False
-        ans = self.engine.answer(question, state=full.get("topic", {}), profile=profile, lang_hint=lang_hint)
+        before = full.get("topic", {})
+        ans = self.engine.answer(question, state=before, profile=profile, lang_hint=lang_hint)
         if remember:
             full["topic"] = ans.state
             self.store.set_state(user, full)
@@ -113,9 +118,33 @@ class App:
                 ans.score < self.engine.settings["abstain_below"] + LOW_CONFIDENCE_BAND
             try:
                 self.store.log_question(user, question, ans.lang, ans.intent, ans.score, ans.covered, bool(low))
+                for part in self.uncovered_parts(question, ans, before, profile):  # try30 C.20
+                    self.store.log_miss(user, part.question, part.intent, part.score)
             except STORE_ERRORS as e:  # a full disk or a read-only file must not cost the user the answer
                 warn(self.config.state_db, "question not logged", e)
         return ans
+
+    def uncovered_parts(self, question: str, ans: Answer, state: dict, profile: dict | None) -> list[Answer]:
+        """try30: the part of a compound answer that the notice does not cover ("附件1必须用A4纸打印吗，联系人电话多少":
+        【附件1必须用A4纸打印吗】 …没有规定) never reached the inbox, the whole question being answered. Each 【part】
+        of a covered answer that quotes no clause and is not covered when asked alone is returned, for the inbox."""
+        if not ans.covered:
+            return []  # the whole question is logged as a miss already
+        out = []
+        for zh, en, body in COMPOUND_PART.findall(ans.text):
+            part = (zh or en).strip()
+            if not part or part not in question or any(m in body for m in ("依据〔", "Source [")):
+                continue
+            try:
+                alone = self.engine.answer(part, state=state, profile=profile)
+            except Exception as e:  # noqa: BLE001 (the user has the answer already; the inbox can do without this part)
+                logging.getLogger("skillcert").warning("skillcert: warning: part %r not checked for the inbox (%s: %s)",
+                                                       part[:40], type(e).__name__, e)
+                continue
+            if not alone.covered:
+                alone.question = part
+                out.append(alone)
+        return out
 
 
 def _signature(path) -> tuple | None:

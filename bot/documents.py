@@ -28,7 +28,7 @@ ATT1_FIELDS = [("name", "单位名称"), ("address", "地址"), ("credit_code", 
                ("registrar", "注册登记机构"), ("legal_rep", "法定代表人"), ("capital", "注册资金"),
                ("contact", "联系人"), ("title", "职务"), ("phone", "联系电话"), ("email", "电子邮箱")]
 OPTIONAL_FIELDS = {"short_name", "website"}  # 附件3 note 2: only 简称 and 网址 are optional
-ATT1_TEXTS = [("strengths", "三、组织优势、专业优势等情况"), ("premises", "四、场地设备等情况"),
+ATT1_TEXTS = [("strengths", "三、组织优势、专业优势等情况"), ("premises", "四、场地、设备等情况"),
               ("staff", "五、专职人员和考评人员等情况")]
 ATT1_BLANK_ROWS = 6  # the notice's form has rows 1 to 6, then "..."
 ATT3_FIELDS = [("name", "机构名称"), ("short_name", "机构简称（非必填）"), ("filing_no", "备案号"),
@@ -177,14 +177,17 @@ def _latin_runs(text: str, font):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
-    parts = [p for p in re.split(r"([\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)", text) if p]
-    if not any(p.isascii() and p.strip() for p in parts):
+    # a closing quote right after Latin text goes with it (try30: 附件3 note 5's 如“5、4、3” ended in ″ in LibreOffice:
+    # a quote takes the script of the character before it, so it was drawn in the run's Latin fallback, DejaVu Sans)
+    split = re.split(r"([\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?[”’]*)", text)
+    parts = [(p, i % 2 == 1) for i, p in enumerate(split) if p]
+    if not any(latin and p.strip() for p, latin in parts):
         return text
     size = font.sz if font and font.sz else 11
     name = font.name if font and font.name else "宋体"
     bold = bool(font and font.b)
-    return CellRichText([TextBlock(InlineFont(rFont=LATIN_FONT if p.isascii() else name, sz=size, b=bold), p)
-                         for p in parts])
+    return CellRichText([TextBlock(InlineFont(rFont=LATIN_FONT if latin else name, sz=size, b=bold), p)
+                         for p, latin in parts])
 
 
 def _fit_rows(ws, first: int, last: int, line_pt: float = 15.0) -> None:
@@ -352,6 +355,7 @@ def render_checklist(answers: dict, kb: KnowledgeBase, result: dict, att2: bytes
         spec = kb.actions[a["id"]]
         actions.append({
             "title": a["title"], "clauses": "、".join(a["clauses"]), "submit_to": a["submit_to"],
+            "submit_label": (spec.get("submit_label") or {}).get("zh", "报送"),  # try30: 附件3 when applying
             "documents": [{"title": f"附件{attachment(kb, d)['no']}《{attachment(kb, d)['title']}》",
                            "file": attachment(kb, d)["file"]} for d in a["documents"]],
             "proofs": [{"text": p["zh"], "clause": p["clause"]} for p in spec.get("proofs", [])],

@@ -205,7 +205,9 @@ def check_text(result: dict, kb: KnowledgeBase, lang: str = "zh") -> str:
             where = ""
             if a["submit_to"]:  # the full wording (inference, contacts) once, below the list
                 notice = kb.facts["agency"]["notice" if lang == "zh" else "notice_en"]
-                where = f"，报{notice}" if lang == "zh" else f", file with {notice}"
+                label = (kb.actions.get(a["id"], {}).get("submit_label") or {}).get(lang)  # try30: 附件3 when applying
+                where = (f"，{label}，报{notice}" if label else f"，报{notice}") if lang == "zh" else \
+                    (f", {label}: file with {notice}" if label else f", file with {notice}")
             if lang == "zh":
                 lines.append(f"{i}. {a['title']}{docs}{where}〔{'、'.join(a['clauses'])}〕")
             else:

@@ -210,6 +210,11 @@ class Store:
                 self.conn.execute("insert into misses(user, time, text, best_guess, score) values(?,?,?,?,?)",
                                   (user, now, text, intent, score))
 
+    def log_miss(self, user: str, text: str, best_guess: str | None, score: float) -> None:
+        """A miss that is not a question of its own: the uncovered part of a compound question (try30)."""
+        self._write("insert into misses(user, time, text, best_guess, score) values(?,?,?,?,?)",
+                    (user, time.time(), text[:MAX_LOGGED_CHARS], best_guess, score))
+
     def misses(self, limit: int = 500) -> list[dict]:
         rows = self._read("select time, text, best_guess, score from misses order by id desc limit ?", (limit,))
         return [{"time": t, "text": x, "best_guess": g, "score": s} for t, x, g, s in rows]

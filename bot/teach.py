@@ -41,7 +41,12 @@ class TeachError(ValueError):
 
 
 class Ineffective(TeachError):
-    """Even with the new phrasing the question would not get that answer: nothing was changed."""
+    """Even with the new phrasing the question would not get that answer: nothing was changed.
+    `got`: the topic it would get instead (None: not covered)."""
+
+    def __init__(self, message: str, got: str | None = None):
+        super().__init__(message)
+        self.got = got
 
 
 class Refused(Exception):
@@ -191,7 +196,8 @@ def teach(app, question, intent, by: str = "admin", labelled: str | Path | None 
             ans = new_engine.answer(question)
             if (ans.covered if target == "_out_of_scope" else ans.intent != intent):
                 raise Ineffective(f"not taught: even with this phrasing the question would get "
-                                  f"`{ans.intent if ans.covered else 'not covered'}` (other signals win; see Try it)")
+                                  f"`{ans.intent if ans.covered else 'not covered'}` (other signals win; see Try it)",
+                                  got=ans.intent if ans.covered else None)
             _write_atomic(path, new_source)
             os.utime(candidate)  # newer than the source just written: not stale
             os.replace(candidate, db)

@@ -42,7 +42,21 @@ def credit_code(value: str) -> str:
     return code
 
 
+PHONE_SEPARATOR = re.compile(r"(\s*[/、,，;；]\s*)")
+
+
 def phone(value: str) -> str:
+    """One number, or two separated by / 、 , or ；(try30: offices give a landline and a mobile): each
+    checked and written as one number is, the separator kept as typed."""
+    parts = PHONE_SEPARATOR.split(str(value).strip())
+    if len(parts) == 3:
+        return _one_phone(parts[0]) + parts[1] + _one_phone(parts[2])
+    if len(parts) > 3 or not parts[0].strip():
+        _one_phone("")  # raises the message
+    return _one_phone(parts[0])
+
+
+def _one_phone(value: str) -> str:
     raw = _fold(str(value))
     digits = re.sub(r"[\s\-—－()（）]", "", raw)
     if digits.startswith("+86"):
@@ -55,8 +69,9 @@ def phone(value: str) -> str:
     if m and re.fullmatch(r"0\d{2,3}\s*[-—－]?\s*\d{7,8}(\s*[-—－转]\s*\d{1,6})?", raw.replace("转", "-")):
         area, number = m.group(1), m.group(2)
         return f"{area}-{number}" + (f"-{m.group(3)}" if m.group(3) else "")
-    raise ValueError("电话应为带区号的座机（如 0531-86914920）或11位手机号 "
-                     "(not a phone number: give a landline with area code such as 0531-86914920, or an 11-digit mobile number)")
+    raise ValueError("电话应为带区号的座机（如 0531-86914920）或11位手机号；两个号码用“/”或“、”隔开 "
+                     "(not a phone number: give a landline with area code such as 0531-86914920, or an 11-digit mobile "
+                     "number; two numbers separated by /)")
 
 
 def email(value: str) -> str:

@@ -43,7 +43,7 @@ def _doc() -> Document:
     sec = doc.sections[0]
     sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
     sec.left_margin = sec.right_margin = Cm(2.0)  # 17 cm of table: a code such as 6-31-01-03 on one line
-    sec.top_margin = sec.bottom_margin = Cm(2.2)
+    sec.top_margin = sec.bottom_margin = Cm(1.8)  # try30: one page with room to sign and stamp
     return doc
 
 
@@ -123,7 +123,7 @@ def make_att1(path: Path) -> None:
     t3.style = "Table Grid"
     t3.alignment = WD_TABLE_ALIGNMENT.CENTER
     for r, (head, body) in enumerate((("三、组织优势、专业优势等情况", "{{ org.strengths }}"),
-                                      ("四、场地 设备等情况", "{{ org.premises }}"),
+                                      ("四、场地、设备等情况", "{{ org.premises }}"),
                                       ("五、专职人员和考评人员等情况", "{{ org.staff }}"))):
         _cell(t3.cell(2 * r, 0), head, True, WD_ALIGN_PARAGRAPH.LEFT)
         _cell(t3.cell(2 * r + 1, 0), body + "\n\n", align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -132,7 +132,9 @@ def make_att1(path: Path) -> None:
     p = pledge.add_paragraph()
     _font(p.add_run("本人承诺：1.申报材料真实有效，如有虚假，自愿退出申报。2.自愿把社会效益放在首位，"
                     "不以人才评价为营利目的。3.自愿接受人力资源社会保障部门监管和公众监督。"), 11)
-    for line in ("法定代表人（签字）：                ", "单位名称（盖章）：{{ org.name }}", "年    月    日"):
+    # try30: room to sign after "法定代表人（签字）：" (two blank lines) and to stamp the unit's name (one)
+    for line in ("法定代表人（签字）：                ", "", "", "单位名称（盖章）：{{ org.name }}", "",
+                 "年    月    日"):
         q = pledge.add_paragraph()
         q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _font(q.add_run(line), 11)

@@ -24,7 +24,11 @@ from ..dialogue import Dialogue, Reply, count_files
 
 USER = "terminal"  # the prefix of every chat's user key
 LAST_CHAT = "terminal.last_chat"
-QUIT = {"/quit", "/exit", "quit", "exit", "退出"}
+QUIT = {"/quit", "/exit", "quit", "exit", "退出", "logout", ":q"}
+# try30: shell words typed in the chat are terminal commands, not questions (`clear` was answered "not covered"
+# and logged as an unanswered question)
+CLEAR = {"clear", "cls", "/clear", "/cls", "清屏"}
+CLEAR_SCREEN = "\033[H\033[2J\033[3J"  # home, erase the screen, erase the scroll-back (xterm, tmux, Windows Terminal)
 
 
 def files_dir(user: str = USER) -> Path:
@@ -200,6 +204,12 @@ def run_chat(app, stdin=None, stdout=None, resume: bool = False) -> int:
         line = line.rstrip("\n")
         if line.strip().lower() in QUIT:
             break
+        if line.strip().lower() in CLEAR:
+            if stdout.isatty():
+                stdout.write(CLEAR_SCREEN)
+            stdout.write("（已清屏。输入 /quit 退出，/help 查看用法。Screen cleared; /quit leaves.）\n")
+            stdout.flush()
+            continue
         choice = line.strip()
         if choice.lower().startswith("/upload"):
             buttons = show(upload(dialogue, choice[len("/upload"):], user), stdout, app.store, user)

@@ -37,6 +37,9 @@ HEADERS = {
 }
 
 
+INBOX_CUT = 200  # try30: a 4,000-character paste made one inbox row 2,300 px tall; the rest behind "显示全文"
+
+
 def refused_text(question: str, intent: str, broken: list[dict], labels: dict) -> str:
     """Why a teach was refused, in words a maintainer can act on (try29: "would break 1 labelled
     question(s): g069 … (not covered → application_materials)" told a non-programmer nothing)."""
@@ -56,6 +59,26 @@ def refused_text(question: str, intent: str, broken: list[dict], labels: dict) -
               "ask a maintainer to add a pattern to knowledge/asks.toml. 没有保存：这句话和已经答对的问题太像，教了会改变它们的答案；"
               "请换一个更具体的说法再教，或交给维护人员在 knowledge/asks.toml 里加规则。"
             + f" (labelled question ids: {ids})")
+
+
+def ineffective_text(question: str, intent: str, got: str | None, labels: dict) -> str:
+    """try30: "Not taught: not taught: even with this phrasing the question would get `not covered` (other signals
+    win; see Try it)" told a non-programmer nothing: one prefix, the console's words (中文 first), what to do next."""
+    q = question if len(question) <= 60 else question[:60] + "…"
+    if intent == OUT_OF_SCOPE:
+        zh_now, en_now = f"仍会按“{labels.get(got, got)}”回答", f"would still be answered with “{labels.get(got, got)}”"
+        zh_want, en_want = "“不在通知范围”", "“not covered”"
+    else:
+        zh_now = "仍会回答“通知里没有规定”" if not got else f"仍会按“{labels.get(got, got)}”回答"
+        en_now = "would still get “the notice does not cover this”" if not got else \
+            f"would still be answered with “{labels.get(got, got)}”"
+        zh_want, en_want = f"“{labels.get(intent, intent)}”", f"“{labels.get(intent, intent)}”"
+    return (f"没有保存：把“{q}”归入{zh_want}后，机器人{zh_now}——这句话里别的词对答案的影响更大。什么都没有改。"
+            f"可以这样做：① 点这一行的“how is it read?”，看机器人怎样读这句话；② 换一个更完整的说法（说出主题里的关键词，"
+            f"如“申报社评要准备什么材料”）再归入；③ 这类问题通知里确实没有规定的，点“不在通知范围”；④ 都不行就点“忽略”，"
+            f"或把这句话转给维护人员。\nNot saved: taught as {en_want}, “{q}” {en_now}; other words in it weigh more. "
+            f"Nothing was changed. Next: open “how is it read?”, teach a fuller wording that names the topic, "
+            f"or mark it Not covered, or pass it to a maintainer.")
 
 
 def base_of(request: Request) -> str:
@@ -149,9 +172,21 @@ def routes(app, settings: dict | None = None) -> list:
         return result
 
     def topics() -> list[tuple[str, str]]:
+        """The topics in the notice's order (try30: in no useful order): by their first clause as the notice
+        runs (1.1 … 3.5, then the attachments and their notes), topics citing no clause last."""
         kb = app.kb
+        order = {c: i for i, c in enumerate(kb.clauses)}
+
+        def key(x):
+            clauses = kb.intents[x[0]].clauses
+            return (min((order.get(c, len(order)) for c in clauses), default=len(order) + 1), x[1])
+
         return sorted(((n, it.topic_zh) for n, it in kb.intents.items() if not it.out_of_scope and not it.smalltalk),
-                      key=lambda x: x[1])
+                      key=key)
+
+    def clause_of() -> dict[str, str]:
+        """A topic's first clause, shown before it in the assign list."""
+        return {n: (it.clauses[0] if it.clauses else "") for n, it in app.kb.intents.items()}
 
     # -------------------------------------------------------- login
 
@@ -203,7 +238,8 @@ def routes(app, settings: dict | None = None) -> list:
         groups = await run_in_threadpool(console.misses, w.pii)
         flash = request.query_params.get("msg", "")
         t = topics()
-        return page("admin_inbox.html", request, w, groups=groups, topics=t, labels=dict(t), flash=flash[:2000])
+        return page("admin_inbox.html", request, w, groups=groups, topics=t, labels=dict(t), flash=flash[:2000],
+                    clause_of=clause_of(), cut=INBOX_CUT)
 
     async def inbox_act(request: Request, w: Who) -> Response:
         form = await request.form()
@@ -217,7 +253,7 @@ def routes(app, settings: dict | None = None) -> list:
         else:
             intent = OUT_OF_SCOPE if action == "out_of_scope" else str(form.get("intent") or "")
             if not intent:  # try29: the best guess was preselected; now the topic is an explicit choice
-                msg = f"Not taught: choose a topic for “{question}” first (选择主题后再点“归入”)."
+                msg = f"没有归入 · Not taught: 请先在列表里选一个主题，再点“归入”。Choose a topic for “{question[:INBOX_CUT]}” first."
                 return RedirectResponse(f"{base_of(request)}/?msg={quote(msg)}", status_code=303, headers=HEADERS)
             try:
                 r = await run_in_threadpool(do_teach, w, question, intent, texts)
@@ -230,8 +266,10 @@ def routes(app, settings: dict | None = None) -> list:
                 msg = refused_text(question, intent, e.broken, dict(topics()))
                 console.audit(w.name, "teach_refused", json.dumps({"question": question, "intent": intent,
                                                                    "broken": len(e.broken)}, ensure_ascii=False))
+            except Ineffective as e:
+                msg = ineffective_text(question, intent, e.got, dict(topics()))
             except TeachError as e:
-                msg = f"Not taught: {e}"
+                msg = f"没有归入 · Not taught: {e}"
         return RedirectResponse(f"{base_of(request)}/?msg={quote(msg)}", status_code=303, headers=HEADERS)
 
     async def feedback_page(request: Request, w: Who) -> Response:
@@ -319,7 +357,8 @@ def routes(app, settings: dict | None = None) -> list:
         return JSONResponse(await run_in_threadpool(console.usage), headers=HEADERS)
 
     async def api_topics(request: Request, w: Who) -> Response:
-        return JSONResponse({"topics": [{"intent": n, "topic": t} for n, t in topics()] +
+        co = clause_of()
+        return JSONResponse({"topics": [{"intent": n, "topic": t, "clause": co[n]} for n, t in topics()] +
                              [{"intent": OUT_OF_SCOPE, "topic": "not covered"}]}, headers=HEADERS)
 
     async def not_found(request: Request, w: Who) -> Response:

@@ -34,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ...app import App
+from ...dialogue import MAX_INPUT_CHARS
 from ...dialogue import CONFIRM_WORDS, Dialogue, Reply
 from ...ratelimit import RateLimit
 from . import admin
@@ -335,7 +336,8 @@ class WebChannel:
     async def index(self, request: Request) -> Response:
         lang = request.query_params.get("lang")
         lang = lang if lang in ("zh", "en") else ""
-        html = self.page.render(base=self.base(request), lang=lang, embed=request.query_params.get("embed") == "1")
+        html = self.page.render(base=self.base(request), lang=lang, embed=request.query_params.get("embed") == "1",
+                                max_chars=MAX_INPUT_CHARS)
         return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
     async def embed(self, request: Request) -> Response:

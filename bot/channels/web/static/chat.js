@@ -17,7 +17,8 @@
       yes: "可以", no: "不可以", conditional: "有条件", step: "第 {n} / 约 {t} 步", did_you_mean: "您是不是想问：",
       edit: "修改", edit_cmd: "改 {n}", edit_occ: "改 工种{n}", not_sent: "未发送", retry: "重试", files: "下载文件（仅本会话可下载，过期失效）：", rate: "有用吗？",
       thinking: "正在回答…", offline: "连接不上服务器，请稍后再试。", cleared: "已清除。",
-      toggle_on: "已选", lang_other: "EN", useful: "有用", not_useful: "没用"
+      toggle_on: "已选", lang_other: "EN", useful: "有用", not_useful: "没用",
+      too_long: "已输入 {n} 字，超过 {max} 字的上限，不能发送。请删减，或分几次发送。"
     },
     en: {
       title: "Policy assistant", subtitle: "Skill-level certification · Shandong notice of 12 Aug 2021 · clauses cited",
@@ -32,7 +33,8 @@
       yes: "Yes", no: "No", conditional: "Conditional", step: "Step {n} of about {t}", did_you_mean: "Did you mean:",
       edit: "Edit", edit_cmd: "edit {n}", edit_occ: "edit occupation {n}", not_sent: "Not sent", retry: "Retry", files: "Downloads (this session only, they expire):", rate: "Helpful?",
       thinking: "Answering…", offline: "Cannot reach the server; please try again later.", cleared: "Erased.",
-      toggle_on: "selected", lang_other: "中文", useful: "Useful", not_useful: "Not useful"
+      toggle_on: "selected", lang_other: "中文", useful: "Useful", not_useful: "Not useful",
+      too_long: "{n} characters: over the {max} limit, so it cannot be sent. Please shorten it or send it in parts."
     }
   };
   var lang = root.getAttribute("data-lang") || "";
@@ -551,6 +553,7 @@
     ev.preventDefault();
     var text = input.value;
     if (!text.trim() || busy) return;
+    if (tooLong()) { input.focus(); return; }  // try30: kept in the box and said, never cut
     input.value = "";
     autosize();
     send({ text: text }, text);
@@ -564,6 +567,18 @@
     input.style.overflowY = input.scrollHeight > 140 ? "auto" : "hidden";
   }
   input.addEventListener("input", autosize);
+  // try30: no maxlength (it cut a long paste silently); over the server's limit the page says so and sends nothing
+  var MAX = parseInt(input.getAttribute("data-max"), 10) || 4000;
+  var tooLongNote = document.getElementById("toolong");
+  function tooLong() {
+    var n = Array.from(input.value).length;  // characters as the server counts them
+    var over = n > MAX;
+    tooLongNote.hidden = !over;
+    if (over) tooLongNote.textContent = t("too_long", { n: n, max: MAX });
+    input.setAttribute("aria-invalid", over ? "true" : "false");
+    return over;
+  }
+  input.addEventListener("input", tooLong);
 
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest("[data-send],[data-send-i18n]") : null;
