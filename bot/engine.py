@@ -1522,16 +1522,25 @@ class Engine:
         another; prefer topics whose keywords the question contains."""
         asked = set(slots["groups"])
         out = []
+        greets = None  # (searched once, for the first small-talk topic)
         for name, sc in ranking:
             intent = self.kb.intents[name]
             groups = set(intent.groups)
-            if asked and intent.smalltalk and not GREETING_WORD.search(norm):
-                sc -= self.settings["group_penalty"]  # fix37 (try29): "老师" alone names teachers; "老师好" greets
+            if asked and intent.smalltalk:
+                if greets is None:
+                    greets = GREETING_WORD.search(norm) is not None
+                if not greets:
+                    sc -= self.settings["group_penalty"]  # fix37 (try29): "老师" alone names teachers; "老师好" greets
             if asked and groups & asked:
                 sc += self.settings["group_bonus"]
             elif asked and groups:
                 sc -= self.settings["group_penalty"]
-            hits = sum(1 for k in intent.keywords if k and k in norm)
+            hits = 0
+            for k in intent.keywords:
+                if k and k in norm:
+                    hits += 1
+                    if hits == 2:  # (session 18: counted up to 2, all that counts)
+                        break
             sc += self.settings["keyword_bonus"] * min(hits, 2)  # two key words say more than one
             if intent.clauses and intent.clauses[0] in slots.get("refs", ()):
                 sc += self.settings["reference_bonus"]  # the question names the clause outright
@@ -1730,12 +1739,37 @@ def _search(pattern: str, text: str) -> bool:
 _AGENCY_NOTE = lazy(r"[（(](通知原文；|the notice's words; )[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*(请与联系人确认|please confirm with the contacts)[）)]")
 _PROFILE_HEAD = lazy(r"^(按贵校情况（[^）]*）：|For your school \([^)]*\): )")
 _SENTENCE_END = lazy(r"(?<=[。！？])(?![）)”])|(?<=[.!?] )(?=[A-Z])")
-_NOT_CONTENT = lazy(r"[\W_]+")
+# session 18: the same cuts, found as the end of what they follow (`_sentences`): `re` skips to a 。！？.!? at once
+# instead of trying two look-behinds at every position (7.5 µs a question instead of 13.5)
+_SENTENCE_ENDS = lazy(r"[。！？](?![）)”])|[.!?] (?=[A-Z])")
 _QUOTE_PARA = ("依据〔", "Source [", "“", "另见", "See also", "【", "[")
+# (what `_AGENCY_NOTE` and `_PROFILE_HEAD` must start with: a sentence without them is not searched, session 18)
+_AGENCY_OPENS = ("通知原文；", "the notice's words; ")
+_PROFILE_OPENS = ("按贵校情况（", "For your school (")
+
+
+def _sentences(p: str) -> list[str]:
+    """`_SENTENCE_END.split(p)`, the same pieces (the empty last one too)."""
+    out, last = [], 0
+    for m in _SENTENCE_ENDS.finditer(p):
+        out.append(p[last:m.end()])
+        last = m.end()
+    out.append(p[last:])
+    return out
+
+
+def _has_agency_note(s: str) -> bool:
+    return _AGENCY_OPENS[0] in s or _AGENCY_OPENS[1] in s
 
 
 def _sentence_key(s: str) -> str:
-    return _NOT_CONTENT.sub("", _AGENCY_NOTE.sub("", _PROFILE_HEAD.sub("", s.strip())))
+    s = s.strip()
+    if s.startswith(_PROFILE_OPENS):
+        s = _PROFILE_HEAD.sub("", s)
+    if _has_agency_note(s):
+        s = _AGENCY_NOTE.sub("", s)
+    # the letters and digits, as `re.sub(r"[\W_]+", "", s)` keeps them (`\w` is isalnum() or "_"): 40% quicker
+    return "".join(filter(str.isalnum, s))
 
 
 def _similar(a: str, b: str) -> bool:
@@ -1759,14 +1793,14 @@ def dedupe_paragraphs(text: str) -> str:
             out.append(p)  # quotes, lists: as they are
             continue
         kept = []
-        for s in _SENTENCE_END.split(p):
+        for s in _sentences(p):
             if not s.strip():
                 continue
             key = _sentence_key(s)
             # (both sentences long enough to be told apart: a short "可以。" must not make a later sentence a repeat)
             if len(key) >= 16 and any(len(k) >= 16 and (key in k or k in key or _similar(key, k)) for k in seen):
                 continue
-            for m in _AGENCY_NOTE.finditer(s):
+            for m in _AGENCY_NOTE.finditer(s) if _has_agency_note(s) else ():
                 if m.group(0) in notes:
                     s = s.replace(m.group(0), "", 1)
                 notes.add(m.group(0))

@@ -392,7 +392,8 @@ OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(
                           r"\bregistered (elsewhere|somewhere else)\b|"  # fix30
                           r"\b(students|teachers) (of|from|at) (the|a) (neighbou?ring |nearby )?(technical )?(school|college)s? (next door|nearby|down the road)|\bneighbou?ring (technical )?(school|college)'?s? (students|teachers)|"  # fix37
                           # fix30: "在我们这借读的，学籍还在原来那所学校": a guest student is registered at the school it came from
-                          r"借读|学籍(还|仍|仍然|依然|都)?(注册|挂|放|是|留|落)?在原(来|先|本)?(的|那)?(所|个|家)?(技工院校|学校|校)|原(来|先)(的|那)?(所|个|家)?(技工院校|学校|校)(的)?学籍")
+                          r"借读|学籍(还|仍|仍然|依然|都)?(注册|挂|放|是|留|落)?在原(来|先|本)?(的|那)?(所|个|家)?(技工院校|学校|校)|原(来|先)(的|那)?(所|个|家)?(技工院校|学校|校)(的)?学籍",
+                    gate=True)  # (session 18: 46 µs a search, 11 µs gated: most texts it is searched in hold none of its words)
 # "替兄弟学校问：他们还没有学生认定资格，能不能先自己给学生认定": the school asked about is "他们"
 ON_BEHALF = lazy(r"^\s*(?:我)?(?:是)?(?:替|帮|代|为)(?:兄弟|别的|其他|其它|隔壁|朋友|一所|一家|另一|另外)?(?:的)?(?:学校|技工院校|技校|技工学校|技师学院|单位|院校)?"
                        r"(?:的)?(?:同事|朋友|领导|老师)?(?:问|咨询|打听|请教)(?:一下|一句|下|个事)?[：:，,\s]+")
