@@ -114,6 +114,14 @@ def _gated(method, name: str, strings: tuple[str, ...]):
     return call
 
 
+def gate(*patterns: LazyPattern) -> None:
+    """`lazy(…, gate=True)` for expressions defined elsewhere (see `_gated`)."""
+    for p in patterns:
+        p.gate = True
+        if "_rx" in p.__dict__:
+            p._bind()
+
+
 def register_gates(table: dict) -> None:
     """The strings every match of each reading expression contains (from `kb build`'s anchors); binds again the
     expressions already compiled."""
