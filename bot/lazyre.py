@@ -101,15 +101,19 @@ def _gated(method, name: str, strings: tuple[str, ...]):
         def may(text: str) -> bool:
             return next(automaton.iter(text), None) is not None
 
-    def call(*args, **kw):
-        text = args[at] if len(args) > at else None
-        if type(text) is str:  # noqa: E721 - (a str subclass's lower() could be anything)
-            if caseless:
-                if not may(text):
-                    return empty(args)
-            elif not any(c in text for c in _FOLDS_APART) and not may(text.lower()):
+    a, b, c = _FOLDS_APART
+    if caseless:
+        def call(*args, **kw):
+            text = args[at] if len(args) > at else None
+            if type(text) is str and not may(text):  # noqa: E721 - (a str subclass could be anything)
                 return empty(args)
-        return method(*args, **kw)
+            return method(*args, **kw)
+    else:
+        def call(*args, **kw):
+            text = args[at] if len(args) > at else None
+            if type(text) is str and a not in text and b not in text and c not in text and not may(text.lower()):  # noqa: E721
+                return empty(args)
+            return method(*args, **kw)
 
     return call
 
