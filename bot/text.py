@@ -180,6 +180,7 @@ def scrub(text) -> str:
 _EN_OPENING = lazy(r"\s*[A-Za-z]{2,}(\s+[A-Za-z']+){1,}\s*[\u4e00-\u9fff].*[\u4e00-\u9fff\s][A-Za-z]{2,}[\s?.!]*$")  # … and closes with them
 
 
+@functools.lru_cache(maxsize=1024)  # (session 18: a question's texts are told again by several steps, half the calls)
 def detect_lang(text: str) -> str:
     cjk = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
