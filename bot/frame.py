@@ -260,7 +260,7 @@ class Table(list):
         for p in can:  # (a row all of whose patterns must match is looked at only if its first one can)
             rows.update((first_of if every else rows_of).get(p, ()))
         if every:
-            return sorted(i for i in rows if all(p in can for p in self[i].when))
+            return sorted(i for i in rows if can.issuperset(self[i].when))
         return sorted(rows)
 
 

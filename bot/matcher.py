@@ -9,6 +9,7 @@ Pure computation over the knowledge base: no I/O.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import defaultdict
 from itertools import chain
@@ -23,6 +24,7 @@ W_COS, W_SET, W_RATIO = 0.6, 0.25, 0.15
 BIGRAM_WEIGHT = 0.5
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"\s+")
+_SCORE = operator.itemgetter(1)  # (a (name, score) pair's score)
 
 
 @dataclass
@@ -127,7 +129,7 @@ class Matcher:
         contrib = idx["contrib"]
         met = [contrib[k] for k in qvec if k in contrib]
         # the phrasings met, in the order first met (ties keep it, as a dict's order did), listed in C (session 18)
-        touched = list(dict.fromkeys(chain.from_iterable(ids for ids, _ in met)))
+        touched = list(dict.fromkeys(chain.from_iterable([ids for ids, _ in met])))
         for ids, shares in met:
             for i, c in zip(ids, shares):
                 dots[i] += c  # (0.0 + c is c: the same sums, in the same order, as before)
@@ -154,6 +156,6 @@ class Matcher:
             s = cos + W_SET * (fuzz.token_set_ratio(qs_sorted, sorted_tokens[i]) / 100.0) + W_RATIO * ratio
             if s > best:
                 per_intent[name] = s
-        ranking = sorted(per_intent.items(), key=lambda kv: kv[1], reverse=True)
+        ranking = sorted(per_intent.items(), key=_SCORE, reverse=True)
         best, score = ranking[0]
         return Match(best, score, ranking, norm, toks)

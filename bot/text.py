@@ -863,8 +863,13 @@ def _quick_tokenizer(jieba):
                 if len(ends) == 1:
                     x = ends[0]
                     route[idx] = (lp(sentence[idx:x + 1]) + route[x + 1][0], x)
-                else:
-                    route[idx] = max((lp(sentence[idx:x + 1]) + route[x + 1][0], x) for x in ends)
+                else:  # max((…, x) for x in ends), the first greatest, without a generator
+                    best = None
+                    for x in ends:
+                        way = (lp(sentence[idx:x + 1]) + route[x + 1][0], x)
+                        if best is None or way > best:
+                            best = way
+                    route[idx] = best
 
     return QuickTokenizer
 
