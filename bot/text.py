@@ -590,8 +590,11 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
     text = undo_double_negation(QUOTED.sub("", text))  # "“取得资格之前…可委托”这句我们还用得上吗": a quote states nothing
     norm = undo_double_negation(QUOTED.sub("", norm)) if norm is not None else None
     texts = [REQUIRED_HAVE.sub("", A_NOT_A.sub("", text))]  # "有没有资格" asks, it does not say "没有资格"
+    # (session 18: the normal form's two readings below are made once, not again for class_facts and segment_facts)
+    bare_norm = A_NOT_A.sub("", norm) if norm is not None else None
+    stated_norm = REQUIRED_HAVE.sub("", bare_norm) if norm is not None else None
     if norm is not None and norm != text:
-        texts.append(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm)))
+        texts.append(stated_norm)
     can = lex.fact_gate().possible(texts)  # one scan of the texts: the patterns that cannot match are skipped
     denied = None  # session 18: "我们不是省属的": the affiliation denied, when no other is stated
     for pattern, key, value in lex.fact_patterns:
@@ -611,9 +614,9 @@ def facts_in(text: str, lex: Lexicon, norm: str | None = None) -> dict:
         # filing agency inferred is the city's (one that is not 市属 may be 县属, 民办…: nothing is inferred)
         facts["affiliation"] = "municipal"
     if norm is not None:
-        for key, value in class_facts(A_NOT_A.sub("", norm)).items():
+        for key, value in class_facts(bare_norm).items():
             facts.setdefault(key, value)
-        for key, value in segment_facts(REQUIRED_HAVE.sub("", A_NOT_A.sub("", norm))).items():
+        for key, value in segment_facts(stated_norm).items():
             facts.setdefault(key, value)
     if "student_cert_qualified" not in facts and (facts.get("student_cert_started") is False
                                                   or facts.get("below_standard") is True):
@@ -820,7 +823,7 @@ def _quick_tokenizer(jieba):
     with the very same results; the rest of `cut` (blocks, the HMM for unknown runs) is jieba's own.
     - `get_DAG`: jieba's prefix walk from each position, one dictionary look-up a step instead of two;
     - `calc`: each word's log(frequency or 1) − log(total), jieba's own expression, reckoned once per word and kept
-      (the same floating-point values, added to the same route values); a position with one way on takes it."""
+      (the same floating-point values, added to the same route values); no generator per position."""
     from math import log
 
     class QuickTokenizer(jieba.Tokenizer):
@@ -849,27 +852,20 @@ def _quick_tokenizer(jieba):
             if self._logp_of is None or self._logp_of[0] is not self.FREQ or self._logp_of[1] != self.total:
                 self._logp, self._logp_of = {}, (self.FREQ, self.total)
             logp, freq, logtotal = self._logp, self.FREQ, log(self.total)
-
-            def lp(w):
-                p = logp.get(w)
-                if p is None:
-                    p = logp[w] = log(freq.get(w) or 1) - logtotal
-                return p
-
             N = len(sentence)
             route[N] = (0, 0)
             for idx in range(N - 1, -1, -1):
-                ends = DAG[idx]
-                if len(ends) == 1:
-                    x = ends[0]
-                    route[idx] = (lp(sentence[idx:x + 1]) + route[x + 1][0], x)
-                else:  # max((…, x) for x in ends), the first greatest, without a generator
-                    best = None
-                    for x in ends:
-                        way = (lp(sentence[idx:x + 1]) + route[x + 1][0], x)
-                        if best is None or way > best:
-                            best = way
-                    route[idx] = best
+                # max((…, x) for x in DAG[idx]), the first greatest, without a generator
+                best = None
+                for x in DAG[idx]:
+                    w = sentence[idx:x + 1]
+                    p = logp.get(w)
+                    if p is None:
+                        p = logp[w] = log(freq.get(w) or 1) - logtotal
+                    way = (p + route[x + 1][0], x)
+                    if best is None or way > best:
+                        best = way
+                route[idx] = best
 
     return QuickTokenizer
 
