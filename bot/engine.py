@@ -215,6 +215,13 @@ class Engine:
                         eligibility_template(entry[lang])
         for cid in self.kb.clauses:
             self._clause_norm(cid)
+        frame.warm(lazyre._ALL)  # (session 18: the reading code's expressions' automata too, see frame.warm)
+        for cid in self.kb.clauses:  # (session 18: the quotes of the notice, rendered once each, 52 of them in 201 questions)
+            for lang in ("zh", "en"):
+                try:
+                    self.quote(cid, lang)
+                except Exception:  # noqa: BLE001 - (a clause without a title in that language: as when first quoted)
+                    self._quotes.pop((cid, lang), None)
         self._domain()
         self.answer("预热")
 

@@ -156,6 +156,10 @@ def _contains_any(strings, text: str) -> bool:
             if s in text:
                 return True
         return False
+    return next(_automaton(strings).iter(text), None) is not None
+
+
+def _automaton(strings) -> "ahocorasick.Automaton":
     automaton = _AUTOMATA.get(strings)
     if automaton is None:  # built whole before it is shared: the web channel answers in several threads
         automaton = ahocorasick.Automaton()
@@ -163,7 +167,7 @@ def _contains_any(strings, text: str) -> bool:
             automaton.add_word(s, s)
         automaton.make_automaton()
         _AUTOMATA[strings] = automaton
-    return next(automaton.iter(text), None) is not None
+    return automaton
 
 
 @functools.lru_cache(maxsize=32768)
@@ -188,7 +192,13 @@ def warm(patterns) -> int:
     that meet each pattern (≈ 250 compilations, most of a first answer's time). Returns how many."""
     n = 0
     for p in patterns:
-        if not p or literals(p) is not None:
+        words = literals(p) if isinstance(p, str) and p else None
+        # (session 18: and the automata `_found` looks for their strings with, 62 of them built during the first
+        # 201 questions before; a reading expression (LazyPattern) is compiled by lazyre.warm_all)
+        for strings in (words, anchors(p)):
+            if strings is not None and len(strings) > 16:
+                _automaton(strings)
+        if not p or words is not None or isinstance(p, LazyPattern):
             continue
         rx(p)
         n += 1
