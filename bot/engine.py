@@ -216,6 +216,17 @@ class Engine:
         for cid in self.kb.clauses:
             self._clause_norm(cid)
         frame.warm(lazyre._ALL)  # (session 18: the reading code's expressions' automata too, see frame.warm)
+        # (session 18: and the expressions made of table entries, compiled into `re`'s cache as they are searched: the
+        # level words of `levels_in`, the topics' verdict conditions)
+        for word in text_mod._LEVEL_WORDS:
+            re.compile(word)
+        for it in self.kb.intents.values():
+            for v in it.verdicts or ():
+                if isinstance(v, dict) and isinstance(v.get("if"), str):
+                    try:
+                        re.compile(v["if"], re.I)
+                    except re.error:
+                        pass
         for cid in self.kb.clauses:  # (session 18: the quotes of the notice, rendered once each, 52 of them in 201 questions)
             for lang in ("zh", "en"):
                 try:
