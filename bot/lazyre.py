@@ -84,36 +84,32 @@ def _gated(method, name: str, strings: tuple[str, ...]):
     at = 1 if name in ("sub", "subn") else 0
     empty = _NO_MATCH[name]
     caseless = all(c.lower() == c == c.upper() for s in strings for c in s)  # (Chinese words: the text as it is)
-    if len(strings) <= 16:
-        def may(text: str) -> bool:
-            for s in strings:
-                if s in text:
-                    return True
-            return False
-    else:
+    scan = None  # many strings: one Aho-Corasick scan; a few: `in` one by one (one call less than a helper function)
+    if len(strings) > 16:
         import ahocorasick
 
         automaton = ahocorasick.Automaton()
         for s in strings:
             automaton.add_word(s, s)
         automaton.make_automaton()
-
-        def may(text: str) -> bool:
-            return next(automaton.iter(text), None) is not None
-
+        scan = automaton.iter
     a, b, c = _FOLDS_APART
-    if caseless:
-        def call(*args, **kw):
-            text = args[at] if len(args) > at else None
-            if type(text) is str and not may(text):  # noqa: E721 - (a str subclass could be anything)
-                return empty(args)
+
+    def call(*args, **kw):
+        text = args[at] if len(args) > at else None
+        if type(text) is not str:  # noqa: E721 - (a str subclass's lower() could be anything)
             return method(*args, **kw)
-    else:
-        def call(*args, **kw):
-            text = args[at] if len(args) > at else None
-            if type(text) is str and a not in text and b not in text and c not in text and not may(text.lower()):  # noqa: E721
-                return empty(args)
+        if not caseless:
+            if a in text or b in text or c in text:
+                return method(*args, **kw)
+            text = text.lower()
+        if scan is None:
+            for s in strings:
+                if s in text:
+                    return method(*args, **kw)
+        elif next(scan(text), None) is not None:
             return method(*args, **kw)
+        return empty(args)
 
     return call
 
