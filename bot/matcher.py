@@ -138,7 +138,7 @@ class Matcher:
         # fuzzy scores only for the candidates the index found
         cand = sorted(touched, key=dots.__getitem__, reverse=True)[:30]
         qs_sorted = " ".join(sorted(toks))
-        qs = _SPACES.sub("", norm) if lang == "zh" else norm
+        qs = "".join(norm.split()) if lang == "zh" else norm  # (= _SPACES.sub("", norm): str.split's blanks are \s's)
         norms, intents, sorted_tokens, strings = idx["norms"], idx["intents"], idx["sorted_tokens"], idx["strings"]
         per_intent: dict[str, float] = {}
         for i in cand:

@@ -153,13 +153,13 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _CONTROL.sub(" ", text)
     text = _MARKUP.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # (= _SPACES.sub(" ", text).strip(): str.split's blanks are \s's, session 18)
 
 
 def strip_pasted_markup(text: str) -> str:
     """A question's markdown (fix37): a link keeps its text if Chinese, addresses and emphasis marks go."""
     text = _MD_MARKS.sub(" ", _URL.sub(" ", _MD_LINK.sub(lambda m: m.group(1) if _CJK.search(m.group(1)) else " ", text)))
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # (= _SPACES.sub(" ", text).strip(), see `clean`)
 
 
 _SURROGATE = lazy(r"[\ud800-\udfff]")
