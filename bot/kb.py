@@ -478,6 +478,7 @@ def _read(db_path: Path) -> KnowledgeBase:
         conn.close()
     glossary = meta["glossary"]
     register_anchors(meta.get("anchors", {}))
+    lazyre.register_gates(meta.get("anchors", {}))  # the reading code's expressions skip texts they cannot match
     lazyre.register_inline(meta.get("inline", []))
     lazyre.load_codes(db_path)  # the expressions compiled by `kb build` (before the lexicon compiles its own)
     return KnowledgeBase(clauses, intents, phrasings, meta["facts"], glossary, meta["rules"],

@@ -9,8 +9,10 @@ Pure computation over the knowledge base: no I/O.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -22,6 +24,7 @@ W_COS, W_SET, W_RATIO = 0.6, 0.25, 0.15
 BIGRAM_WEIGHT = 0.5
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _SPACES = re.compile(r"\s+")
+_SCORE = operator.itemgetter(1)  # (a (name, score) pair's score)
 
 
 @dataclass
@@ -61,13 +64,15 @@ class Matcher:
             idf = {k: math.log(1 + n / len(v)) for k, v in df.items()}
             # a feature's weight is the same in a question as in a phrasing (`features`: a word 1, a bigram BIGRAM_WEIGHT;
             # times its IDF), so each posting's share of the dot product is that weight squared: computed once, here
-            contrib: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
             norms = []
             for i, f in enumerate(feats):
                 vec = {k: w * idf[k] for k, w in f.items()}
                 norms.append(math.sqrt(sum(v * v for v in vec.values())) or 1.0)
                 for k, v in vec.items():
-                    contrib[k].append((i, v * v))
+                    postings[k].append((i, v * v))
+            # (session 18: kept as two tuples a feature, the phrasings and their shares: see `_match`)
+            contrib = {k: (tuple(i for i, _ in ps), tuple(c for _, c in ps)) for k, ps in postings.items()}
             self.by_lang[lang] = {
                 "rows": rows,
                 "intents": [p["intent"] for p in rows],
@@ -121,35 +126,36 @@ class Matcher:
         if not qvec or qnorm == 0:
             return Match(None, 0.0, [], norm, toks)
         dots = [0.0] * len(idx["rows"])  # (a list indexed by phrasing: faster than a dict; shares are > 0)
-        touched: list[int] = []  # the phrasings met, in the order met (ties keep it, as a dict's order did)
         contrib = idx["contrib"]
-        for k in qvec:
-            for i, c in contrib.get(k, ()):
-                if dots[i]:
-                    dots[i] += c
-                else:
-                    dots[i] = c
-                    touched.append(i)
+        met = [contrib[k] for k in qvec if k in contrib]
+        # the phrasings met, in the order first met (ties keep it, as a dict's order did), listed in C (session 18)
+        touched = list(dict.fromkeys(chain.from_iterable([ids for ids, _ in met])))
+        for ids, shares in met:
+            for i, c in zip(ids, shares):
+                dots[i] += c  # (0.0 + c is c: the same sums, in the same order, as before)
         if not touched:
             return Match(None, 0.0, [], norm, toks)
-        # fuzzy scores only for the candidates the index found, one call into rapidfuzz per scorer
+        # fuzzy scores only for the candidates the index found
         cand = sorted(touched, key=dots.__getitem__, reverse=True)[:30]
         qs_sorted = " ".join(sorted(toks))
-        qs = _SPACES.sub("", norm) if lang == "zh" else norm
-        tset = [0.0] * len(cand)
-        ratio = [0.0] * len(cand)
-        for _, sc, j in process.extract(qs_sorted, [idx["sorted_tokens"][i] for i in cand], scorer=fuzz.token_set_ratio,
-                                        limit=None):
-            tset[j] = sc / 100.0
-        for _, sc, j in process.extract(qs, [idx["strings"][i] for i in cand], scorer=fuzz.ratio, limit=None):
-            ratio[j] = sc / 100.0
-        norms, intents = idx["norms"], idx["intents"]
+        qs = "".join(norm.split()) if lang == "zh" else norm  # (= _SPACES.sub("", norm): str.split's blanks are \s's)
+        norms, intents, sorted_tokens, strings = idx["norms"], idx["intents"], idx["sorted_tokens"], idx["strings"]
         per_intent: dict[str, float] = {}
-        for j, i in enumerate(cand):
-            s = W_COS * dots[i] / (qnorm * norms[i]) + W_SET * tset[j] + W_RATIO * ratio[j]
+        for i in cand:
             name = intents[i]
-            if s > per_intent.get(name, 0.0):
+            best = per_intent.get(name, 0.0)
+            cos = W_COS * dots[i] / (qnorm * norms[i])
+            # session 18: a phrasing that cannot beat its topic's best so far is not scored (a third of them): each
+            # fuzzy score is at most 1.0, and adding a smaller number never gives a larger float, so the score with
+            # 1.0 in the place of a fuzzy score not yet reckoned is at least the real one (which then changes nothing)
+            if cos + W_SET * 1.0 + W_RATIO * 1.0 <= best:
+                continue
+            ratio = fuzz.ratio(qs, strings[i]) / 100.0  # (the cheaper one first: it rules out a tenth more)
+            if cos + W_SET * 1.0 + W_RATIO * ratio <= best:
+                continue
+            s = cos + W_SET * (fuzz.token_set_ratio(qs_sorted, sorted_tokens[i]) / 100.0) + W_RATIO * ratio
+            if s > best:
                 per_intent[name] = s
-        ranking = sorted(per_intent.items(), key=lambda kv: kv[1], reverse=True)
+        ranking = sorted(per_intent.items(), key=_SCORE, reverse=True)
         best, score = ranking[0]
         return Match(best, score, ranking, norm, toks)
