@@ -862,7 +862,9 @@ A_NOT_A_FORMS = lazy(r"是不是|能不能|可不可以|要不要|需不需要|�
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
 # fix34: also "是不是没有社评资质就没法给老师认定了": a supposition (没有X…就) between 是不是 and the negated predicate
 NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行|不包括|不含)|"
-                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)")
+                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)|"
+                     # fix41: "那学生就没办法认定了吗": "就…了吗" asks to confirm the consequence, as "是不是就没法认定了"
+                     r"就(?P<neg3>没法|没办法|无法|不能|不可以)[^，,。？?]{0,12}?了(吗|么|嘛)[?？]*\s*$")
 
 
 # "附件1可以不盖章吗", "不附权属证明行吗": asking whether something may be left out
@@ -895,7 +897,7 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
         if consumed and re.search(r"没有?|无|不|未", lead):
             continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required (the statement's verdict), no turn
             # fix34: a rule's verdict is on the action ("没有社评资质是不是就没法给老师认定": can we? no), so it is turned
-        g = "neg" if m.group("neg") else "neg2"
+        g = next(k for k in ("neg", "neg2", "neg3") if m.group(k))
         if _free(m.start(g), spans):
             return True
     if not CONFIRM.search(text):
@@ -1268,6 +1270,18 @@ def _said_slots(kind: str, clause_text: str) -> frozenset:
     return frozenset(m.group(1) for m in SLOTS[kind].finditer(clause_text))
 
 
+_YEAR_RANGE = lazy(r"(20\d\d)年(?:及)?(以后|之后|以来|后|起|以前|之前|前)")
+
+
+def _in_year_range(year: str, clause_text: str) -> bool:
+    """Whether a year falls within a span the clause opens with a year ("2018年以后", "2018年以前")."""
+    for m in _YEAR_RANGE.finditer(clause_text):
+        after = m.group(2) in ("以后", "之后", "以来", "后", "起")
+        if (int(year) >= int(m.group(1))) if after else (int(year) < int(m.group(1))):
+            return True
+    return False
+
+
 def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     """A yes/no claim that says what its clause says but for one detail of a kind the clause also
     states differently (an attachment, a document number, an edition, a colour, 省属/市属, a level, the
@@ -1280,6 +1294,8 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     for kind, pattern in SLOTS.items():
         asked = {m.group(1) for m in pattern.finditer(q)}
         said = _said_slots(kind, clause_text)
+        if kind == "year":  # fix41: "2019年新颁布的标准" is within the clause's "2018年以后": a range, not a date
+            asked = {y for y in asked if not _in_year_range(y, clause_text)}
         if asked and said and asked - said and wrong is None:
             wrong = next(iter(asked - said))
             wrong = next(m.group(0) for m in pattern.finditer(q) if m.group(1) == wrong)
