@@ -979,7 +979,9 @@ _BARE_ASK_EN = lazy(r"^\s*(so\s+|then\s+)?((are|am|is) (we|i|they|it|that|this) 
 # the sentence a bare ask is about: it wants or names an action (facts alone, "我们只有学生认定资格", name none)
 _ASKED_ACTION = lazy(r"想|要|打算|准备|希望|计划|请求|找我们|让我们|(给|为|帮|对|面向)[^，,。；;]{0,12}(认定|评价|鉴定)|申报|委托|报送|提交|"
                      r"\b(want|wants|would like|wish|plan|plans|intend|hope|asked us|asks us|ask us)\b|\b(certify|certifying|assess|assessing|apply|applying|entrust|entrusting|file|filing|submit|submitting)\b", re.I)
-_BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(吗|么|不|吧|嘛)?[？?。！!\s]*$")
+# fix41 (holdout37): "…想再申报社会培训评价组织资质，能申报吗": a bare verb repeats the action named before
+_BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(申报|申请|报|办|做|开展|搞)?(吗|么|不|吧|嘛)?[？?。！!\s]*$|"
+                    r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(能不能|可不可以|能否)(申报|申请|报|办|做|开展|搞)?(呢)?[？?。！!\s]*$")
 
 
 # ---------------------------------------------------------------- askers who are not the school
