@@ -506,7 +506,7 @@ REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?
                         # try28: "Can our senior class students get level 3?"
                         r"(?P<e>junior|intermediate|senior|preparatory)([ -]technician|[ -]worker)?[ -](class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)  # holdout36 (variant): senior-class students
 ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
-             rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"
+             rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?((给|为|帮)(他|她|他们|她们|学生|该生|这个学生|这名学生|这位学生)?)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"; fix41: "按高级工给他认定"
              rf"certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
                    r"certif(y|ied) .{0,16}\b(at|as|to) (the )?(?P<w>junior|intermediate|senior|preparatory)\b", re.I)
 
