@@ -752,7 +752,9 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
                 groups[-1] = groups[-1] + sep + seg
             continue
         pending.append(seg)
-        if is_question(seg):
+        # fix41 (holdout37): "We got the … qualification last year. Which groups should we prioritise, and what …": a
+        # statement before the question, in a sentence of its own, does not make the part a statement
+        if is_question(seg) or (lang == "en" and is_question(re.split(r"(?<=[.!])\s+(?=[A-Z])", seg)[-1])):
             groups.append(sep.join(pending))
             pending = []
     if pending:
