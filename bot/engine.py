@@ -815,10 +815,15 @@ class Engine:
                     intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
         elliptic = explicit_followup and bool(state.get("yes_no")) \
             and not (STRONG_WH_ZH if lang == "zh" else OWN_WH_EN).search(core)  # "要是还没读完呢" after a yes/no question
-        if (yes_no or elliptic) and (not covered or (elliptic and not yes_no and lang == "en" and intent_name == prev_name)) \
+        if (yes_no or elliptic) and (not covered or (elliptic and not yes_no and lang == "en" and intent_name == prev_name
+                                                     and prev is not None and prev.clauses[:1]
+                                                     and (named := re.findall(r"[\u4e00-\u9fff]{2,}", core))
+                                                     and all(w in self.kb.clauses.get(prev.clauses[0], {}).get("text", "")
+                                                             for w in named))) \
                 and prev is not None and not prev.smalltalk and not prev.out_of_scope and prev.clauses:
             # fix41 (holdout37): "And the short name (机构简称)?" after "Is the website field mandatory?": covered by the
-            # same topic, it is still the yes/no question before, asked of another field (Chinese: _elliptic_swap)
+            # same topic, it is still the yes/no question before, asked of another field (Chinese: _elliptic_swap) that
+            # the clause names in Chinese (not "What about the 备案号?", which note 2 does not make optional)
             # fix26: a yes/no follow-up whose subject is named only in the turn before ("附件3级别怎么写" → "用中文大写
             # 可以吗"; "3+2的学生什么时候认定" → "高职阶段读完了还能再认一次吗"): a statement of that topic's clause,
             # read on the question alone or with the turn before it, answers (out-of-scope look-alikes aside)
