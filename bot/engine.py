@@ -832,6 +832,11 @@ class Engine:
                 st = self._statement([probe] + texts[1:])
                 target = (prev if prev.clauses[0] == st.clause else self._intent_for_clause(st.clause)) \
                     if st is not None and st.clause in prev.clauses else None
+                if target is not None and probe is not texts[0] and lang == "en" \
+                        and not all(w in self.kb.clauses.get(st.clause, {}).get("text", "")
+                                    for w in re.findall(r"[\u4e00-\u9fff]{2,}", core)):
+                    target = None  # fix41: "What about the 备案号?" after "Is the website field mandatory?": note 2 says
+                    # nothing of 备案号; the statement read with the turn before would answer for the website
                 if target is not None:
                     intent_name, score, covered, yes_no = target.name, max(score, self.settings["abstain_below"]), True, True
                     texts = [probe] + texts[1:]
