@@ -28,6 +28,7 @@ SETS = ["tests/data/questions.jsonl", "tests/data/holdout.jsonl", "tests/data/ho
         "tests/data/published8.jsonl",  # fix36: real published questions near the notice
         "tests/data/probe-fix36.jsonl",  # fix36: own neighbours (in and out of scope) of published8's failures
         "tests/data/holdout36.jsonl",  # fix39: long messages that describe the school (省属/市属, classes, qualifications) first
+        "tests/data/holdout37.jsonl",  # fix41: messages that describe the school first; a third near-domain questions
         "tests/data/probe-try30.jsonl"]  # try30: a new user's reproductions, labelled from the notice
 
 

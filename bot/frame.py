@@ -401,7 +401,7 @@ def elliptic_statement(statements: list[Statement], texts: list[str], clause: st
 # ---------------------------------------------------------------- who asks about whom
 
 # fix34: also "学生能找我们认定吗" (students who come to us are another school's); "(students|teachers) of/from another …" singular (normalised) and with a Chinese school word ("another 技工院校")
-OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?(的)?(学生|教师)|(?<![去到找请让向求托])外校(?!(去)?(参加)?(认定|认|评|考|帮|给|为))|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
+OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?([（(][^）)]{0,12}[）)])?(的)?(学生|教师)|(?<![去到找请让向求托])外校(?!(去)?(参加)?(认定|认|评|考|帮|给|为))|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
                           r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(学生|教师|老师)(能|可以|想|要|能不能|可不可以)?(来)?找(我们|我校|本校)(来)?(认定|评价|考)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|\b(students?|teachers?) (of|from|at) (an)?other (technical )?(schools?|技工院校|技校|学校|技师学院)|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
@@ -529,7 +529,7 @@ REGISTERED = lazy(rf"注册(的|了|为|在)?(是)?(?P<a>{_T})|(?P<b>{_T})(技)?
                         # try28: "Can our senior class students get level 3?"
                         r"(?P<e>junior|intermediate|senior|preparatory)([ -]technician|[ -]worker)?[ -](class|classes|course|programme|program)('s)? (students?|graduates?)", re.I)  # holdout36 (variant): senior-class students
 ASKED = lazy(rf"(认定|认|评|考)(到|为|成)?(?P<a>{_T})|"
-             rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"
+             rf"(按|按照|以)(?P<d>{_T})(技)?(工)?(的)?(级别|等级|层次|标准)?(来|去)?(直接)?((给|为|帮)(他|她|他们|她们|学生|该生|这个学生|这名学生|这位学生)?)?(直接)?(认定|认|评|发证)|"  # fix34: "按高级来认定"; fix41: "按高级工给他认定"
              rf"certif(y|ied) .{{0,16}}level(?P<n>[1-5])|"
                    r"certif(y|ied) .{0,16}\b(at|as|to) (the )?(?P<w>junior|intermediate|senior|preparatory)\b", re.I)
 
@@ -591,6 +591,9 @@ THIRD_NO_SOCIAL = lazy(
     # "委托的培训机构没有任何资质"
     r"委托(给)?(一家|一所|一个|家|所)?(没有?|无|不具备)(社会培训评价组织)(的)?(资质|资格)?[^，,。？?]{0,12}?的(公司|机构|单位|企业|技工院校|培训机构|学校)|"
     r"(委托|受托)的?(那个|那家|这家|那所|这所)?(培训机构|机构|公司|单位|技工院校|学校|企业)(也)?(没有?|无|不具备)(任何|什么|啥)(认定|评价)?(的)?(资质|资格)|"
+    # fix41 (holdout37): "想委托一家普通培训公司给学生认定，这家公司没有任何评价资质": the party named again lacks any
+    r"(这家|那家|这个|那个|该|对方|人家)(培训)?(公司|机构|单位|企业|培训机构)(也|都|本身|自己)?((没有?|无|不具备)(任何|什么|啥)(认定|评价)?(的)?(资质|资格)|"
+    r"(任何|什么|啥)(认定|评价)?(的)?(资质|资格)(都|也)(没有?|不具备))|"
     r"(委托|找|交给)(给)?(一所|一家|一个|所|家)?只(有|具备|取得了?|拿到了?)(学生)?[^，,。？?]{0,6}认定资格的[\u4e00-\u9fff]{0,4}?(技工院校|学校|机构|公司|单位|技师学院)|"
     r"(什么|任何|啥)(认定|评价)?(的)?(资质|资格)(都|也)(没有?|不具备)的[\u4e00-\u9fff]{0,4}?(公司|机构|单位|企业|培训机构|技工院校|学校)|"
     # holdout21 (rewordings): the party's qualification pending or withdrawn is not held ("委托给社评资质还在申请中的学校",
@@ -779,7 +782,9 @@ def split_questions(text: str, lang: str, is_question) -> list[str]:
                 groups[-1] = groups[-1] + sep + seg
             continue
         pending.append(seg)
-        if is_question(seg):
+        # fix41 (holdout37): "We got the … qualification last year. Which groups should we prioritise, and what …": a
+        # statement before the question, in a sentence of its own, does not make the part a statement
+        if is_question(seg) or (lang == "en" and is_question(re.split(r"(?<=[.!])\s+(?=[A-Z])", seg)[-1])):
             groups.append(sep.join(pending))
             pending = []
     if pending:
@@ -891,7 +896,9 @@ A_NOT_A_FORMS = lazy(r"是不是|能不能|可不可以|要不要|需不需要|�
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
 # fix34: also "是不是没有社评资质就没法给老师认定了": a supposition (没有X…就) between 是不是 and the negated predicate
 NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行|不包括|不含)|"
-                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)")
+                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)|"
+                     # fix41: "那学生就没办法认定了吗": "就…了吗" asks to confirm the consequence, as "是不是就没法认定了"
+                     r"就(?P<neg3>没法|没办法|无法|不能|不可以)[^，,。？?]{0,12}?了(吗|么|嘛)[?？]*\s*$")
 
 
 # "附件1可以不盖章吗", "不附权属证明行吗": asking whether something may be left out
@@ -924,7 +931,7 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
         if consumed and re.search(r"没有?|无|不|未", lead):
             continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required (the statement's verdict), no turn
             # fix34: a rule's verdict is on the action ("没有社评资质是不是就没法给老师认定": can we? no), so it is turned
-        g = "neg" if m.group("neg") else "neg2"
+        g = next(k for k in ("neg", "neg2", "neg3") if m.group(k))
         if _free(m.start(g), spans):
             return True
     if not CONFIRM.search(text):
@@ -1006,7 +1013,9 @@ _BARE_ASK_EN = lazy(r"^\s*(so\s+|then\s+)?((are|am|is) (we|i|they|it|that|this) 
 # the sentence a bare ask is about: it wants or names an action (facts alone, "我们只有学生认定资格", name none)
 _ASKED_ACTION = lazy(r"想|要|打算|准备|希望|计划|请求|找我们|让我们|(给|为|帮|对|面向)[^，,。；;]{0,12}(认定|评价|鉴定)|申报|委托|报送|提交|"
                      r"\b(want|wants|would like|wish|plan|plans|intend|hope|asked us|asks us|ask us)\b|\b(certify|certifying|assess|assessing|apply|applying|entrust|entrusting|file|filing|submit|submitting)\b", re.I)
-_BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(吗|么|不|吧|嘛)?[？?。！!\s]*$")
+# fix41 (holdout37): "…想再申报社会培训评价组织资质，能申报吗": a bare verb repeats the action named before
+_BARE_ASK_ZH = lazy(r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(可以|能|行|能行|可行|成)(申报|申请|报|办|做|开展|搞)?(吗|么|不|吧|嘛)?[？?。！!\s]*$|"
+                    r"^\s*(请问)?(那|那么|这样|这样的话)?(我们|技工院校|咱们?)?(能不能|可不可以|能否)(申报|申请|报|办|做|开展|搞)?(呢)?[？?。！!\s]*$")
 
 
 # ---------------------------------------------------------------- askers who are not the school
@@ -1297,6 +1306,18 @@ def _said_slots(kind: str, clause_text: str) -> frozenset:
     return frozenset(m.group(1) for m in SLOTS[kind].finditer(clause_text))
 
 
+_YEAR_RANGE = lazy(r"(20\d\d)年(?:及)?(以后|之后|以来|后|起|以前|之前|前)")
+
+
+def _in_year_range(year: str, clause_text: str) -> bool:
+    """Whether a year falls within a span the clause opens with a year ("2018年以后", "2018年以前")."""
+    for m in _YEAR_RANGE.finditer(clause_text):
+        after = m.group(2) in ("以后", "之后", "以来", "后", "起")
+        if (int(year) >= int(m.group(1))) if after else (int(year) < int(m.group(1))):
+            return True
+    return False
+
+
 def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     """A yes/no claim that says what its clause says but for one detail of a kind the clause also
     states differently (an attachment, a document number, an edition, a colour, 省属/市属, a level, the
@@ -1309,6 +1330,8 @@ def contradicts(question: str, clause_text: str, tokenize) -> str | None:
     for kind, pattern in SLOTS.items():
         asked = {m.group(1) for m in pattern.finditer(q)}
         said = _said_slots(kind, clause_text)
+        if kind == "year":  # fix41: "2019年新颁布的标准" is within the clause's "2018年以后": a range, not a date
+            asked = {y for y in asked if not _in_year_range(y, clause_text)}
         if asked and said and asked - said and wrong is None:
             wrong = next(iter(asked - said))
             wrong = next(m.group(0) for m in pattern.finditer(q) if m.group(1) == wrong)

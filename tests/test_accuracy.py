@@ -52,6 +52,7 @@ def test_own_labelled_set_meets_the_bar(engine):
                                            ("holdout23.jsonl", 0.95),  # fix23: near-domain questions on the forms
                                            ("probe-fix36.jsonl", 0.95),  # fix36: own neighbours of published8's failures
                                            ("holdout36.jsonl", 0.95),  # fix39: long messages describing the school first
+                                           ("holdout37.jsonl", 0.95),  # fix41: messages describing the school first, a third near-domain
                                            ("probe-try30.jsonl", 0.95)])  # try30: a new user's reproductions (facts "before approval", teachers elsewhere, Chinese words in English)
 def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
     # written after the engine was tuned on questions.jsonl: a check on generalisation.
@@ -70,6 +71,7 @@ def test_held_out_sets_stay_above_the_bar(engine, name, oos_bar):
                 "holdout30.jsonl",  # fix30: 67 yes/no questions (first sight 61/67)
                 "holdout33.jsonl",  # fix34: 94 yes/no questions (first sight 79/94)
                 "holdout36.jsonl",  # fix39: 62 yes/no questions (first sight 54/62)
+                "holdout37.jsonl",  # fix41: 57 yes/no questions (first sight 45/57, 4 wrong direction)
                 "holdout23.jsonl"):  # fix23: 72 yes/no questions (first sight 70/72)
         assert result["verdict"] >= 0.95, result["failures"]
 
