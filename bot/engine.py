@@ -541,7 +541,8 @@ class Engine:
         intent_name, score = ranking[0] if ranking else (None, 0.0)
         context = None
         own_route = False  # fix26: the question's own words chose its topic; a follow-up's facts do not take it back
-        if lang == "zh" and "level_names" in self.kb.intents and level_identity(to_simplified(core)):
+        if lang == "zh" and "level_names" in self.kb.intents and level_identity(to_simplified(core)) \
+                and not frame.CERTIFY_VERB.search(core):  # (session 18 review: "三级就是高级工，老师能认定三级吗" asks the rule)
             # try30: "那二级=技师是吧" after a teachers' question: the names of a level, not the teachers' rule again
             intent_name, score, own_route = "level_names", max(score, self.settings["abstain_below"]), True
         if not yes_no and score >= self.settings["abstain_below"] and (frame.OTHER_SCHOOL.search(texts[0])
@@ -992,8 +993,10 @@ class Engine:
                      else None) \
                 and frame.restates(claim, self._clause_norm(ans.clauses[0]),
                                    self.kb.tokens.zh) \
+                and frame.contradicts(claim, self._clause_norm(ans.clauses[0]), self.kb.tokens.zh) is None \
                 and not frame.own_people_unsaid(text, self.kb.clauses[ans.clauses[0]]["text"]):  # fix34
-            # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says
+            # "开展认定是不是要按鲁人社字2020 49号文件": the question restates what the clause says (session 18 review: all of
+            # it: "通知是2021年8月2日印发的吗" holds the characters of 8月12日 but another date)
             ans.verdict = "yes"
             ans.text = self.reply(lang, "yes_fixed") + ans.text
         elif yes_no and lang == "zh" and ans.verdict in (None, "yes", "conditional"):

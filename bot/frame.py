@@ -401,7 +401,7 @@ def elliptic_statement(statements: list[Statement], texts: list[str], clause: st
 # ---------------------------------------------------------------- who asks about whom
 
 # fix34: also "学生能找我们认定吗" (students who come to us are another school's); "(students|teachers) of/from another …" singular (normalised) and with a Chinese school word ("another 技工院校")
-OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?([（(][^）)]{0,12}[）)])?(的)?(学生|教师)|(?<![去到找请让向求托])外校(?!(去)?(参加)?(认定|认|评|考|帮|给|为))|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
+OTHER_SCHOOL = lazy(r"(别的|其他|其它|外校|隔壁|兄弟|另一|另外)(的)?(所|家)?(技工院校|院校)?([（(][^）)]{0,12}[）)])?(的)?(学生|教师)|(?<![去到找请让向求托])外校(?!(去)?(参加)?(认定|认|评|考|帮|给|为))|(?<=[帮给为替])外校|(不是|非)(技工院校|本校|我校)(的)?学籍|学籍不在|他们(的)?(技工院校|学校)?(的)?(学生|教师)|"
                           r"(没有|不具备|无|没|未取得|尚未取得)(学生)?.{0,8}(资格|资质)的技工院校(的)?学生|(别的|其他|其它|外|另一?|隔壁|兄弟|友邻|邻近)(所|家|个)?(技工院校|学校)?(的)?学籍|学籍(注册|挂|放|是)?在(别的|其他|其它|外|另一|隔壁|兄弟)|技工院校(的)?委托|委托我们|(能|可以)?找我们(来)?(给|为|帮)|(学生|教师|老师)(能|可以|想|要|能不能|可不可以)?(来)?找(我们|我校|本校)(来)?(认定|评价|考)|(他们|对方|人家|那所|那边)(想|要|打算|准备)?(把)?(学生|教师|老师)(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这)|接.{0,4}委托|(students|teachers) (of|from) (an)?other (technical )?schools?|\b(students?|teachers?) (of|from|at) (an)?other (technical )?(schools?|技工院校|技校|学校|技师学院)|(students|teachers) (of|from|at) (technical )?schools? (lacking|without|that (lack|don't have|do not have))|"
                           # fix22: "隔壁技校…他们有一批学生想到我们这认定", "隔壁技校有一批学生想来我们这": that school's students come to us
                           r"(他们|对方|人家|那所|那边|(隔壁|别的|其他|其它|兄弟|外|另一)(所|家)?(技工院校|学校|技师学院))(那边|学校|技工院校)?(有|的)?(一批|一些|几个|部分|不少|些|好多|很多|\d+个|\d+名)?(的)?(学生|教师|老师)(想|要|打算|准备|希望|也想)?(送|转|带|派)?(到|来)(我们|我校|我们学校|本校|这|技工院校)|"  # 我校 reads 技工院校 once normalised
@@ -896,9 +896,9 @@ A_NOT_A_FORMS = lazy(r"是不是|能不能|可不可以|要不要|需不需要|�
 # "那学生是不是就没法认定了": "是不是" before a negated predicate asks to confirm the negation
 # fix34: also "是不是没有社评资质就没法给老师认定了": a supposition (没有X…就) between 是不是 and the negated predicate
 NEG_CONFIRMED = lazy(r"(是不是|是否)[^，,。？?]{0,6}?(就|也|都|还|只)?(?P<neg>没法|没办法|无法|不能|不可以|不用|不需要|不必|不得|不行|不包括|不含)|"
-                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)|"
-                     # fix41: "那学生就没办法认定了吗": "就…了吗" asks to confirm the consequence, as "是不是就没法认定了"
-                     r"就(?P<neg3>没法|没办法|无法|不能|不可以)[^，,。？?]{0,12}?了(吗|么|嘛)[?？]*\s*$")
+                     r"(是不是|是否)(如果|要是)?(没有?|不具备|无|未取得|没取得)[^，,。？?]{1,16}?就(?P<neg2>没法|没办法|无法|不能|不可以|不行)")
+# (fix41 read a "…就不能…了吗" ending the same way; the review of session 18 found "我们还没取得学生认定资格，那学生就不能认定
+# 了吗" then answered "对…不可以" (3.1: they can be, through entrusting): taken out)
 
 
 # "附件1可以不盖章吗", "不附权属证明行吗": asking whether something may be left out
@@ -931,7 +931,7 @@ def negated_confirmation(text: str, consumed: list[str] = ()) -> bool:
         if consumed and re.search(r"没有?|无|不|未", lead):
             continue  # "没有社保是不是就不行": without X, not OK? — asks whether X is required (the statement's verdict), no turn
             # fix34: a rule's verdict is on the action ("没有社评资质是不是就没法给老师认定": can we? no), so it is turned
-        g = next(k for k in ("neg", "neg2", "neg3") if m.group(k))
+        g = "neg" if m.group("neg") else "neg2"
         if _free(m.start(g), spans):
             return True
     if not CONFIRM.search(text):

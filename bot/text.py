@@ -638,7 +638,7 @@ _SUBJECTS = [
 ]
 _SUBJECT_RE = lazy("|".join(f"(?P<{k}>{p})" for k, p in _SUBJECTS), re.I)
 # fix34: a class or a qualification stopped or withdrawn ("高级技工班停办了": 办了 is not running it)
-_NEG = lazy(r"停办|停招|停止招生|停了|撤销|撤了|取消|删除了|删掉了|关停|不办了|不开了|不再(办|开)|没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|(之前|以前|(?<=[来到批得手过好])前)(?![面提述款条几天年段阵些两一不])|(在|还)等(着)?(批|审|结果|下来)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
+_NEG = lazy(r"停办|停招|停止招生|停了|撤销|撤了|取消|删除了|删掉了|关停|不办了|不开了|不再(办|开)|没有?|未|无|不具备|不是|尚未|还没|还在|正在|审批中|申请中|不(开|办|具备)|快要|即将|马上(就)?要|就要|快(批|下|拿|到|办)|(?<=[来到批得手过好])(之|以)?前(?![面提述款条几天年段阵些两一不])|(在|还)等(着)?(批|审|结果|下来)|\bno\b|\bnot\b|n't|without|neither|\bnor\b|yet to", re.I)
 # fix34: 批了, 获批 ("社评资质去年就批了")
 _POS = lazy(r"有|已|取得|拿到|批下来|下来了|具备|是|开着|在办|开了|办了|一直|早就|(?<!没)(?<!未)批(了|过|准了|复了)|获批|\bhold|\bhave\b|\bhas\b|\bgot\b|already|\bruns?\b|\boffer|"
                   r"we're|we are|certify", re.I)

@@ -122,3 +122,25 @@ def test_review_facts_of_another_party_or_an_unopened_class(kb):
 def test_review_a_may_flip_leaves_no_contrary_yes_below(engine):
     a = engine.answer("Must we add rows to attachment 1?")
     assert a.verdict == "no" and "\n\nYes." not in a.text
+
+
+# ---------------------------------------------------------------- session 18's second review (fix40, fix41)
+
+
+@pytest.mark.parametrize("q, verdict, first", [
+    ("领导让我核对一下，这个通知是2021年8月2日印发的吗", "no", "meta"),  # 8月2日 is in 8月12日's characters, not its date
+    ("我们学校以前就有社评资质，开了高级技工班，老师能认定三级吗", "yes", "2.3"),  # 以前就有: held, not "before approval"
+    ("社评资质我们之前就拿到了，也开了高级技工班，能给老师认定三级吗", "yes", "2.3"),
+    ("社评资质批下来前，我们老师可以先找外校认定吗", "yes", "3.3"),  # fix40's reading still holds
+    ("我们是一家制造企业，附件1机构性质勾技工院校对吗", "no", "att1"),
+    ("三级就是高级工，我们老师能认定三级吗？我们有社评资质，开了高级技工班", "yes", "2.3"),
+    ("我校有社评资质，可以帮外校认定吗", "yes", "3.3"),
+])
+def test_second_review_mends(engine, q, verdict, first):
+    a = engine.answer(q)
+    assert a.verdict == verdict and a.clauses[:1] == [first], (q, a.verdict, a.clauses, a.text[:50])
+
+
+def test_a_training_company_is_not_told_to_tick_enterprise(engine):
+    a = engine.answer("我们是培训公司，附件1机构性质勾民办职业培训机构对吗")
+    assert a.verdict != "no" and "勾“企业”" not in a.text
