@@ -3,12 +3,7 @@
 import pytest
 
 from bot import frame
-from bot.text import facts_in, normalize_en, normalize_zh
-
-
-def facts(kb, text):
-    norm = normalize_en(text, kb.lexicon) if text[:1].isascii() else normalize_zh(text, kb.lexicon)
-    return facts_in(text, kb.lexicon, norm)
+from talk import facts
 
 
 @pytest.mark.parametrize("text", ["预备技师班、高级技工班一直在招生", "两个班都在招生", "预备技师班和高级技工班都正在招"])

@@ -5,15 +5,9 @@ change or entrusting, compound halves that contradicted, and /check's wording fo
 import pytest
 
 from bot.answers import validate_answers
-from bot.dialogue import Dialogue
 from bot.documents import render_documents
 from bot.eligibility import check, check_text
-from bot.text import facts_in, normalize_en, normalize_zh
-
-
-def facts(kb, text):
-    norm = normalize_en(text, kb.lexicon) if text[:1].isascii() else normalize_zh(text, kb.lexicon)
-    return facts_in(text, kb.lexicon, norm)
+from talk import chat, facts
 
 
 @pytest.mark.parametrize("text, want", [
@@ -42,11 +36,6 @@ def test_facts_of_class_lists_and_english_negations(kb, text, want):
 
 def test_only_a_class_named_for_students_is_not_the_schools_list(kb):
     assert "runs_prep_technician_class" not in facts(kb, "只有高级工班的学生能认定三级吗")
-
-
-def chat(app, user, *lines):
-    d = Dialogue(app)
-    return [" ".join(r.text for r in d.handle_text(user, line)) for line in lines]
 
 
 def test_a_supposition_is_answered_as_supposed_and_not_kept(app):

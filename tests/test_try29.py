@@ -4,19 +4,9 @@ in one answer, a qualified school that cannot meet one occupation's standard, fa
 markdown pasted into a question, and a subject word alone. The single questions are in tests/data/probe-own43.jsonl."""
 import pytest
 
-from bot.dialogue import Dialogue
 from bot.engine import dedupe_paragraphs
-from bot.text import clean, facts_in, normalize_en, normalize_zh, strip_pasted_markup
-
-
-def facts(kb, text):
-    norm = normalize_en(text, kb.lexicon) if text[:1].isascii() else normalize_zh(text, kb.lexicon)
-    return facts_in(text, kb.lexicon, norm)
-
-
-def chat(app, user, *lines):
-    d = Dialogue(app)
-    return [" ".join(r.text for r in d.handle_text(user, line)) for line in lines]
+from bot.text import clean, strip_pasted_markup
+from talk import chat, facts
 
 
 @pytest.mark.parametrize("text, want", [

@@ -5,18 +5,8 @@ receiver, and compound answers (one answer for two parts, a not-covered part's r
 tests/data/probe-try30.jsonl."""
 import pytest
 
-from bot.dialogue import Dialogue
-from bot.text import facts_in, normalize_en, normalize_zh
-
-
-def facts(kb, text):
-    norm = normalize_en(text, kb.lexicon) if text[:1].isascii() else normalize_zh(text, kb.lexicon)
-    return facts_in(text, kb.lexicon, norm)
-
-
-def chat(app, user, *lines):
-    d = Dialogue(app)
-    return [" ".join(r.text for r in d.handle_text(user, line)) for line in lines]
+from bot.text import normalize_zh
+from talk import chat, facts
 
 
 def session(engine, *lines):
